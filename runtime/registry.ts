@@ -1,0 +1,92 @@
+/**
+ * The contract between generated code and the runtime.
+ *
+ * The runtime never imports the generator or the generated code: the generated
+ * `registry.ts` builds an `EventRegistry` from the catalog and hands it to the
+ * router. Everything the runtime knows about events (spellings, validators,
+ * alias normalizers, dedup policy, cross-process flag) comes through here.
+ */
+
+/** One problem with a payload, naming the field (a JSON pointer-ish path, `""` for the whole payload). */
+export interface PayloadIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export type ValidationResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly issues: readonly PayloadIssue[] };
+
+/** A field that arrived under an alias and was renamed to its canonical name. */
+export interface AliasRename {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface NormalizeResult {
+  /** A new object; the input is never mutated. */
+  readonly payload: Record<string, unknown>;
+  readonly renamed: readonly AliasRename[];
+  /** Alias and canonical name both present with different values: the canonical one is kept. */
+  readonly conflicts: readonly AliasRename[];
+}
+
+/**
+ * Whether, and on what, the router drops a repeat of an event inside its TTL.
+ * `none`: never (two HOST_OFFLINE are two events). `payload`: the whole payload
+ * minus the common fields. `fields`: only the listed payload fields.
+ */
+export type DedupPolicy =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'payload' }
+  | { readonly kind: 'fields'; readonly fields: readonly string[] };
+
+export interface EventDefinition {
+  /** Canonical name, e.g. `TRAINING_COMPLETED`. */
+  readonly name: string;
+  /** DataEventType value, e.g. `training_completed`. */
+  readonly value: string;
+  /** `domain.action`, e.g. `training.completed`. */
+  readonly topic: string;
+  readonly stage?: string;
+  /** Set only for events that cross process boundaries. */
+  readonly crossProcess?: string;
+  readonly category: string;
+  readonly dedup: DedupPolicy;
+  /** Names of the payload fields the catalog declares required. */
+  readonly requiredFields: readonly string[];
+  /** Validates a payload whose aliases are already normalized. */
+  validate(payload: unknown): ValidationResult;
+  /** Renames aliased fields to their canonical names. */
+  normalize(payload: Readonly<Record<string, unknown>>): NormalizeResult;
+}
+
+export interface EventRegistry {
+  /** Every event, keyed by canonical name. */
+  readonly events: ReadonlyMap<string, EventDefinition>;
+  /** Any spelling (name, value, topic, stage, cross-process name, listed spelling) → its event. */
+  resolve(spelling: string): EventDefinition | undefined;
+  /** Names of the fields every payload may carry (timestamp, source, trace_id). */
+  readonly commonFields: readonly string[];
+}
+
+/** Builds a registry from definitions and a spelling table (used by the generated code and by tests). */
+export function createRegistry(
+  definitions: readonly EventDefinition[],
+  spellings: Readonly<Record<string, string>>,
+  commonFields: readonly string[] = ['timestamp', 'source', 'trace_id'],
+): EventRegistry {
+  const events = new Map(definitions.map((d) => [d.name, d] as const));
+  const table = new Map<string, EventDefinition>();
+  for (const [spelling, name] of Object.entries(spellings)) {
+    const def = events.get(name);
+    if (!def) throw new Error(`spelling ${JSON.stringify(spelling)} names unknown event ${name}`);
+    table.set(spelling, def);
+  }
+  for (const def of definitions) table.set(def.name, def);
+  return {
+    events,
+    commonFields,
+    resolve: (spelling) => table.get(spelling),
+  };
+}
