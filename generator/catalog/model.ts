@@ -1,0 +1,125 @@
+/**
+ * The catalog model: what the emitters see. Built once from validated YAML,
+ * fully resolved (refs and `extends` inlined), sorted, and frozen, so every
+ * emitter is a pure function of it.
+ */
+import type { Position } from './source.js';
+
+export type ScalarType = 'string' | 'integer' | 'number' | 'boolean';
+export type ElementType = ScalarType | 'object' | 'any';
+
+export type FieldType =
+  | { readonly kind: 'scalar'; readonly types: readonly ScalarType[] }
+  | { readonly kind: 'object' }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'array'; readonly items: ElementType }
+  | { readonly kind: 'map'; readonly values: ElementType };
+
+export interface FieldModel {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly required: boolean;
+  readonly nullable: boolean;
+  readonly description: string;
+  readonly aliases: readonly string[];
+  readonly enum?: readonly (string | number | boolean)[];
+  readonly pattern?: string;
+  readonly format?: 'date-time';
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /** The shared field this one refers to, if any. */
+  readonly ref?: string;
+}
+
+export type DedupModel =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'payload' }
+  | { readonly kind: 'fields'; readonly fields: readonly string[] };
+
+export interface EventModel {
+  readonly name: string;
+  readonly value: string;
+  readonly topic: string;
+  readonly stage?: string;
+  readonly crossProcess?: string;
+  /** Extra spellings the documents use for this event. */
+  readonly spellings: readonly string[];
+  readonly description: string;
+  readonly category: string;
+  readonly producers: readonly string[];
+  readonly consumers: readonly string[];
+  readonly sources: readonly string[];
+  readonly dedup: DedupModel;
+  readonly payloadDocumented: boolean;
+  readonly extends?: string;
+  readonly fields: readonly FieldModel[];
+  readonly location: Position;
+}
+
+export interface CategoryModel {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** Event names, sorted. */
+  readonly events: readonly string[];
+  readonly file: string;
+}
+
+export type EmitterModel =
+  | { readonly name: string; readonly description: string; readonly kind: 'event'; readonly event: string }
+  | {
+      readonly name: string;
+      readonly description: string;
+      readonly kind: 'select';
+      readonly argument: string;
+      readonly default?: string;
+      /** Sorted by case value. */
+      readonly cases: readonly { readonly value: string; readonly event: string }[];
+    };
+
+export interface ExtractorModel {
+  readonly name: string;
+  readonly event: string;
+  readonly description: string;
+}
+
+/** The config key grammar, from the `composed_of` template of the shared field. */
+export interface ConfigKeyModel {
+  readonly field: string;
+  readonly template: string;
+  /** Template parts in order: literal text or a shared field with an enum. */
+  readonly parts: readonly ({ readonly literal: string } | { readonly field: string; readonly values: readonly (string | number)[] })[];
+}
+
+export interface CatalogModel {
+  readonly name: string;
+  readonly description: string;
+  readonly schemaBaseUrl: string;
+  readonly commonFields: readonly FieldModel[];
+  /** Sorted by name. */
+  readonly sharedFields: readonly FieldModel[];
+  readonly categories: readonly CategoryModel[];
+  /** Sorted by name. */
+  readonly events: readonly EventModel[];
+  readonly emitters: readonly EmitterModel[];
+  readonly extractors: readonly ExtractorModel[];
+  readonly configKeys: readonly ConfigKeyModel[];
+}
+
+/** Every spelling under which an event may be published or subscribed, with what it is. */
+export function spellingsOf(event: EventModel): { spelling: string; kind: string }[] {
+  const list = [
+    { spelling: event.name, kind: 'name' },
+    { spelling: event.value, kind: 'value' },
+    { spelling: event.topic, kind: 'topic' },
+  ];
+  if (event.stage) {
+    list.push({ spelling: event.stage, kind: 'stage' });
+    list.push({ spelling: event.stage.toUpperCase(), kind: 'stage enum name' });
+  }
+  if (event.crossProcess) list.push({ spelling: event.crossProcess, kind: 'cross-process name' });
+  for (const s of event.spellings) list.push({ spelling: s, kind: 'listed spelling' });
+  // One event may use the same string twice (value == stage); keep the first.
+  const seen = new Set<string>();
+  return list.filter((s) => (seen.has(s.spelling) ? false : (seen.add(s.spelling), true)));
+}

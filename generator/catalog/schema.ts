@@ -1,0 +1,169 @@
+/**
+ * JSON Schema of one catalog YAML file. Structural checks only; what needs the
+ * whole catalog (uniqueness, references, collisions) is in `semantics.ts`.
+ */
+
+const EVENT_NAME = '^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$';
+const FIELD_NAME = '^[a-z][a-z0-9]*(_[a-z0-9]+)*$';
+const SNAKE = '^[a-z][a-z0-9]*(_[a-z0-9]+)*$';
+const TOPIC = '^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$';
+const EMITTER_NAME = '^emit(_[a-z0-9]+)+$';
+const EXTRACTOR_NAME = '^extract(_[a-z0-9]+)+$';
+
+const scalarType = { enum: ['string', 'integer', 'number', 'boolean'] };
+const elementType = { enum: ['string', 'integer', 'number', 'boolean', 'object', 'any'] };
+
+const fieldProperties = {
+  type: {
+    oneOf: [
+      { enum: ['string', 'integer', 'number', 'boolean', 'object', 'array', 'map', 'any'] },
+      { type: 'array', items: scalarType, minItems: 2, uniqueItems: true },
+    ],
+  },
+  ref: { type: 'string', pattern: FIELD_NAME },
+  items: elementType,
+  values: elementType,
+  required: { type: 'boolean' },
+  nullable: { type: 'boolean' },
+  enum: {
+    type: 'array',
+    minItems: 1,
+    uniqueItems: true,
+    items: { type: ['string', 'number', 'boolean'] },
+  },
+  pattern: { type: 'string', minLength: 1 },
+  format: { enum: ['date-time'] },
+  minimum: { type: 'number' },
+  maximum: { type: 'number' },
+  description: { type: 'string', minLength: 1 },
+  aliases: { type: 'array', items: { type: 'string', pattern: FIELD_NAME }, uniqueItems: true },
+  composed_of: { type: 'string', minLength: 1 },
+} as const;
+
+const field = {
+  type: 'object',
+  additionalProperties: false,
+  properties: fieldProperties,
+  // A field either defines its own type or refers to a shared one.
+  oneOf: [{ required: ['type'] }, { required: ['ref'] }],
+} as const;
+
+const fieldMap = {
+  type: 'object',
+  propertyNames: { pattern: FIELD_NAME },
+  additionalProperties: field,
+} as const;
+
+const nameList = { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true } as const;
+
+const event = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['value', 'topic', 'description'],
+  properties: {
+    value: { type: 'string', pattern: SNAKE },
+    topic: { type: 'string', pattern: TOPIC },
+    stage: { type: 'string', pattern: SNAKE },
+    cross_process: { type: 'string', pattern: EVENT_NAME },
+    spellings: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+    description: { type: 'string', minLength: 1 },
+    producers: nameList,
+    consumers: nameList,
+    sources: nameList,
+    extends: { type: 'string', pattern: EVENT_NAME },
+    payload_documented: { type: 'boolean' },
+    dedup: {
+      oneOf: [
+        { enum: ['none', 'payload'] },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['fields'],
+          properties: { fields: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: FIELD_NAME } } },
+        },
+      ],
+    },
+    payload: fieldMap,
+  },
+} as const;
+
+const emitter = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['description'],
+  properties: {
+    description: { type: 'string', minLength: 1 },
+    event: { type: 'string', pattern: EVENT_NAME },
+    select: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['argument', 'cases'],
+      properties: {
+        argument: { type: 'string', pattern: FIELD_NAME },
+        default: { type: 'string', minLength: 1 },
+        cases: {
+          type: 'object',
+          minProperties: 2,
+          propertyNames: { pattern: '^[a-z0-9_]+$' },
+          additionalProperties: { type: 'string', pattern: EVENT_NAME },
+        },
+      },
+    },
+  },
+  oneOf: [{ required: ['event'] }, { required: ['select'] }],
+} as const;
+
+export const CATALOG_FILE_SCHEMA = {
+  $id: 'https://ringrift.dev/schemas/catalog-file.json',
+  type: 'object',
+  additionalProperties: false,
+  // A file with events must say which category they belong to, and vice versa.
+  dependencies: { events: ['category'], category: ['events'] },
+  properties: {
+    catalog: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'description'],
+      properties: {
+        name: { type: 'string', pattern: SNAKE },
+        description: { type: 'string', minLength: 1 },
+        schema_base_url: { type: 'string', pattern: '^https?://.+/$' },
+      },
+    },
+    common_fields: fieldMap,
+    fields: fieldMap,
+    category: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'title', 'description'],
+      properties: {
+        name: { type: 'string', pattern: SNAKE },
+        title: { type: 'string', minLength: 1 },
+        description: { type: 'string', minLength: 1 },
+      },
+    },
+    events: {
+      type: 'object',
+      propertyNames: { pattern: EVENT_NAME },
+      additionalProperties: event,
+    },
+    emitters: {
+      type: 'object',
+      propertyNames: { pattern: EMITTER_NAME },
+      additionalProperties: emitter,
+    },
+    extractors: {
+      type: 'object',
+      propertyNames: { pattern: EXTRACTOR_NAME },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['event', 'description'],
+        properties: {
+          event: { type: 'string', pattern: EVENT_NAME },
+          description: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+  },
+} as const;
