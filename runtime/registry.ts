@@ -90,3 +90,36 @@ export function createRegistry(
     resolve: (spelling) => table.get(spelling),
   };
 }
+
+/**
+ * Renames aliased fields to their canonical names, returning a new object.
+ * When both an alias and its canonical name are present, the canonical value
+ * wins and the pair is reported as a conflict rather than silently merged.
+ */
+export function renameAliases(
+  aliases: Readonly<Record<string, string>>,
+  payload: Readonly<Record<string, unknown>>,
+): NormalizeResult {
+  const out: Record<string, unknown> = {};
+  const renamed: AliasRename[] = [];
+  const conflicts: AliasRename[] = [];
+  for (const [k, v] of Object.entries(payload)) {
+    const canonical = Object.hasOwn(aliases, k) ? aliases[k] : undefined;
+    if (canonical === undefined) {
+      out[k] = v;
+    } else if (Object.hasOwn(payload, canonical)) {
+      if (!sameJson(payload[canonical], v)) conflicts.push({ from: k, to: canonical });
+    } else if (Object.hasOwn(out, canonical)) {
+      // Two aliases of one field: the first one seen wins, the other is a conflict unless equal.
+      if (!sameJson(out[canonical], v)) conflicts.push({ from: k, to: canonical });
+    } else {
+      out[canonical] = v;
+      renamed.push({ from: k, to: canonical });
+    }
+  }
+  return { payload: out, renamed, conflicts };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}

@@ -571,8 +571,10 @@ class SemanticChecker {
           if (e.select.default !== undefined && !(e.select.default in e.select.cases)) {
             this.report(this.at(loc, 'select', 'default'), `emitter ${name}: default "${e.select.default}" is not one of its cases`);
           }
+          // A selecting emitter may take over the per-event emitter of one of its own cases
+          // (emitSelfplayComplete with the default case is the SELFPLAY_COMPLETE emitter).
           const clash = perEvent.get(fn);
-          if (clash) this.report(at, `emitter ${name}: ${fn} is already the emitter of ${clash}`);
+          if (clash && !cases.some((c) => c.event === clash)) this.report(at, `emitter ${name}: ${fn} is already the emitter of ${clash}`);
           result.push({
             name,
             description: e.description,

@@ -1,0 +1,127 @@
+/**
+ * `emitters.ts`: typed emit functions, one per event (`emitTrainingCompleted`)
+ * plus the named ones of the reference documents (`emitTrainingComplete`,
+ * `emitSelfplayComplete({ selfplay_type })` which picks its event from an
+ * argument). All publish through the runtime router bound to the registry.
+ */
+import { StructureKind, type FunctionDeclarationStructure } from 'ts-morph';
+import type { CatalogModel, EmitterModel, EventModel } from '../catalog/model.js';
+import { camelCase, docText, eventEmitterName, pascalCase, payloadTypeName, str } from './names.js';
+import { importFrom, type Statement } from './ts.js';
+
+export function emittersFile(model: CatalogModel, runtimeImport: string): Statement[] {
+  const byName = new Map(model.events.map((e) => [e.name, e] as const));
+  const perEventNames = new Set(model.events.map((e) => eventEmitterName(e.name)));
+  const payloadTypes = new Set(model.events.map((e) => payloadTypeName(e.name)));
+  const statements: Statement[] = [
+    importFrom(runtimeImport, ['PublishResult', 'Router'], true),
+    importFrom('./event-types.js', ['EventName'], true),
+    importFrom('./payloads.js', [...payloadTypes], true),
+    importFrom('./registry.js', ['getRouter'], false),
+    {
+      kind: StructureKind.Interface,
+      name: 'EmitOptions',
+      isExported: true,
+      docs: ['Envelope attributes and the router to publish through (the process-wide one by default).'],
+      properties: [
+        { name: 'source', type: 'string', hasQuestionToken: true, docs: ['The emitting component, e.g. `TrainingCoordinator`.'] },
+        { name: 'id', type: 'string', hasQuestionToken: true, docs: ['Event id; a random UUID by default. Resending an id is deduplicated.'] },
+        { name: 'time', type: 'string', hasQuestionToken: true, docs: ['ISO 8601 time of the event; now by default.'] },
+        { name: 'traceparent', type: 'string', hasQuestionToken: true, docs: ['W3C trace context to continue.'] },
+        { name: 'router', type: 'Router', hasQuestionToken: true, docs: ['Publish through this router instead of the process-wide one.'] },
+      ],
+    },
+    {
+      kind: StructureKind.Function,
+      name: 'publishEvent',
+      docs: ['The one place the emitters reach the router.'],
+      parameters: [
+        { name: 'event', type: 'EventName' },
+        { name: 'payload', type: 'object' },
+        { name: 'options', type: 'EmitOptions' },
+      ],
+      returnType: 'Promise<PublishResult>',
+      statements: [
+        'const { router = getRouter(), ...envelope } = options;',
+        // Interfaces have no index signature; the router takes any record and validates it.
+        'return router.publish(event, payload as Record<string, unknown>, envelope);',
+      ],
+    },
+  ];
+  // A selecting emitter named like a per-event emitter replaces it (it emits that event by default).
+  const takenBySelect = new Set(model.emitters.filter((e) => e.kind === 'select').map((e) => camelCase(e.name)));
+  for (const event of model.events) {
+    const name = eventEmitterName(event.name);
+    if (!takenBySelect.has(name)) statements.push(eventEmitter(name, event, `Publishes ${event.name}: ${event.description}`));
+  }
+  for (const emitter of model.emitters) {
+    const name = camelCase(emitter.name);
+    if (emitter.kind === 'event') {
+      if (perEventNames.has(name)) continue; // emit_training_completed is emitTrainingCompleted already
+      statements.push(eventEmitter(name, byName.get(emitter.event)!, `${emitter.description}\n\n\`${emitter.name}\` of the reference documents; publishes ${emitter.event}.`));
+    } else {
+      statements.push(...selectEmitter(name, emitter, byName));
+    }
+  }
+  return statements;
+}
+
+function eventEmitter(name: string, event: EventModel, doc: string): FunctionDeclarationStructure {
+  return {
+    kind: StructureKind.Function,
+    name,
+    isExported: true,
+    docs: [docText(doc)],
+    parameters: [
+      { name: 'payload', type: payloadTypeName(event.name) },
+      { name: 'options', type: 'EmitOptions', initializer: '{}' },
+    ],
+    returnType: 'Promise<PublishResult>',
+    statements: [`return publishEvent(${str(event.name)}, payload, options);`],
+  };
+}
+
+function selectEmitter(name: string, emitter: Extract<EmitterModel, { kind: 'select' }>, events: ReadonlyMap<string, EventModel>): Statement[] {
+  const argsType = `${pascalCase(emitter.name)}Args`;
+  const arg = emitter.argument;
+  const union = emitter.cases.map((c) => {
+    const optional = c.value === emitter.default ? '?' : '';
+    return `({ ${arg}${optional}: ${str(c.value)} } & Omit<${payloadTypeName(c.event)}, ${str(arg)}>)`;
+  });
+  const table = emitter.cases
+    .map((c) => `${str(c.value)}: { event: ${str(c.event)}, hasField: ${events.get(c.event)!.fields.some((f) => f.name === arg)} }`)
+    .join(', ');
+  const caseList = emitter.cases.map((c) => `\`${c.value}\` → ${c.event}`).join(', ');
+  return [
+    {
+      kind: StructureKind.TypeAlias,
+      name: argsType,
+      isExported: true,
+      docs: [`The arguments of ${name}: \`${arg}\` picks the event, the rest is its payload.`],
+      type: union.join('\n  | '),
+    },
+    {
+      kind: StructureKind.Function,
+      name,
+      isExported: true,
+      docs: [
+        docText(
+          `${emitter.description}\n\n\`${emitter.name}(${arg}=…)\` of the reference documents: ${caseList}${emitter.default ? ` (default \`${emitter.default}\`)` : ''}. Throws on an unknown \`${arg}\`.`,
+        ),
+      ],
+      parameters: [
+        { name: 'args', type: argsType },
+        { name: 'options', type: 'EmitOptions', initializer: '{}' },
+      ],
+      returnType: 'Promise<PublishResult>',
+      statements: [
+        `const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = { ${table} };`,
+        `const { ${arg}: selected = ${emitter.default ? str(emitter.default) : 'undefined'}, ...payload } = args as { ${arg}?: string } & Record<string, unknown>;`,
+        `const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];`,
+        `if (!chosen) return Promise.reject(new TypeError(\`${name}: unknown ${arg} \${JSON.stringify(selected)}; expected one of ${emitter.cases.map((c) => c.value).join(', ')}\`));`,
+        // The argument stays in the payload when the event has such a field (selfplay_type), and is dropped otherwise (optimization_type).
+        `return publishEvent(chosen.event, chosen.hasField ? { ...payload, ${arg}: selected } : payload, options);`,
+      ],
+    },
+  ];
+}

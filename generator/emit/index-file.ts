@@ -1,0 +1,8 @@
+/** `index.ts`: the public surface of the generated package. */
+import type { Statement } from './ts.js';
+
+export function indexFile(): Statement[] {
+  return ['event-types', 'payloads', 'mappings', 'validation', 'normalizers', 'registry', 'emitters'].map(
+    (m) => `export * from './${m}.js';`,
+  );
+}
