@@ -98,7 +98,7 @@ export function buildCatalog(sources: readonly SourceFile[]): BuildResult {
     }
     files.push({ file: parsed.file, raw: parsed.file.data as RawFile });
   }
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
 
   const checker = new SemanticChecker(files);
   const model = checker.build();
@@ -112,6 +112,8 @@ function schemaProblems(file: ParsedFile, errors: readonly ErrorObject[]): Probl
   // ajv reports every failed branch of a oneOf; keep the most specific errors per place.
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of errors) {
+    // The inner error of a propertyNames check duplicates the outer one, without the name.
+    if ((e as ErrorObject & { propertyName?: string }).propertyName !== undefined) continue;
     const list = byPath.get(e.instancePath) ?? [];
     list.push(e);
     byPath.set(e.instancePath, list);
@@ -143,7 +145,7 @@ function schemaMessage(e: ErrorObject): string {
     case 'required':
       return `missing required key "${String(e.params.missingProperty)}"`;
     case 'propertyNames':
-      return `invalid name "${String(e.params.propertyName)}": ${nameRule(e)}`;
+      return `invalid name "${String(e.params.propertyName)}": ${nameRule(e.instancePath)}`;
     case 'pattern':
       return `must match ${String(e.params.pattern)}`;
     case 'enum':
@@ -155,12 +157,11 @@ function schemaMessage(e: ErrorObject): string {
   }
 }
 
-function nameRule(e: ErrorObject): string {
-  const parent = e.schemaPath;
-  if (parent.includes('/events/')) return 'event names are UPPER_SNAKE_CASE identifiers';
-  if (parent.includes('/emitters/')) return 'emitter names are emit_lower_snake_case';
-  if (parent.includes('/extractors/')) return 'extractor names are extract_lower_snake_case';
-  return 'names are lower_snake_case identifiers';
+function nameRule(instancePath: string): string {
+  if (instancePath === '/events') return 'event names are UPPER_SNAKE_CASE identifiers';
+  if (instancePath === '/emitters') return 'emitter names are emit_lower_snake_case';
+  if (instancePath === '/extractors') return 'extractor names are extract_lower_snake_case';
+  return 'field names are lower_snake_case identifiers';
 }
 
 function dedupeMessages(list: ErrorObject[]): ErrorObject[] {

@@ -7,7 +7,7 @@
 import { StructureKind, type FunctionDeclarationStructure } from 'ts-morph';
 import type { CatalogModel, EmitterModel, EventModel } from '../catalog/model.js';
 import { camelCase, docText, eventEmitterName, pascalCase, payloadTypeName, str } from './names.js';
-import { importFrom, type Statement } from './ts.js';
+import { importFrom, lines, type Statement } from './ts.js';
 
 export function emittersFile(model: CatalogModel, runtimeImport: string): Statement[] {
   const byName = new Map(model.events.map((e) => [e.name, e] as const));
@@ -41,11 +41,11 @@ export function emittersFile(model: CatalogModel, runtimeImport: string): Statem
         { name: 'options', type: 'EmitOptions' },
       ],
       returnType: 'Promise<PublishResult>',
-      statements: [
+      statements: lines(
         'const { router = getRouter(), ...envelope } = options;',
         // Interfaces have no index signature; the router takes any record and validates it.
         'return router.publish(event, payload as Record<string, unknown>, envelope);',
-      ],
+      ),
     },
   ];
   // A selecting emitter named like a per-event emitter replaces it (it emits that event by default).
@@ -114,14 +114,14 @@ function selectEmitter(name: string, emitter: Extract<EmitterModel, { kind: 'sel
         { name: 'options', type: 'EmitOptions', initializer: '{}' },
       ],
       returnType: 'Promise<PublishResult>',
-      statements: [
+      statements: lines(
         `const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = { ${table} };`,
         `const { ${arg}: selected = ${emitter.default ? str(emitter.default) : 'undefined'}, ...payload } = args as { ${arg}?: string } & Record<string, unknown>;`,
         `const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];`,
         `if (!chosen) return Promise.reject(new TypeError(\`${name}: unknown ${arg} \${JSON.stringify(selected)}; expected one of ${emitter.cases.map((c) => c.value).join(', ')}\`));`,
         // The argument stays in the payload when the event has such a field (selfplay_type), and is dropped otherwise (optimization_type).
         `return publishEvent(chosen.event, chosen.hasField ? { ...payload, ${arg}: selected } : payload, options);`,
-      ],
+      ),
     },
   ];
 }

@@ -7,7 +7,7 @@ import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel, ConfigKeyModel, EventModel } from '../catalog/model.js';
 import { composedPattern } from './json-schema.js';
 import { camelCase, docText, pascalCase, payloadTypeName, str } from './names.js';
-import { importFrom, objectLiteral, type Statement } from './ts.js';
+import { importFrom, lines, objectLiteral, type Statement } from './ts.js';
 
 export function normalizersFile(model: CatalogModel, runtimeImport: string): Statement[] {
   const configKeyTypes = model.configKeys.flatMap((c) => [pascalCase(c.field), ...c.parts.flatMap((p) => ('field' in p ? [pascalCase(p.field)] : []))]);
@@ -67,14 +67,14 @@ export function normalizersFile(model: CatalogModel, runtimeImport: string): Sta
       ],
       parameters: [{ name: 'event', type: 'unknown' }],
       returnType: 'Record<string, unknown>',
-      statements: [
+      statements: lines(
         "if (!isRecord(event)) return {};",
         "for (const k of ['data', 'payload', 'metadata']) {",
         "  const inner = event[k];",
         "  if (isRecord(inner)) return inner;",
         "}",
         "return event;",
-      ],
+      ),
     },
     ...model.configKeys.flatMap((c) => configKeyStatements(c, model)),
     ...modelPathStatements(model),
@@ -150,11 +150,11 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       docs: [`Splits a ${c.field} into its parts, or returns undefined when it is malformed.`],
       parameters: [{ name: 'key', type: 'unknown' }],
       returnType: `${partsType} | undefined`,
-      statements: [
+      statements: lines(
         `if (typeof key !== 'string') return undefined;`,
         `const m = ${CONST}_PATTERN.exec(key);`,
         `return m ? { ${parseGroups} } : undefined;`,
-      ],
+      ),
     },
     {
       kind: StructureKind.Function,
@@ -163,13 +163,13 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       docs: [docText(`Splits a ${c.field} (\`${c.template}\`) into its parts; throws ${T}Error naming the bad input.`)],
       parameters: [{ name: 'key', type: 'unknown' }],
       returnType: partsType,
-      statements: [
+      statements: lines(
         `const parts = tryParse${T}(key);`,
         `if (parts) return parts;`,
         `throw new ${T}Error(\`invalid ${c.field} \${JSON.stringify(key)}: expected ${c.template.replace(/[`$\\]/g, '\\$&')} with ${fields
           .map((p) => `${p.field} one of \${${p.field.toUpperCase()}_VALUES.join(', ')}`)
           .join(' and ')}\`);`,
-      ],
+      ),
     },
     {
       kind: StructureKind.Function,
@@ -178,14 +178,14 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       docs: [docText(`Builds a ${c.field} from its parts; throws ${T}Error when a part is not allowed (for callers without types).`)],
       parameters: fields.map((p) => ({ name: p.field, type: pascalCase(p.field) })),
       returnType: T,
-      statements: [
+      statements: lines(
         `const parts = { ${fields.map((p) => p.field).join(', ')} };`,
         ...fields.map(
           (p) =>
             `if (!${p.field.toUpperCase()}_VALUES.includes(${p.field})) throw new ${T}Error(\`invalid ${p.field} \${JSON.stringify(${p.field})}: expected one of \${${p.field.toUpperCase()}_VALUES.join(', ')}\`);`,
         ),
         `return \`${template}\` as ${T};`,
-      ],
+      ),
     },
     {
       kind: StructureKind.Function,
@@ -198,7 +198,7 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       ],
       parameters: [{ name: 'event', type: 'unknown' }],
       returnType: `${T} | undefined`,
-      statements: [
+      statements: lines(
         'const payload = normalizeEventPayload(event);',
         `for (const name of [${aliases.map(str).join(', ')}]) {`,
         `  const value = payload[name];`,
@@ -207,7 +207,7 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
         `const parts = { ${fields.map((p) => `${p.field}: payload[${str(p.field)}]`).join(', ')} };`,
         `if (${fields.map((p) => `!${p.field.toUpperCase()}_VALUES.includes(parts.${p.field} as never)`).join(' || ')}) return undefined;`,
         `return make${T}(${fields.map((p) => `parts.${p.field} as ${pascalCase(p.field)}`).join(', ')});`,
-      ],
+      ),
     },
   ];
 }
@@ -224,14 +224,14 @@ function modelPathStatements(model: CatalogModel): Statement[] {
       docs: [docText(`The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. Undefined when absent or not a non-empty string.`)],
       parameters: [{ name: 'event', type: 'unknown' }],
       returnType: 'string | undefined',
-      statements: [
+      statements: lines(
         'const payload = normalizeEventPayload(event);',
         `for (const name of [${names.map(str).join(', ')}]) {`,
         '  const value = payload[name];',
         "  if (typeof value === 'string' && value.length > 0) return value;",
         '}',
         'return undefined;',
-      ],
+      ),
     },
   ];
 }
@@ -245,7 +245,10 @@ function extractorStatement(x: { name: string; event: string; description: strin
     const T = pascalCase(c.field);
     const parts = c.parts.flatMap((p) => ('field' in p ? [p.field] : [])).filter(has);
     completions.push(
-      `if (payload[${str(c.field)}] === undefined) { const key = extract${T}(payload); if (key !== undefined) payload[${str(c.field)}] = key; }`,
+      `if (payload[${str(c.field)}] === undefined) {`,
+      `  const key = extract${T}(payload);`,
+      `  if (key !== undefined) payload[${str(c.field)}] = key;`,
+      '}',
       `const ${camelCase(c.field)}Parts = tryParse${T}(payload[${str(c.field)}]);`,
       ...parts.map((p) => `if (${camelCase(c.field)}Parts && payload[${str(p)}] === undefined) payload[${str(p)}] = ${camelCase(c.field)}Parts.${p};`),
     );
@@ -257,11 +260,11 @@ function extractorStatement(x: { name: string; event: string; description: strin
     docs: [docText(`${x.description}\n\nThrows PayloadValidationError naming the event and each bad field.`)],
     parameters: [{ name: 'event', type: 'unknown' }],
     returnType: payloadTypeName(event.name),
-    statements: [
+    statements: lines(
       `const payload: Record<string, unknown> = { ...normalizePayload(${str(event.name)}, normalizeEventPayload(event)).payload };`,
       ...completions,
       `assertPayload(${str(event.name)}, payload);`,
       'return payload;',
-    ],
+    ),
   };
 }

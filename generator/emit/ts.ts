@@ -2,7 +2,7 @@
  * Printing ts-morph structures to text. One in-memory project is shared by the
  * emitters of a run; nothing here touches the disk.
  */
-import { Project, StructureKind, type ImportDeclarationStructure, type StatementStructures, type WriterFunction } from 'ts-morph';
+import { IndentationText, Project, QuoteKind, StructureKind, type ImportDeclarationStructure, type StatementStructures, type WriterFunction } from 'ts-morph';
 import { banner, type GeneratedFile } from './output.js';
 
 export type Statement = string | WriterFunction | StatementStructures;
@@ -12,6 +12,7 @@ export class Printer {
     useInMemoryFileSystem: true,
     skipFileDependencyResolution: true,
     skipLoadingLibFiles: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double },
   });
 
   print(path: string, statements: readonly Statement[]): GeneratedFile {
@@ -44,4 +45,9 @@ export function objectLiteral(entries: readonly { key: string; value: string; do
     });
     w.write('}');
   };
+}
+
+/** A function body written as one block, so multi-line constructs keep their shape. */
+export function lines(...body: string[]): string[] {
+  return [body.join('\n')];
 }

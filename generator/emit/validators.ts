@@ -12,7 +12,7 @@ import { StructureKind } from 'ts-morph';
 import type { CatalogModel } from '../catalog/model.js';
 import { payloadSchema } from './json-schema.js';
 import { banner, type GeneratedFile } from './output.js';
-import { importFrom, type Statement } from './ts.js';
+import { importFrom, lines, type Statement } from './ts.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 // ajv ships CommonJS: under NodeNext the callable is the module's `default` export.
@@ -98,12 +98,12 @@ export function validationFile(): Statement[] {
             { name: 'event', type: 'string' },
             { name: 'issues', type: 'readonly PayloadIssue[]' },
           ],
-          statements: [
+          statements: lines(
             'super(`invalid ${event} payload: ${issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ")}`);',
             "this.name = 'PayloadValidationError';",
             'this.event = event;',
             'this.issues = issues;',
-          ],
+          ),
         },
       ],
     },
@@ -117,11 +117,11 @@ export function validationFile(): Statement[] {
         { name: 'payload', type: 'unknown' },
       ],
       returnType: 'PayloadValidation',
-      statements: [
+      statements: lines(
         'const validate: Validator = validators[event];',
         'if (validate(payload)) return { ok: true };',
         'return { ok: false, issues: (validate.errors ?? []).map(toIssue) };',
-      ],
+      ),
     },
     {
       kind: StructureKind.Function,
@@ -141,13 +141,13 @@ export function validationFile(): Statement[] {
       name: 'toIssue',
       parameters: [{ name: 'e', type: 'ValidatorError' }],
       returnType: 'PayloadIssue',
-      statements: [
+      statements: lines(
         "const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');",
         "if (e.keyword === 'required') return { field: joinPath(path, String(e.params.missingProperty)), message: 'is required' };",
         "if (e.keyword === 'false schema') return { field: path, message: 'is an alias: send the canonical field name, or publish in lenient mode to normalize it' };",
         "if (e.keyword === 'enum') return { field: path, message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };",
         "return { field: path, message: e.message ?? e.keyword };",
-      ],
+      ),
     },
     {
       kind: StructureKind.Function,
