@@ -10,7 +10,9 @@ import { CatalogDirError, compareWithDisk, displayPath, readCatalogDir, writeGen
 /** Exit codes: 0 done, 1 drift found by --check, 2 invalid catalog or usage. */
 export const EXIT = { ok: 0, drift: 1, invalid: 2 } as const;
 
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** Compiled (an installed package) or run from the TypeScript sources of a checkout. */
+const COMPILED = import.meta.url.endsWith('.js');
 
 export function registerCatalogCommands(program: Command): void {
   program
@@ -85,9 +87,14 @@ function reportProblems(problems: readonly Problem[]): number {
   return EXIT.invalid;
 }
 
-/** A relative import from the output directory to this package's runtime, `/`-separated. */
+/**
+ * Where generated code imports the runtime from: the package's `./runtime`
+ * export when this CLI is the installed package, and a relative path to the
+ * runtime sources when it runs from a checkout (this repository, its fixtures).
+ */
 function defaultRuntimeImport(outDir: string): string {
-  let rel = relative(outDir, join(PACKAGE_ROOT, 'runtime', 'index.js')).split(sep).join('/');
+  if (COMPILED) return 'ringrift-events/runtime';
+  let rel = relative(outDir, join(HERE, '..', 'runtime', 'index.js')).split(sep).join('/');
   if (!rel.startsWith('.')) rel = `./${rel}`;
   return rel;
 }

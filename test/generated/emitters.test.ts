@@ -86,8 +86,8 @@ describe('generated emitters', () => {
     await g.emitSelfplayComplete({ selfplay_type: 'gpu_accelerated', config_key: 'hex8_2p', games_completed: 10, node_id: 'a' });
     await g.emitSelfplayComplete({ selfplay_type: 'canonical', config_key: 'hex8_2p', games_completed: 10, node_id: 'b' });
     await g.emitSelfplayComplete({ config_key: 'hex8_2p', games_completed: 10, node_id: 'c' });
-    await g.emitOptimizationTriggered({ optimization_type: 'cmaes', config_key: 'hex8_2p' });
-    await g.emitOptimizationTriggered({ optimization_type: 'nas', config_key: 'hex8_2p' });
+    await g.emitOptimizationTriggered({ optimization_type: 'cmaes', run_id: 'r1' });
+    await g.emitOptimizationTriggered({ optimization_type: 'nas', run_id: 'r2' });
     off();
     off2();
     expect(types).toEqual(['GPU_SELFPLAY_COMPLETE', 'CANONICAL_SELFPLAY_COMPLETE', 'SELFPLAY_COMPLETE', 'CMAES_TRIGGERED', 'NAS_TRIGGERED']);

@@ -1,0 +1,114 @@
+/**
+ * Deduplication: a content key per the catalog's per-event policy, and a
+ * bounded TTL set of keys seen.
+ *
+ * Defect 6: content dedup collapsed genuinely different events (two
+ * HOST_OFFLINE within 30 s) and hashed a language-specific repr. Here the
+ * catalog says per event whether and on which fields an event is deduplicated,
+ * the hash covers the canonical event name (two different events with equal
+ * payloads never collide), and it is SHA-256 over canonical JSON.
+ */
+import * as crypto from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import type { EventDefinition } from './registry.js';
+
+// crypto.hash (Node ≥ 20.12) is a one-shot hash without a Hash object; fall back to createHash.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64') => string }).hash;
+export const sha256: (data: string) => string = oneShot
+  ? (data) => oneShot('sha256', data, 'base64')
+  : (data) => crypto.createHash('sha256').update(data).digest('base64');
+
+/**
+ * The dedup key of a payload, or undefined when the event's policy is `none`.
+ * `payload`: every field except the common ones (timestamp, source, trace_id
+ * differ between two emissions of the same fact). `fields`: only those listed.
+ */
+export function dedupKey(def: EventDefinition, data: Readonly<Record<string, unknown>>, commonFields: ReadonlySet<string>): string | undefined {
+  const policy = def.dedup;
+  if (policy.kind === 'none') return undefined;
+  let json: string;
+  if (policy.kind === 'payload') {
+    json = canonicalJson(data, commonFields);
+  } else {
+    const subset: Record<string, unknown> = {};
+    for (const field of policy.fields) subset[field] = data[field];
+    json = canonicalJson(subset);
+  }
+  return sha256(`${def.name}\n${json}`);
+}
+
+/**
+ * A set of keys that forget themselves after `ttlMs`, holding at most
+ * `maxEntries`. The window runs from a key's first sighting (a repeat inside
+ * it does not extend it). Every key lives for the same TTL, so insertion
+ * order is expiry order: a FIFO of (key, expiry) beside the Map makes
+ * eviction O(1) per key. (Iterating the Map itself from the front would be
+ * O(deleted entries) in V8, which keeps holes until it rehashes.)
+ */
+export class TtlSet {
+  private readonly expiry = new Map<string, number>();
+  private queueKeys: string[] = [];
+  private queueExpiry: number[] = [];
+  private head = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!(ttlMs > 0)) throw new RangeError(`TtlSet: ttlMs must be > 0, got ${ttlMs}`);
+    if (!(maxEntries >= 1)) throw new RangeError(`TtlSet: maxEntries must be >= 1, got ${maxEntries}`);
+  }
+
+  get size(): number {
+    return this.expiry.size;
+  }
+
+  has(key: string): boolean {
+    const expires = this.expiry.get(key);
+    return expires !== undefined && expires > this.now();
+  }
+
+  /** Records `key`; returns true when it was already present and unexpired (a duplicate). */
+  checkAndAdd(key: string): boolean {
+    const now = this.now();
+    const expires = this.expiry.get(key);
+    if (expires !== undefined && expires > now) return true;
+    // An expired key is simply overwritten; its old queue slot is recognised as stale below.
+    this.expiry.set(key, now + this.ttlMs);
+    this.queueKeys.push(key);
+    this.queueExpiry.push(now + this.ttlMs);
+    this.evict(now);
+    return false;
+  }
+
+  delete(key: string): void {
+    this.expiry.delete(key); // its queue slot becomes stale
+  }
+
+  clear(): void {
+    this.expiry.clear();
+    this.queueKeys = [];
+    this.queueExpiry = [];
+    this.head = 0;
+  }
+
+  private evict(now: number): void {
+    const keys = this.queueKeys;
+    const exps = this.queueExpiry;
+    while (this.head < keys.length) {
+      const key = keys[this.head]!;
+      const expires = exps[this.head]!;
+      const live = this.expiry.get(key) === expires;
+      if (live && expires > now && this.expiry.size <= this.maxEntries) break;
+      if (live) this.expiry.delete(key);
+      this.head++;
+    }
+    // Compact the consumed prefix now and then (amortized O(1)).
+    if (this.head > 1024 && this.head * 2 > keys.length) {
+      this.queueKeys = keys.slice(this.head);
+      this.queueExpiry = exps.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/** Errors the router throws at publishers and subscribers. */
+import type { PayloadIssue } from './registry.js';
+
+/** No event of the catalog has this spelling (defect 1: never a silent miss). */
+export class UnknownEventError extends Error {
+  override readonly name = 'UnknownEventError';
+  constructor(readonly spelling: string) {
+    super(`unknown event ${JSON.stringify(spelling)}: no event of the catalog has this spelling`);
+  }
+}
+
+/** A payload failed validation in strict mode; names the event and every field at fault. */
+export class EventValidationError extends Error {
+  override readonly name = 'EventValidationError';
+  constructor(
+    readonly eventType: string,
+    readonly issues: readonly PayloadIssue[],
+  ) {
+    super(`invalid ${eventType} payload: ${issues.map((i) => (i.field ? `field "${i.field}" ${i.message}` : i.message)).join('; ')}`);
+  }
+}
+
+/** The router was closed. */
+export class RouterClosedError extends Error {
+  override readonly name = 'RouterClosedError';
+  constructor(action: string) {
+    super(`cannot ${action}: the router is closed`);
+  }
+}

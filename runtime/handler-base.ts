@@ -1,0 +1,170 @@
+/**
+ * HandlerBase (EVENT_SYSTEM_REFERENCE.md "Using HandlerBase"): a component
+ * declares its subscriptions once; the base subscribes them on `start()`,
+ * really unsubscribes them on `stop()` (defect 7: the original could never
+ * unsubscribe and subscribed twice on restart), counts successes, errors and
+ * timeouts, and answers a health check.
+ *
+ * Each subscription is named `<handler name>:<canonical event or pattern>`,
+ * stable across restarts, so DLQ entries parked for it are replayed to it
+ * after a restart. A second instance with the same name is refused (the
+ * router rejects the duplicate subscription name).
+ */
+import { getRouter } from './default-router.js';
+import type { EventEnvelope } from './envelope.js';
+import type { RetryPolicy } from './retry.js';
+import type { Router } from './router.js';
+
+/**
+ * Event spelling or pattern → handler. `EventEnvelope<never>` accepts handlers
+ * of any payload type (each typed for its own event).
+ */
+export type SubscriptionMap = Readonly<Record<string, (event: EventEnvelope<never>) => unknown>>;
+
+export interface HandlerBaseOptions {
+  /** Default: the process-wide router (getRouter()). */
+  readonly router?: Router;
+  readonly priority?: number;
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Unhealthy after this many failed calls in a row. Default 5. */
+  readonly maxConsecutiveFailures?: number;
+}
+
+export interface HandlerHealth {
+  readonly name: string;
+  readonly healthy: boolean;
+  readonly running: boolean;
+  readonly subscriptions: number;
+  readonly eventsProcessed: number;
+  readonly errorCount: number;
+  readonly timeoutCount: number;
+  readonly deadLettered: number;
+  readonly consecutiveFailures: number;
+  readonly lastError?: string;
+  /** ISO time of the last successful call. */
+  readonly lastEventAt?: string;
+  readonly message: string;
+}
+
+export abstract class HandlerBase {
+  readonly name: string;
+  private readonly options: HandlerBaseOptions;
+  private unsubscribers: (() => void)[] = [];
+  private running = false;
+  private eventsProcessed = 0;
+  private errorCount = 0;
+  private timeoutCount = 0;
+  private deadLettered = 0;
+  private consecutiveFailures = 0;
+  private lastError: string | undefined;
+  private lastEventAt: number | undefined;
+
+  constructor(name: string, options: HandlerBaseOptions = {}) {
+    if (!name) throw new TypeError('HandlerBase: a name is required');
+    this.name = name;
+    this.options = options;
+  }
+
+  /** Event spelling or pattern → method. Methods are called with `this` bound to the handler. */
+  abstract getSubscriptions(): SubscriptionMap;
+
+  /** Setup after subscribing (may be async); a throw undoes the start. */
+  protected onStart(): void | Promise<void> {}
+
+  /** Teardown after unsubscribing. */
+  protected onStop(): void | Promise<void> {}
+
+  protected get router(): Router {
+    return this.options.router ?? getRouter();
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Subscribes every entry of getSubscriptions(); a second call while running does nothing. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true; // set before any await: a concurrent start() is a no-op
+    try {
+      const router = this.router;
+      for (const [key, method] of Object.entries(this.getSubscriptions())) {
+        const canonical = router.registry.resolve(key)?.name ?? key;
+        this.unsubscribers.push(
+          router.subscribe(key, (event: EventEnvelope) => this.run(method, event), {
+            name: `${this.name}:${canonical}`,
+            coordinator: this.name,
+            priority: this.options.priority,
+            timeoutMs: this.options.timeoutMs,
+            retry: this.options.retry,
+            onFailure: (info) => {
+              if (info.kind === 'timeout') this.timeoutCount++;
+              else this.errorCount++;
+              this.consecutiveFailures++;
+              this.lastError = info.error instanceof Error ? info.error.message : String(info.error);
+            },
+            onDeadLetter: () => {
+              this.deadLettered++;
+            },
+          }),
+        );
+      }
+      await this.onStart();
+    } catch (error) {
+      this.unsubscribeAll();
+      this.running = false;
+      throw error;
+    }
+  }
+
+  /** Unsubscribes everything; in-flight calls finish, pending retries are parked in the DLQ. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.unsubscribeAll();
+    this.running = false;
+    await this.onStop();
+  }
+
+  healthCheck(): HandlerHealth {
+    const max = this.options.maxConsecutiveFailures ?? 5;
+    const healthy = this.running && this.consecutiveFailures < max;
+    const message = !this.running
+      ? 'not running'
+      : healthy
+        ? 'ok'
+        : `${this.consecutiveFailures} consecutive failures (last: ${this.lastError ?? 'unknown'})`;
+    return {
+      name: this.name,
+      healthy,
+      running: this.running,
+      subscriptions: this.unsubscribers.length,
+      eventsProcessed: this.eventsProcessed,
+      errorCount: this.errorCount,
+      timeoutCount: this.timeoutCount,
+      deadLettered: this.deadLettered,
+      consecutiveFailures: this.consecutiveFailures,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+      ...(this.lastEventAt !== undefined ? { lastEventAt: new Date(this.lastEventAt).toISOString() } : {}),
+      message,
+    };
+  }
+
+  private run(method: (event: EventEnvelope<never>) => unknown, event: EventEnvelope): unknown {
+    const result = method.call(this, event as EventEnvelope<never>);
+    if (result instanceof Promise) return result.then(() => this.succeeded());
+    this.succeeded();
+    return result;
+  }
+
+  private succeeded(): void {
+    this.eventsProcessed++;
+    this.consecutiveFailures = 0;
+    this.lastEventAt = Date.now();
+  }
+
+  private unsubscribeAll(): void {
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+    this.unsubscribers = [];
+  }
+}

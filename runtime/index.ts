@@ -1,0 +1,47 @@
+/**
+ * The public API of the runtime. The generated code imports from here; the
+ * runtime never imports the generator or the generated code.
+ */
+export * from './registry.js';
+export { canonicalJson } from './canonical-json.js';
+export { createEnvelope, envelopeProblem, SPEC_VERSION, CONTENT_TYPE, type EventEnvelope, type EnvelopeAttributes } from './envelope.js';
+export { dedupKey, sha256, TtlSet } from './dedup.js';
+export {
+  EventBus,
+  compilePattern,
+  isPattern,
+  type BusSubscribeOptions,
+  type Delivery,
+  type EventBusOptions,
+  type EventHandler,
+  type HistoryQuery,
+  type Invoker,
+  type ReplayOptions,
+  type Subscription,
+} from './bus.js';
+export { backoffDelay, callIsolated, DEFAULT_RETRY, HandlerTimeoutError, type Failure, type Outcome, type RetryPolicy } from './retry.js';
+export { MemoryDlqStore, matchesFilter, type DlqEntry, type DlqFilter, type DlqStatus, type DlqStore, type MemoryDlqOptions } from './dlq.js';
+export { TransportError, type Deliver, type DeliveryInfo, type Transport } from './transport.js';
+export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './memory-transport.js';
+export { LATENCY_WINDOW, type LatencySummary, type RouterStats } from './stats.js';
+export { consoleLogger, silentLogger, errorMessage, type Logger } from './logger.js';
+export { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
+export { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
+export {
+  createRouter,
+  Router,
+  type DlqReplayOptions,
+  type DlqReplayResult,
+  type FlowValidation,
+  type FlowValidationOptions,
+  type HandlerFailureInfo,
+  type HistoryOptions,
+  type PublishOptions,
+  type PublishResult,
+  type RouterOptions,
+  type RouterReplayOptions,
+  type SubscribeOptions,
+  type ValidationMode,
+} from './router.js';
+export { getRouter, peekRouter, resetRouter } from './default-router.js';
+export { HandlerBase, type HandlerBaseOptions, type HandlerHealth, type SubscriptionMap } from './handler-base.js';

@@ -1,0 +1,715 @@
+/**
+ * The router: the single entry point of EVENT_CATALOG.md "Architecture".
+ *
+ * publish: spelling → canonical event (defect 1) → alias normalization and
+ * validation (strict rejects, lenient warns) → common fields → dedup per the
+ * catalog's policy (defect 6) → transports (cross-process events only) →
+ * local delivery on the bus, each handler isolated with a timeout, retried
+ * with backoff and parked in the DLQ (defect 3), HANDLER_FAILED /
+ * HANDLER_TIMEOUT emitted.
+ *
+ * When publish resolves: after transports accepted the event and every local
+ * handler's FIRST attempt settled (succeeded, threw, or timed out). Retries
+ * continue in the background, tracked: `drain()` (and `close()`) wait for
+ * them. A publisher is thus never held for seconds by another component's
+ * failing handler. Events from a transport are different: their `deliver`
+ * resolves only after retries and DLQ parking (defect 4: ack after settle).
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { EventBus, isPattern, compilePattern, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
+import { dedupKey, TtlSet } from './dedup.js';
+import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
+import { createEnvelope, envelopeProblem, type EventEnvelope } from './envelope.js';
+import { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
+import { consoleLogger, errorMessage, type Logger } from './logger.js';
+import type { EventDefinition, EventRegistry, NormalizeResult, PayloadIssue } from './registry.js';
+import { backoffDelay, callIsolated, DEFAULT_RETRY, sleep, type Failure, type Outcome, type RetryPolicy } from './retry.js';
+import { StatsCollector, type RouterStats } from './stats.js';
+import { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, runInTrace, traceEnabledFromEnv, traceIdOf } from './trace.js';
+import { TransportError, type DeliveryInfo, type Transport } from './transport.js';
+
+export type ValidationMode = 'strict' | 'lenient';
+
+export interface RouterOptions {
+  readonly registry: EventRegistry;
+  /** strict (default): an invalid payload or an aliased field name is an error. lenient: aliases are renamed and problems logged. */
+  readonly mode?: ValidationMode;
+  /** How long a content key suppresses repeats. Default 30 s. */
+  readonly dedupTtlMs?: number;
+  /** At most this many content keys are remembered. Default 10 000. */
+  readonly dedupMaxEntries?: number;
+  /** How long an envelope id is remembered (transport redelivery and echo). Default 10 min. */
+  readonly idTtlMs?: number;
+  /** At most this many envelope ids are remembered. Default 50 000. */
+  readonly idMaxEntries?: number;
+  /** Events kept for getHistory/replay. Default 1000. */
+  readonly historySize?: number;
+  /** Per handler call. Default 30 s. 0 disables. */
+  readonly handlerTimeoutMs?: number;
+  /** Default { attempts: 3, baseDelayMs: 1000, maxDelayMs: 30 000 }. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Default: an in-memory store. */
+  readonly dlq?: DlqStore;
+  /** Default: the console. */
+  readonly logger?: Logger;
+  /** Epoch-ms clock for dedup windows, DLQ times and envelope times. Default Date.now. */
+  readonly now?: () => number;
+  /** Log every publish and delivery. Default: RINGRIFT_EVENT_TRACE=1. */
+  readonly trace?: boolean;
+  /** Give every event a W3C traceparent (and `trace_id`). Default: same as `trace`. A given or inherited traceparent is always kept. */
+  readonly tracing?: boolean;
+  /** Source of events published without one. Default `/ringrift/<host>/<pid>`. */
+  readonly source?: string;
+  /** Publish HANDLER_FAILED and HANDLER_TIMEOUT when the catalog has them. Default true. */
+  readonly emitHandlerEvents?: boolean;
+}
+
+export interface PublishOptions {
+  readonly source?: string;
+  /** CloudEvents id; an id already seen within the id window makes this a duplicate. */
+  readonly id?: string;
+  /** RFC 3339 time; default now. */
+  readonly time?: string;
+  readonly traceparent?: string;
+  readonly subject?: string;
+}
+
+export interface PublishResult {
+  readonly envelope: EventEnvelope;
+  /** Dropped as a repeat (content key within its TTL, or envelope id seen); nothing was delivered. */
+  readonly duplicate: boolean;
+  /** Local handlers the event was given to. */
+  readonly delivered: number;
+  /** Of those, how many succeeded at the first attempt (the others are being retried). */
+  readonly succeeded: number;
+  /** Transports that accepted the event. */
+  readonly transported: number;
+}
+
+export interface HandlerFailureInfo {
+  readonly handlerName: string;
+  readonly envelope: EventEnvelope;
+  readonly kind: 'error' | 'timeout';
+  readonly error: unknown;
+  readonly attempt: number;
+  readonly willRetry: boolean;
+}
+
+export interface SubscribeOptions extends BusSubscribeOptions {
+  /** Overrides the router's handler timeout for this handler. */
+  readonly timeoutMs?: number;
+  /** Overrides the router's retry policy for this handler. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Reported as `coordinator` in HANDLER_FAILED / HANDLER_TIMEOUT. Default: the handler name. */
+  readonly coordinator?: string;
+  /** Called after each failed attempt. */
+  readonly onFailure?: (info: HandlerFailureInfo) => void;
+  /** Called when a delivery is parked in the DLQ. */
+  readonly onDeadLetter?: (entry: DlqEntry) => void;
+}
+
+export interface HistoryOptions {
+  /** Any spelling of an event, or a pattern (`training.*`). */
+  readonly topic?: string;
+  readonly limit?: number;
+}
+
+export interface RouterReplayOptions {
+  readonly handler: EventHandler;
+  readonly topic?: string;
+  /** Epoch ms, Date or ISO string. */
+  readonly since?: number | Date | string;
+}
+
+export interface DlqReplayOptions {
+  /** Only entries parked within this many hours. Default 24. */
+  readonly maxAgeHours?: number;
+  readonly handlerName?: string;
+  readonly eventType?: string;
+  readonly limit?: number;
+}
+
+export interface DlqReplayResult {
+  /** Pending entries considered. */
+  readonly replayed: number;
+  /** The handler that failed succeeded this time. */
+  readonly recovered: number;
+  /** The handler failed again (the entry stays pending, one attempt more). */
+  readonly failed: number;
+  /** The handler is not subscribed now (not started, or no longer matching); left pending. */
+  readonly skipped: number;
+}
+
+export interface FlowValidationOptions {
+  /** A type whose duplicate rate reaches this looks like a loop. Default 0.5. */
+  readonly duplicateRateThreshold?: number;
+  /** …once it has at least this many duplicates. Default 100. */
+  readonly minDuplicates?: number;
+}
+
+export interface FlowValidation {
+  readonly healthy: boolean;
+  readonly issues: string[];
+  /** Published, reached no handler and no transport, and still no subscriber. */
+  readonly publishedWithoutSubscribers: string[];
+  /** Subscribed, but never published here nor received from a transport. */
+  readonly subscribedWithoutProducers: string[];
+  /** Types whose duplicate rate signals an amplification loop. */
+  readonly suspectedLoops: string[];
+  readonly duplicateRate: number;
+}
+
+interface SubMeta {
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly coordinator: string | undefined;
+  readonly onFailure: ((info: HandlerFailureInfo) => void) | undefined;
+  readonly onDeadLetter: ((entry: DlqEntry) => void) | undefined;
+}
+
+const ROUTER_SOURCE = 'EventRouter';
+const HANDLER_FAILED = 'HANDLER_FAILED';
+const HANDLER_TIMEOUT = 'HANDLER_TIMEOUT';
+
+export function createRouter(options: RouterOptions): Router {
+  return new Router(options);
+}
+
+export class Router {
+  readonly registry: EventRegistry;
+  readonly mode: ValidationMode;
+  readonly dlq: DlqStore;
+  readonly logger: Logger;
+
+  private readonly bus: EventBus;
+  private readonly stats = new StatsCollector();
+  private readonly contentSeen: TtlSet;
+  private readonly idsSeen: TtlSet;
+  private readonly commonFields: ReadonlySet<string>;
+  private readonly transports = new Set<Transport>();
+  /** Background work (retries, DLQ parking, handler events); drain() waits for it. */
+  private readonly pending = new Set<Promise<void>>();
+  private readonly now: () => number;
+  private readonly retry: RetryPolicy;
+  private readonly handlerTimeoutMs: number;
+  private readonly trace: boolean;
+  private readonly tracing: boolean;
+  private readonly source: string;
+  private readonly emitHandlerEvents: boolean;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: RouterOptions) {
+    this.registry = options.registry;
+    this.mode = options.mode ?? 'strict';
+    this.logger = options.logger ?? consoleLogger;
+    this.now = options.now ?? Date.now;
+    this.dlq = options.dlq ?? new MemoryDlqStore({ onEvict: (e) => this.logger.error(`[EventRouter] DLQ full: dropped ${e.eventType} for ${e.handlerName}`) });
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    if (!(this.retry.attempts >= 1)) throw new RangeError(`retry.attempts must be >= 1, got ${this.retry.attempts}`);
+    this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+    this.trace = options.trace ?? traceEnabledFromEnv();
+    this.tracing = options.tracing ?? this.trace;
+    this.source = options.source ?? `/ringrift/${hostname()}/${process.pid}`;
+    this.emitHandlerEvents = options.emitHandlerEvents ?? true;
+    this.commonFields = new Set(this.registry.commonFields);
+    this.contentSeen = new TtlSet(options.dedupTtlMs ?? 30_000, options.dedupMaxEntries ?? 10_000, this.now);
+    this.idsSeen = new TtlSet(options.idTtlMs ?? 600_000, options.idMaxEntries ?? 50_000, this.now);
+    this.bus = new EventBus({
+      historySize: options.historySize ?? 1000,
+      now: this.now,
+      topicOf: (type) => this.registry.events.get(type)?.topic,
+      onError: (error, sub, event) => this.logger.warn(`[EventRouter] Handler error: ${sub.name} on ${event.type}: ${errorMessage(error)}`),
+    });
+  }
+
+  // ── publish ──────────────────────────────────────────────────────────────
+
+  /**
+   * Publishes an event under any of its spellings. Rejects with
+   * UnknownEventError for an unknown spelling, EventValidationError for an
+   * invalid payload in strict mode, TransportError when a transport refused a
+   * cross-process event (then nothing was delivered locally and the event is
+   * not remembered as seen, so the caller may retry).
+   */
+  async publish(spelling: string, payload: Readonly<Record<string, unknown>>, options: PublishOptions = {}): Promise<PublishResult> {
+    if (this.closed) throw new RouterClosedError(`publish ${spelling}`);
+    const started = performance.now();
+    const def = this.resolve(spelling);
+    const time = options.time ?? new Date(this.now()).toISOString();
+    const traceparent = this.traceparentFor(options.traceparent);
+    const source = options.source ?? (typeof payload?.source === 'string' ? payload.source : this.source);
+    const data = this.preparePayload(def, payload, time, source, traceparent);
+    const envelope = createEnvelope({ type: def.name, source, time, id: options.id, subject: options.subject, traceparent }, data);
+
+    // Dedup: an explicit id first (cheap), then the content key of the catalog's policy.
+    const key = dedupKey(def, data, this.commonFields);
+    if ((options.id !== undefined && this.idsSeen.checkAndAdd(options.id)) || (key !== undefined && this.contentSeen.checkAndAdd(key))) {
+      this.stats.duplicate(def.name);
+      if (this.trace) this.logger.info(`[EventRouter] Duplicate dropped: ${def.name} (source=${source})`);
+      return { envelope, duplicate: true, delivered: 0, succeeded: 0, transported: 0 };
+    }
+
+    let transported = 0;
+    if (def.crossProcess !== undefined && this.transports.size > 0) {
+      this.idsSeen.checkAndAdd(envelope.id); // its echo from the transport is then dropped
+      try {
+        transported = await this.sendToTransports(envelope);
+      } catch (error) {
+        if (key !== undefined) this.contentSeen.delete(key);
+        this.idsSeen.delete(envelope.id);
+        throw error;
+      }
+    }
+
+    this.stats.routed(def.name, source, true);
+    if (this.trace) this.logger.info(`[EventRouter] Published: ${def.name} (source=${source})`, { id: envelope.id, traceparent });
+    const names = this.trace ? this.bus.match(def.name).map((s) => s.name) : undefined;
+    const delivery = await this.bus.publish(envelope, this.invokeLocal);
+    if (delivery.matched === 0 && transported === 0) this.stats.orphaned(def.name);
+    if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
+    this.stats.latency(performance.now() - started);
+    return { envelope, duplicate: false, delivered: delivery.matched, succeeded: delivery.succeeded, transported };
+  }
+
+  private resolve(spelling: string): EventDefinition {
+    const def = this.registry.resolve(spelling);
+    if (!def) throw new UnknownEventError(spelling);
+    return def;
+  }
+
+  private traceparentFor(given: string | undefined): string | undefined {
+    if (given !== undefined) {
+      if (!isTraceparent(given)) throw new TypeError(`invalid traceparent ${JSON.stringify(given)}`);
+      return given;
+    }
+    const inherited = currentTraceparent();
+    if (inherited !== undefined) return childTraceparent(inherited);
+    return this.tracing ? newTraceparent() : undefined;
+  }
+
+  /** Normalize aliases, fill the common fields, validate. Returns a new object owned by the router. */
+  private preparePayload(
+    def: EventDefinition,
+    payload: Readonly<Record<string, unknown>>,
+    time: string,
+    source: string,
+    traceparent: string | undefined,
+  ): Record<string, unknown> {
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      throw new EventValidationError(def.name, [{ field: '', message: 'payload must be an object' }]);
+    }
+    const normalized = def.normalize(payload);
+    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, normalized, this.mode === 'strict');
+    const data = normalized.payload === payload ? { ...payload } : (normalized.payload as Record<string, unknown>);
+    if (data.timestamp === undefined) data.timestamp = time;
+    data.source = source;
+    if (traceparent !== undefined && data.trace_id === undefined) data.trace_id = traceIdOf(traceparent);
+    this.validate(def, data, this.mode === 'strict');
+    return data;
+  }
+
+  private aliasesUsed(def: EventDefinition, n: NormalizeResult, reject: boolean): void {
+    const issues: PayloadIssue[] = [
+      ...n.renamed.map((r) => ({ field: r.from, message: `is an alias of "${r.to}"; use the canonical name` })),
+      ...n.conflicts.map((c) => ({ field: c.from, message: `is an alias of "${c.to}", which is also present with another value; "${c.to}" was kept` })),
+    ];
+    if (reject) {
+      this.stats.validationFailures++;
+      throw new EventValidationError(def.name, issues);
+    }
+    this.logger.warn(`[EventRouter] ${def.name}: ${issues.map((i) => `field "${i.field}" ${i.message}`).join('; ')}`);
+  }
+
+  private validate(def: EventDefinition, data: Record<string, unknown>, reject: boolean): void {
+    const result = def.validate(data);
+    if (result.ok) return;
+    this.stats.validationFailures++;
+    const error = new EventValidationError(def.name, result.issues);
+    if (reject) throw error;
+    this.logger.warn(`[EventRouter] ${error.message} (delivered anyway: lenient mode)`);
+  }
+
+  private async sendToTransports(envelope: EventEnvelope): Promise<number> {
+    const list = [...this.transports];
+    const results = await Promise.allSettled(list.map((t) => t.publish(envelope)));
+    const errors = results.flatMap((r, i) => (r.status === 'rejected' ? [{ transport: list[i]!.name, error: r.reason as unknown }] : []));
+    if (errors.length > 0) throw new TransportError(envelope.type, errors);
+    this.stats.transported++;
+    return list.length;
+  }
+
+  // ── subscribe ────────────────────────────────────────────────────────────
+
+  /**
+   * Subscribes to one event (any spelling; the subscription is on the
+   * canonical event, so every spelling reaches it) or to a pattern on topic
+   * or name (`training.*`, `TRAINING_*`, `*`). Returns the unsubscribe
+   * function. Subscribing the same function to the same event again is
+   * ignored; reusing a live subscription's name throws.
+   */
+  subscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>, options: SubscribeOptions = {}): () => void {
+    if (this.closed) throw new RouterClosedError(`subscribe to ${spellingOrPattern}`);
+    const key = this.subscriptionKey(spellingOrPattern);
+    const meta: SubMeta = {
+      timeoutMs: options.timeoutMs ?? this.handlerTimeoutMs,
+      retry: { ...this.retry, ...options.retry },
+      coordinator: options.coordinator,
+      onFailure: options.onFailure,
+      onDeadLetter: options.onDeadLetter,
+    };
+    const sub = this.bus.add(key, handler as EventHandler, options, meta);
+    return () => this.bus.unsubscribe(sub);
+  }
+
+  /** Removes the subscription of `handler` to this event or pattern; true if there was one. */
+  unsubscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>): boolean {
+    return this.bus.unsubscribeHandler(this.subscriptionKey(spellingOrPattern), handler as EventHandler);
+  }
+
+  /** Canonical name for a spelling; the pattern itself for a pattern that matches at least one event. */
+  private subscriptionKey(spellingOrPattern: string): string {
+    if (!isPattern(spellingOrPattern)) return this.resolve(spellingOrPattern).name;
+    const re = compilePattern(spellingOrPattern);
+    for (const def of this.registry.events.values()) if (re.test(def.name) || re.test(def.topic)) return spellingOrPattern;
+    throw new UnknownEventError(spellingOrPattern);
+  }
+
+  /** Live subscriptions per event name or pattern. */
+  getSubscriptionCount(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const sub of this.bus.subscriptions()) counts[sub.key] = (counts[sub.key] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Names of the live subscriptions, in subscription order. */
+  getSubscriptionNames(): string[] {
+    return this.bus.subscriptions().map((s) => s.name);
+  }
+
+  // ── delivery, retries, DLQ ───────────────────────────────────────────────
+
+  private readonly invokeLocal = (sub: Subscription, handler: EventHandler, envelope: EventEnvelope): boolean | Promise<boolean> =>
+    this.invoke(sub, handler, envelope, undefined);
+
+  /**
+   * First attempt inline. On failure the retry chain starts; for local
+   * publishes it runs in the background (tracked), for transport deliveries
+   * (`sink` given) it is awaited and a failure to park is collected in `sink`.
+   */
+  private invoke(sub: Subscription, handler: EventHandler, envelope: EventEnvelope, sink: unknown[] | undefined): boolean | Promise<boolean> {
+    const meta = sub.meta as SubMeta;
+    const outcome = this.call(handler, envelope, meta.timeoutMs, sub.name);
+    if (outcome === undefined) return true;
+    if (outcome instanceof Promise) return outcome.then((o) => o === undefined || this.afterFirstFailure(sub, envelope, o, sink));
+    return this.afterFirstFailure(sub, envelope, outcome, sink);
+  }
+
+  private call(handler: EventHandler, envelope: EventEnvelope, timeoutMs: number, name: string): Outcome | Promise<Outcome> {
+    if (envelope.traceparent === undefined) return callIsolated(handler, envelope, timeoutMs, name);
+    // Inside the event's trace context, so what the handler publishes joins the trace.
+    return runInTrace(envelope.traceparent, (e) => callIsolated(handler, e, timeoutMs, name), envelope);
+  }
+
+  private afterFirstFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, sink: unknown[] | undefined): false | Promise<boolean> {
+    const chain = this.retryThenPark(sub, envelope, failure);
+    if (sink === undefined) {
+      this.track(chain.then(() => undefined));
+      return false;
+    }
+    return chain.catch((error: unknown) => {
+      sink.push(error);
+      return false;
+    });
+  }
+
+  /** Resolves true if a retry succeeded, false if parked; rejects only if the DLQ store failed. */
+  private async retryThenPark(sub: Subscription, envelope: EventEnvelope, first: Failure): Promise<boolean> {
+    const meta = sub.meta as SubMeta;
+    const attempts = meta.retry.attempts;
+    let failure = first;
+    let attempt = 1;
+    this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
+    while (attempt < attempts) {
+      await sleep(backoffDelay(meta.retry, attempt));
+      if (sub.cancelled) break; // unsubscribed (e.g. handler stopped): park it, a restart can replay it
+      const handler = sub.handler();
+      if (handler === undefined) return false; // weakly held and collected: its owner is gone
+      attempt++;
+      this.stats.retries++;
+      const outcome = await this.call(handler, envelope, meta.timeoutMs, sub.name);
+      if (outcome === undefined) {
+        this.stats.recoveredByRetry++;
+        return true;
+      }
+      failure = outcome;
+      this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
+    }
+    await this.park(sub, envelope, failure, attempt);
+    return false;
+  }
+
+  private reportFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempt: number, willRetry: boolean): void {
+    const meta = sub.meta as SubMeta;
+    if (failure.kind === 'timeout') this.stats.handlerTimeouts++;
+    else this.stats.handlerErrors++;
+    this.logger.warn(
+      `[EventRouter] Handler ${failure.kind === 'timeout' ? 'timeout' : 'error'}: ${sub.name} on ${envelope.type} ` +
+        `(attempt ${attempt}/${meta.retry.attempts}${willRetry ? ', will retry' : ''}): ${errorMessage(failure.error)}`,
+    );
+    this.notify(meta.onFailure, { handlerName: sub.name, envelope, kind: failure.kind, error: failure.error, attempt, willRetry });
+    if (failure.kind === 'timeout') {
+      this.track(this.emitHandlerEvent(HANDLER_TIMEOUT, sub, envelope, { timeout_seconds: meta.timeoutMs / 1000 }));
+    }
+  }
+
+  private async park(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempts: number): Promise<void> {
+    const meta = sub.meta as SubMeta;
+    this.stats.handlerFailures++;
+    const now = this.now();
+    const entry: DlqEntry = {
+      id: randomUUID(),
+      envelope,
+      eventType: envelope.type,
+      handlerName: sub.name,
+      error: errorMessage(failure.error),
+      attempts,
+      failedAt: now,
+      lastAttemptAt: now,
+      status: 'pending',
+    };
+    await this.dlq.add(entry);
+    this.stats.deadLettered++;
+    this.logger.error(`[EventRouter] Dead-lettered ${envelope.type} for ${sub.name} after ${attempts} attempt(s): ${entry.error}`, { id: envelope.id });
+    this.notify(meta.onDeadLetter, entry);
+    this.track(this.emitHandlerEvent(HANDLER_FAILED, sub, envelope, { error: entry.error }));
+  }
+
+  /** HANDLER_FAILED / HANDLER_TIMEOUT, if the catalog has them; never about themselves (no feedback loop). */
+  private async emitHandlerEvent(name: string, sub: Subscription, envelope: EventEnvelope, extra: Record<string, unknown>): Promise<void> {
+    if (!this.emitHandlerEvents || this.closed) return;
+    const def = this.registry.resolve(name);
+    if (!def) return;
+    const failedDef = this.registry.resolve(HANDLER_FAILED);
+    const timeoutDef = this.registry.resolve(HANDLER_TIMEOUT);
+    if (envelope.type === failedDef?.name || envelope.type === timeoutDef?.name) return;
+    const meta = sub.meta as SubMeta;
+    try {
+      await this.publish(def.name, { handler_name: sub.name, event_type: envelope.type, coordinator: meta.coordinator ?? sub.name, ...extra }, { source: ROUTER_SOURCE });
+    } catch (error) {
+      this.logger.error(`[EventRouter] could not publish ${def.name}: ${errorMessage(error)}`);
+    }
+  }
+
+  private notify<A>(callback: ((arg: A) => void) | undefined, arg: A): void {
+    if (!callback) return;
+    try {
+      callback(arg);
+    } catch (error) {
+      this.logger.error(`[EventRouter] failure callback threw: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Keeps a background promise until it settles; its failure is logged, never unhandled. */
+  private track(work: Promise<void>): void {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => this.logger.error(`[EventRouter] background work failed: ${errorMessage(error)}`))
+      .finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  /**
+   * Re-delivers pending DLQ entries parked within `maxAgeHours` to the
+   * handler that failed (found by its subscription name), one at a time, one
+   * attempt each. An entry is recovered only when that handler succeeds
+   * (defect 5); if it fails again it stays pending with one attempt more; if
+   * no such handler is subscribed now it is skipped.
+   */
+  async replayDlqEvents(options: DlqReplayOptions = {}): Promise<DlqReplayResult> {
+    const since = this.now() - (options.maxAgeHours ?? 24) * 3_600_000;
+    const entries = await this.dlq.list({
+      status: 'pending',
+      since,
+      handlerName: options.handlerName,
+      eventType: options.eventType,
+      limit: options.limit,
+    });
+    let recovered = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const entry of entries) {
+      const sub = this.bus.byName(entry.handlerName);
+      const handler = sub?.handler();
+      if (!sub || !handler || !this.bus.matches(sub, entry.envelope.type)) {
+        skipped++;
+        continue;
+      }
+      const outcome = await this.call(handler, entry.envelope, (sub.meta as SubMeta).timeoutMs, sub.name);
+      if (outcome === undefined) {
+        await this.dlq.markRecovered(entry.id, this.now());
+        this.stats.dlqRecovered++;
+        recovered++;
+      } else {
+        await this.dlq.recordFailure(entry.id, errorMessage(outcome.error), this.now());
+        failed++;
+      }
+    }
+    if (entries.length > 0) this.logger.info(`[EventRouter] DLQ replay: ${recovered} recovered, ${failed} failed, ${skipped} skipped`);
+    return { replayed: entries.length, recovered, failed, skipped };
+  }
+
+  // ── transports ───────────────────────────────────────────────────────────
+
+  /** Starts the transport and sends it every cross-process event published from now on. */
+  async attachTransport(transport: Transport): Promise<void> {
+    if (this.closed) throw new RouterClosedError(`attach ${transport.name}`);
+    if (this.transports.has(transport)) return;
+    await transport.start(this.deliverFromTransport);
+    this.transports.add(transport);
+  }
+
+  async detachTransport(transport: Transport): Promise<void> {
+    if (!this.transports.delete(transport)) return;
+    await transport.close();
+  }
+
+  /** The `deliver` given to transports; see transport.ts for its contract. */
+  private readonly deliverFromTransport = async (raw: EventEnvelope, info: DeliveryInfo): Promise<void> => {
+    if (this.closed) throw new RouterClosedError(`deliver ${String(raw?.type)}`);
+    const problem = envelopeProblem(raw);
+    if (problem !== undefined) return this.rejectInbound(`not an event envelope (${problem})`);
+    const def = this.registry.resolve(raw.type);
+    if (!def) return this.rejectInbound(`unknown event type ${JSON.stringify(raw.type)}`);
+    if (this.idsSeen.checkAndAdd(raw.id)) {
+      this.stats.duplicate(def.name); // our own echo, or a redelivery of an event already handled
+      return;
+    }
+    let envelope: EventEnvelope;
+    try {
+      envelope = this.inboundEnvelope(def, raw);
+    } catch (error) {
+      return this.rejectInbound(errorMessage(error));
+    }
+    this.stats.routed(def.name, envelope.source, false);
+    if (this.trace) this.logger.info(`[EventRouter] Received: ${def.name} (source=${envelope.source}${info.redelivered ? `, redelivery ${info.attempt}` : ''})`);
+    const sink: unknown[] = [];
+    await this.bus.publish(envelope, (sub, handler, e) => this.invoke(sub, handler, e, sink));
+    if (sink.length > 0) {
+      this.idsSeen.delete(raw.id); // so the redelivery is not dropped as a duplicate
+      throw new AggregateError(sink, `could not park failed deliveries of ${def.name} ${raw.id}`);
+    }
+  };
+
+  private rejectInbound(reason: string): void {
+    this.stats.transportRejected++;
+    this.logger.warn(`[EventRouter] dropped an event from a transport: ${reason}`);
+  }
+
+  /** Canonical type, aliases normalized (always: a remote producer cannot be corrected from here), common fields filled. */
+  private inboundEnvelope(def: EventDefinition, raw: EventEnvelope): EventEnvelope {
+    const normalized = def.normalize(raw.data);
+    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, normalized, false);
+    const data = normalized.payload === raw.data ? { ...raw.data } : (normalized.payload as Record<string, unknown>);
+    const time = typeof raw.time === 'string' ? raw.time : new Date(this.now()).toISOString();
+    const traceparent = typeof raw.traceparent === 'string' && isTraceparent(raw.traceparent) ? raw.traceparent : undefined;
+    data.timestamp ??= time;
+    data.source ??= raw.source;
+    if (traceparent !== undefined) data.trace_id ??= traceIdOf(traceparent);
+    this.validate(def, data, this.mode === 'strict');
+    return createEnvelope({ type: def.name, source: raw.source, time, id: raw.id, subject: raw.subject, traceparent }, data);
+  }
+
+  // ── history, stats, flow validation ──────────────────────────────────────
+
+  /** Recent events, oldest first; `topic` is any spelling or a pattern. */
+  getHistory(options: HistoryOptions = {}): EventEnvelope[] {
+    return this.bus.getHistory({ topic: this.historyTopic(options.topic), limit: options.limit });
+  }
+
+  /** Hands matching history to `handler`, oldest first; returns how many events. */
+  replay(options: RouterReplayOptions): Promise<number> {
+    return this.bus.replay({ handler: options.handler, topic: this.historyTopic(options.topic), since: options.since });
+  }
+
+  private historyTopic(topic: string | undefined): string | undefined {
+    return topic === undefined || isPattern(topic) ? topic : this.resolve(topic).name;
+  }
+
+  getStats(): RouterStats & { readonly subscriptions: number; readonly historySize: number; readonly dedupCacheSize: number; readonly idCacheSize: number; readonly pendingRetries: number } {
+    return {
+      ...this.stats.snapshot(),
+      subscriptions: this.bus.subscriptions().length,
+      historySize: this.bus.historyLength,
+      dedupCacheSize: this.contentSeen.size,
+      idCacheSize: this.idsSeen.size,
+      pendingRetries: this.pending.size,
+    };
+  }
+
+  /**
+   * EVENT_CATALOG.md "Validate Event Flow": events published with no
+   * subscriber, events subscribed with no producer, and duplicate rates that
+   * signal an amplification loop. Meaningful once the system has run a while.
+   */
+  validateEventFlow(options: FlowValidationOptions = {}): FlowValidation {
+    const threshold = options.duplicateRateThreshold ?? 0.5;
+    const minDuplicates = options.minDuplicates ?? 100;
+    const issues: string[] = [];
+
+    const publishedWithoutSubscribers: string[] = [];
+    for (const [type, count] of this.stats.orphanedByType) {
+      if (this.bus.match(type).length > 0) continue;
+      publishedWithoutSubscribers.push(type);
+      issues.push(`${type} was published ${count} time(s) with no subscriber`);
+    }
+
+    const subscribedWithoutProducers: string[] = [];
+    for (const sub of this.bus.subscriptions()) {
+      if (sub.pattern || this.stats.routedByType.has(sub.key) || subscribedWithoutProducers.includes(sub.key)) continue;
+      subscribedWithoutProducers.push(sub.key);
+      issues.push(`${sub.key} has subscribers but was never published or received`);
+    }
+
+    const suspectedLoops: string[] = [];
+    for (const [type, dups] of this.stats.duplicatesByType) {
+      const rate = dups / (dups + (this.stats.routedByType.get(type) ?? 0));
+      if (dups >= minDuplicates && rate >= threshold) {
+        suspectedLoops.push(type);
+        issues.push(`${type}: ${dups} duplicates prevented (${(rate * 100).toFixed(0)}% of its events), possible event loop`);
+      }
+    }
+
+    const { duplicateRate } = this.stats.snapshot();
+    return { healthy: issues.length === 0, issues, publishedWithoutSubscribers, subscribedWithoutProducers, suspectedLoops, duplicateRate };
+  }
+
+  // ── lifecycle ────────────────────────────────────────────────────────────
+
+  /** Waits for background retries, DLQ parking and handler events to finish. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Stops transports, then lets background work finish. Publish and subscribe throw afterwards. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const transports = [...this.transports];
+    this.transports.clear();
+    const results = await Promise.allSettled(transports.map((t) => t.close()));
+    this.closed = true;
+    await this.drain();
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'rejected') this.logger.error(`[EventRouter] closing ${transports[i]!.name} failed: ${errorMessage(r.reason)}`);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Tracing: W3C Trace Context (`traceparent`, carried as the CloudEvents
+ * distributed-tracing extension) and the RINGRIFT_EVENT_TRACE debug switch.
+ *
+ * A handler runs inside the trace context of the event it handles, so an event
+ * it publishes becomes a child span of the same trace without the handler
+ * passing anything along: a whole selfplay → promotion chain shares one trace id.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+/** True when RINGRIFT_EVENT_TRACE asks for publish/delivery tracing (`1`, `true`, `yes`). */
+export function traceEnabledFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.RINGRIFT_EVENT_TRACE?.trim().toLowerCase();
+  return v === '1' || v === 'true' || v === 'yes';
+}
+
+export function isTraceparent(value: string): boolean {
+  const m = TRACEPARENT.exec(value);
+  return m !== null && m[1] !== ZERO_TRACE && m[2] !== ZERO_SPAN;
+}
+
+/** The 32-hex trace id of a traceparent (what payloads carry as `trace_id`). */
+export function traceIdOf(traceparent: string): string {
+  return traceparent.slice(3, 35);
+}
+
+/** A new trace, sampled. */
+export function newTraceparent(): string {
+  const bytes = randomBytes(24).toString('hex');
+  return `00-${bytes.slice(0, 32)}-${bytes.slice(32, 48)}-01`;
+}
+
+/** A new span in the same trace, keeping the parent's flags. */
+export function childTraceparent(parent: string): string {
+  return `${parent.slice(0, 36)}${randomBytes(8).toString('hex')}${parent.slice(52)}`;
+}
+
+const context = new AsyncLocalStorage<string>();
+
+/** The traceparent of the event whose handler is running, if any. */
+export function currentTraceparent(): string | undefined {
+  return context.getStore();
+}
+
+/** Runs `fn(arg)` inside a trace context; async continuations inherit it. */
+export function runInTrace<A, R>(traceparent: string, fn: (arg: A) => R, arg: A): R {
+  return context.run(traceparent, fn, arg);
+}

@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryHub, MemoryTransport } from '../../runtime/memory-transport.js';
+import { TransportError, type Deliver, type Transport } from '../../runtime/transport.js';
+import type { EventEnvelope } from '../../runtime/envelope.js';
+import { MemoryDlqStore, type DlqEntry } from '../../runtime/dlq.js';
+import { deferred, delay, testRouter, trainingPayload } from './helpers.js';
+
+const open: { close(): Promise<void> }[] = [];
+function router(...args: Parameters<typeof testRouter>): ReturnType<typeof testRouter> {
+  const r = testRouter(...args);
+  open.push(r);
+  return r;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((r) => r.close()));
+});
+
+/** Two routers ("processes") joined by one hub. */
+async function pair(options: Parameters<typeof testRouter>[0] = {}) {
+  const hub = new MemoryHub();
+  const a = router(options);
+  const b = router(options);
+  const ta = hub.transport('a');
+  const tb = hub.transport('b');
+  await a.attachTransport(ta);
+  await b.attachTransport(tb);
+  return { hub, a, b, ta, tb };
+}
+
+describe('transports', () => {
+  it('sends cross-process events to other processes, which deliver them locally', async () => {
+    const { hub, a, b, ta } = await pair();
+    const inA: EventEnvelope[] = [];
+    const inB: EventEnvelope[] = [];
+    a.subscribe('TRAINING_COMPLETED', (e) => void inA.push(e));
+    b.subscribe('training_complete', (e) => void inB.push(e));
+    const result = await a.publish('training_completed', trainingPayload());
+    await hub.flush();
+    expect(result.transported).toBe(1);
+    expect(ta.published).toHaveLength(1);
+    expect(inA).toHaveLength(1); // once: the echo from the hub is dropped by envelope id
+    expect(inB).toHaveLength(1);
+    expect(inB[0]).toEqual(result.envelope);
+    expect(b.getStats()).toMatchObject({ eventsReceived: 1, eventsPublished: 0 });
+    expect(a.getStats()).toMatchObject({ eventsPublished: 1, transported: 1, duplicatesPrevented: 1 });
+  });
+
+  it('never sends in-process-only events to transports', async () => {
+    const { hub, a, b, ta } = await pair();
+    let inB = 0;
+    b.subscribe('HOST_ONLINE', () => void inB++);
+    const result = await a.publish('HOST_ONLINE', { node_id: 'n' });
+    await hub.flush();
+    expect(result.transported).toBe(0);
+    expect(ta.published).toHaveLength(0);
+    expect(inB).toBe(0);
+  });
+
+  it('does not re-publish events that arrived from a transport (no echo loops)', async () => {
+    const { hub, a, b, tb } = await pair();
+    b.subscribe('TRAINING_COMPLETED', () => undefined);
+    await a.publish('TRAINING_COMPLETED', trainingPayload());
+    await hub.flush();
+    expect(tb.published).toHaveLength(0);
+    expect(a.getStats().eventsReceived).toBe(0);
+  });
+
+  it('deduplicates redeliveries by envelope id', async () => {
+    const r = router();
+    let deliver: Deliver | undefined;
+    const t: Transport = { name: 'fake', publish: async () => undefined, start: async (d) => void (deliver = d), close: async () => undefined };
+    await r.attachTransport(t);
+    let calls = 0;
+    r.subscribe('HOST_OFFLINE', () => void calls++);
+    const envelope = { specversion: '1.0', id: 'remote-1', source: 'other', type: 'host_offline', time: '2025-12-29T00:00:00Z', datacontenttype: 'application/json', data: { node_id: 'n' } } as const;
+    await deliver!(envelope as unknown as EventEnvelope, { redelivered: false, attempt: 1 });
+    await deliver!(envelope as unknown as EventEnvelope, { redelivered: true, attempt: 2 });
+    expect(calls).toBe(1);
+    // The type arrived as a value string and is canonical locally; the common fields are filled.
+    expect(r.getHistory()[0]).toMatchObject({ type: 'HOST_OFFLINE', data: { node_id: 'n', source: 'other', timestamp: '2025-12-29T00:00:00Z' } });
+  });
+
+  it('resolves deliver only after local async handlers settled (ack after settle)', async () => {
+    const { hub, a, b } = await pair();
+    const gate = deferred();
+    let handled = false;
+    b.subscribe('TRAINING_COMPLETED', async () => {
+      await gate.promise;
+      handled = true;
+    });
+    await a.publish('TRAINING_COMPLETED', trainingPayload());
+    let flushed = false;
+    const flushing = hub.flush().then(() => (flushed = true));
+    await delay(10);
+    expect(flushed).toBe(false); // not acknowledged while the handler runs
+    gate.resolve();
+    await flushing;
+    expect(handled).toBe(true);
+  });
+
+  it('awaits retries and DLQ parking before acknowledging; a failing DLQ makes the transport redeliver', async () => {
+    class FlakyStore extends MemoryDlqStore {
+      fails = 1;
+      override async add(entry: DlqEntry): Promise<void> {
+        if (this.fails-- > 0) throw new Error('db locked');
+        await super.add(entry);
+      }
+    }
+    const store = new FlakyStore();
+    const hub = new MemoryHub();
+    const a = router();
+    const b = router({ dlq: store, retry: { attempts: 2, baseDelayMs: 1 } });
+    await a.attachTransport(hub.transport('a'));
+    await b.attachTransport(hub.transport('b'));
+    let calls = 0;
+    b.subscribe('TRAINING_COMPLETED', () => {
+      calls++;
+      throw new Error('nope');
+    }, { name: 'B.handler' });
+    await a.publish('TRAINING_COMPLETED', trainingPayload());
+    await hub.flush();
+    expect(calls).toBe(4); // 2 attempts, parking failed → redelivered → 2 attempts, parked
+    expect(await store.list()).toMatchObject([{ handlerName: 'B.handler', attempts: 2 }]);
+    expect(hub.undeliverable).toHaveLength(0);
+  });
+
+  it('rejects publish with TransportError when a transport refuses, delivering nothing, so a retry works', async () => {
+    const { hub, a, ta } = await pair();
+    let local = 0;
+    a.subscribe('TRAINING_COMPLETED', () => void local++);
+    ta.failPublish = new Error('queue unavailable');
+    await expect(a.publish('TRAINING_COMPLETED', trainingPayload())).rejects.toThrow(TransportError);
+    await expect(a.publish('TRAINING_COMPLETED', trainingPayload())).rejects.toThrow(/could not publish TRAINING_COMPLETED to a: queue unavailable/);
+    expect(local).toBe(0);
+    ta.failPublish = undefined;
+    const retry = await a.publish('TRAINING_COMPLETED', trainingPayload());
+    expect(retry.duplicate).toBe(false);
+    await hub.flush();
+    expect(local).toBe(1);
+  });
+
+  it('drops envelopes that are malformed or of unknown type, without asking for redelivery', async () => {
+    const r = router();
+    let deliver: Deliver | undefined;
+    await r.attachTransport({ name: 'fake', publish: async () => undefined, start: async (d) => void (deliver = d), close: async () => undefined });
+    await deliver!({ hello: 'world' } as unknown as EventEnvelope, { redelivered: false, attempt: 1 });
+    await deliver!({ specversion: '1.0', id: 'x', source: 's', type: 'NO_SUCH_EVENT', time: '', datacontenttype: 'application/json', data: {} }, { redelivered: false, attempt: 1 });
+    expect(r.getStats().transportRejected).toBe(2);
+    expect(r.log.messages('warn').join('\n')).toMatch(/unknown event type "NO_SUCH_EVENT"/);
+  });
+
+  it('detach and close stop the transports', async () => {
+    const { hub, a, b, tb } = await pair();
+    let inB = 0;
+    b.subscribe('TRAINING_COMPLETED', () => void inB++);
+    await b.detachTransport(tb);
+    await a.publish('TRAINING_COMPLETED', trainingPayload());
+    await hub.flush();
+    expect(inB).toBe(0);
+    const t = new MemoryTransport('c', hub);
+    await a.attachTransport(t);
+    await a.close();
+    expect(t.deliverFn).toBeUndefined();
+  });
+});
