@@ -225,6 +225,7 @@ class SemanticChecker {
       const model = this.fieldModel(name, loc.raw, loc, undefined);
       if (model) commonModels.push(model);
     }
+    this.checkSharedTypeNames(sharedModels);
     const events = this.eventModels(sharedModels);
     this.checkSpellings(events);
     this.checkTypeNames(events);
@@ -257,6 +258,18 @@ class SemanticChecker {
       this.report(extra.file.locate(['catalog']), `a second \`catalog:\` block (the first is in ${blocks[0]!.file.path})`);
     }
     return blocks[0]!.raw.catalog;
+  }
+
+  /** A shared field with an enum or a grammar becomes a type (`board_type` → BoardType): it must not shadow a generated name. */
+  private checkSharedTypeNames(shared: ReadonlyMap<string, FieldModel>): void {
+    for (const [name, field] of shared) {
+      const loc = this.sharedFields.get(name)!;
+      if (!field.enum && loc.raw.composed_of === undefined) continue;
+      const typeName = pascalCase(name);
+      if (RESERVED_TYPE_NAMES.has(typeName) || typeName.endsWith('Payload') || typeName.endsWith('Args')) {
+        this.report(this.at(loc), `shared field ${name}: its type name ${typeName} is reserved by the generated code; rename the field`);
+      }
+    }
   }
 
   private collectFields(key: 'fields' | 'common_fields', into: Map<string, Located<RawField>>): void {
@@ -643,6 +656,14 @@ class SemanticChecker {
     return result.sort((a, b) => cmp(a.field, b.field));
   }
 }
+
+/** Type names the generated code declares itself. */
+const RESERVED_TYPE_NAMES = new Set([
+  'CommonFields', 'EventName', 'EventPayloadMap', 'PayloadOf', 'DataEventType', 'StageEvent', 'CrossProcessEventType',
+  'EventTopic', 'EventCategory', 'EmitOptions', 'EventMetadata', 'PayloadIssue', 'PayloadValidation', 'PayloadValidationError',
+  'Validator', 'ValidatorError', 'Router', 'RouterOptions', 'PublishResult', 'NormalizeResult', 'EventRegistry', 'EventDefinition',
+  'DedupPolicy', 'Error', 'Record', 'Promise', 'Object', 'String', 'Number', 'Boolean', 'Array', 'Map', 'Set',
+]);
 
 // ---------------------------------------------------------------- small helpers
 

@@ -34,3 +34,16 @@ describe('fixture catalogs', () => {
     }
   });
 });
+
+describe('descriptions that would break the output', () => {
+  it('a description with */, backticks, ${} and quotes is kept as data and cannot end a comment early', () => {
+    const dir = join(FIXTURES, 'minimal');
+    const result = generate(readCatalogDir(dir), { runtimeImport: '../../../../../runtime/index.js' });
+    if (!result.ok) throw new Error('fixture must be valid');
+    const payloads = result.files.find((f) => f.path === 'payloads.ts')!.content;
+    expect(payloads).toContain('Tricky text: `backticks`, a *\\/ comment end, ${template} and "quotes".');
+    // The only `*/` in the file close comments that the generator opened.
+    const opened = payloads.match(/\/\*/g)!.length;
+    expect(payloads.match(/\*\//g)!.length).toBe(opened);
+  });
+});

@@ -193,6 +193,13 @@ describe('buildCatalog', () => {
     ]);
   });
 
+  it('reports a shared enum field whose type name would shadow a generated type', () => {
+    const fields = FIELDS.replace('common_fields:', `  event_name:\n    type: string\n    enum: [a, b]\n    description: Shadow.\ncommon_fields:`);
+    expect(problems(catalog({ 'c/fields.yaml': fields }))).toEqual([
+      'c/fields.yaml:10:3: shared field event_name: its type name EventName is reserved by the generated code; rename the field',
+    ]);
+  });
+
   it('keeps a description with */ and backticks as data (the emitters make it safe)', () => {
     const text = EVENTS.replace('    description: Done.', '    description: "Ends */ here `code` ${x}"');
     const result = buildCatalog(catalog({ 'c/jobs.yaml': text }));
