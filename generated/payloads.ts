@@ -3,6 +3,8 @@
  */
 
 import type { EventName } from "./event-types.js";
+/** Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical. */
+export type BackpressureLevel = "none" | "soft" | "hard" | "stop" | "low" | "medium" | "high" | "critical";
 /** Board type. */
 export type BoardType = "hex8" | "square8" | "square19" | "hexagonal";
 /**
@@ -13,8 +15,14 @@ export type BoardType = "hex8" | "square8" | "square19" | "hexagonal";
 export type ConfigKey = `${BoardType}_${NumPlayers}p`;
 /** Number of players (2, 3 or 4). */
 export type NumPlayers = 2 | 3 | 4;
+/** Tier the model was promoted to. */
+export type PromotionType = "production" | "champion";
 /** Severity level. */
 export type Severity = "minor" | "moderate" | "severe" | "critical";
+/** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
+export type SyncType = "data" | "model" | "elo" | "registry" | "broadcast" | "ephemeral" | "priority";
+/** Kind of work. */
+export type WorkType = "selfplay" | "training" | "evaluation";
 
 /** Fields every payload may carry; the runtime fills them in. */
 export interface CommonFields {
@@ -41,7 +49,7 @@ export interface AdaptiveParamsChangedPayload extends CommonFields {
 /** BACKPRESSURE_ACTIVATED (`backpressure_activated`, topic `backpressure.activated`): Backpressure was activated because of queue or resource constraints, so work generation is reduced. */
 export interface BackpressureActivatedPayload extends CommonFields {
   /** Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical. */
-  level: "none" | "soft" | "hard" | "stop" | "low" | "medium" | "high" | "critical";
+  level: BackpressureLevel;
   /** Node under backpressure. */
   node_id?: string;
   /** Why backpressure was activated. */
@@ -55,9 +63,9 @@ export interface BackpressureActivatedPayload extends CommonFields {
 /** BACKPRESSURE_RELEASED (`backpressure_released`, topic `backpressure.released`): Backpressure was released and resources are available again, so the normal rate resumes. */
 export interface BackpressureReleasedPayload extends CommonFields {
   /** Backpressure level that was in force before the release. */
-  previous_level?: "none" | "soft" | "hard" | "stop" | "low" | "medium" | "high" | "critical";
+  previous_level?: BackpressureLevel;
   /** Backpressure level after the release (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical. */
-  level?: "none" | "soft" | "hard" | "stop" | "low" | "medium" | "high" | "critical";
+  level?: BackpressureLevel;
   /** Node whose backpressure was released. */
   node_id?: string;
   /** How long backpressure was active in seconds. */
@@ -166,7 +174,7 @@ export interface CoordinatorHealthDegradedPayload extends CommonFields {
   coordinator_name: string;
   /** Why the health degraded. */
   reason?: string;
-  /** Health score of the coordinator. */
+  /** Health score of the coordinator, from 0.0 to 1.0. */
   health_score?: number;
   /** Health issues found. */
   issues?: string[];
@@ -176,7 +184,7 @@ export interface CoordinatorHealthDegradedPayload extends CommonFields {
 export interface CoordinatorHeartbeatPayload extends CommonFields {
   /** Name of the coordinator. */
   coordinator_name: string;
-  /** Health score of the coordinator. */
+  /** Health score of the coordinator, from 0.0 to 1.0. */
   health_score?: number;
   /** Number of active event handlers. */
   active_handlers?: number;
@@ -290,8 +298,8 @@ export interface DataSyncCompletedPayload extends CommonFields {
   bytes_transferred?: number;
   /** Sync duration in seconds. */
   duration_seconds?: number;
-  /** Kind of sync, by how (`broadcast`, `ephemeral`, `priority`) or by what is synced (`data`, `model`, `elo`, `registry`). */
-  sync_type?: "data" | "model" | "elo" | "registry" | "broadcast" | "ephemeral" | "priority";
+  /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
+  sync_type?: SyncType;
   /** Whether the sync succeeded (true for this event). */
   success?: boolean;
   /** Pipeline iteration number. */
@@ -309,7 +317,7 @@ export interface DataSyncCompletedPayload extends CommonFields {
 /** DATA_SYNC_FAILED (`sync_failed`, topic `data.sync_failed`): A data sync failed; the common `source` field names the source node. */
 export interface DataSyncFailedPayload extends CommonFields {
   /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
-  sync_type?: "data" | "model" | "elo" | "registry" | "broadcast" | "ephemeral" | "priority";
+  sync_type?: SyncType;
   /** Why the sync failed. */
   error: string;
 }
@@ -317,7 +325,7 @@ export interface DataSyncFailedPayload extends CommonFields {
 /** DATA_SYNC_STARTED (`sync_started`, topic `data.sync_started`): A data sync operation started; the common `source` field names the source node. */
 export interface DataSyncStartedPayload extends CommonFields {
   /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
-  sync_type?: "data" | "model" | "elo" | "registry" | "broadcast" | "ephemeral" | "priority";
+  sync_type?: SyncType;
   /** Target nodes. */
   targets?: string[];
   /** Number of items the sync will transfer. */
@@ -336,7 +344,7 @@ export interface DiskSpaceLowPayload extends CommonFields {
 export interface EloSignificantChangePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
-  /** Elo change. */
+  /** Elo change, the new rating minus the previous one. Aliases: `elo_improvement`. */
   elo_delta?: number;
   /** New Elo rating. */
   new_elo?: number;
@@ -354,7 +362,7 @@ export interface EloUpdatedPayload extends CommonFields {
   new_elo: number;
   /** Previous Elo rating. Aliases: `old_elo`. */
   previous_elo?: number;
-  /** Rating change. */
+  /** Rating change. Aliases: `elo_improvement`. */
   elo_delta?: number;
   /** Games in the rating period. Aliases: `games`. */
   games_played?: number;
@@ -412,7 +420,7 @@ export interface EvaluationCompletedPayload extends CommonFields {
   composite_participant_ids?: string[];
   /** Evaluated model identifier. */
   model_id?: string;
-  /** Elo change from the previous model. */
+  /** Elo change from the previous model. Aliases: `elo_improvement`. */
   elo_delta?: number;
   /** Opponent types the model was evaluated against. */
   opponents?: string[];
@@ -576,7 +584,7 @@ export interface HighQualityDataAvailablePayload extends CommonFields {
   high_quality_count?: number;
   /** Total number of games. */
   total_count?: number;
-  /** Average quality, from 0.0 to 1.0. */
+  /** Average data quality, from 0.0 to 1.0. */
   avg_quality?: number;
 }
 
@@ -658,9 +666,9 @@ export interface LeaderStepdownPayload extends CommonFields {
 export interface LowQualityDataWarningPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
-  /** Average quality, from 0.0 to 1.0. */
+  /** Average data quality, from 0.0 to 1.0. */
   avg_quality?: number;
-  /** Quality threshold. */
+  /** Quality threshold below which training may be blocked. */
   threshold?: number;
 }
 
@@ -710,7 +718,7 @@ export interface ModelPromotedPayload extends CommonFields {
   config_key: ConfigKey;
   /** Path to the promoted model. Aliases: `checkpoint_path`, `path`. */
   model_path: string;
-  /** Elo of the previous canonical model. */
+  /** Elo of the previous canonical model. Aliases: `old_elo`. */
   previous_elo?: number;
   /** Elo of the promoted model. Aliases: `elo`. */
   new_elo: number;
@@ -723,7 +731,7 @@ export interface ModelPromotedPayload extends CommonFields {
   /** Promoted model identifier. */
   model_id?: string;
   /** Tier the model was promoted to. Aliases: `tier`. */
-  promotion_type?: "production" | "champion";
+  promotion_type?: PromotionType;
   /** Why the model was promoted, e.g. `gauntlet_passed`. */
   promotion_reason?: string;
 }
@@ -762,7 +770,7 @@ export interface NewGamesAvailablePayload extends CommonFields {
   config_key?: ConfigKey;
   /** Path to the game database holding the new games. Aliases: `db_path`. */
   database_path?: string;
-  /** Cumulative total of games for the configuration. */
+  /** Cumulative number of games for the configuration. */
   total_games?: number;
 }
 
@@ -956,8 +964,8 @@ export interface PromotionCompletePayload extends CommonFields {
   board_type?: BoardType;
   /** Number of players (2, 3 or 4). */
   num_players?: NumPlayers;
-  /** Tier the model was promoted to. */
-  promotion_type?: "production" | "champion";
+  /** Tier the model was promoted to. Aliases: `tier`. */
+  promotion_type?: PromotionType;
   /** Elo improvement over the previous canonical model. Aliases: `elo_improvement`. */
   elo_delta?: number;
   /** Path to the promoted model. Aliases: `checkpoint_path`, `path`. */
@@ -1076,7 +1084,7 @@ export interface QualityScoreUpdatedPayload extends CommonFields {
   num_players?: NumPlayers;
   /** Average quality score, from 0.0 to 1.0 (aggregate score). Aliases: `score`. */
   avg_quality?: number;
-  /** Games scored (aggregate score). */
+  /** Games of the configuration that were scored (aggregate score). */
   total_games?: number;
   /** Games of high quality (aggregate score). */
   high_quality_games?: number;
@@ -1263,7 +1271,7 @@ export interface SelfplayTargetUpdatedPayload extends CommonFields {
 /** SYNC_COMPLETE (`sync_complete`, topic `sync.complete`): Generic sync completion, the stage-event variant of DATA_SYNC_COMPLETED. */
 export interface SyncCompletePayload extends CommonFields {
   /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
-  sync_type?: "data" | "model" | "elo" | "registry" | "broadcast" | "ephemeral" | "priority";
+  sync_type?: SyncType;
   /** Number of items synced. */
   items_synced?: number;
   /** Whether the sync stage succeeded. */
@@ -1289,7 +1297,7 @@ export interface SyncRequestPayload extends CommonFields {
 /** SYNC_STALLED (`sync_stalled`, topic `sync.stalled`): A sync operation stalled or timed out; the common `source` field names the source node. */
 export interface SyncStalledPayload extends CommonFields {
   /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
-  sync_type?: "data" | "model" | "elo" | "registry" | "broadcast" | "ephemeral" | "priority";
+  sync_type?: SyncType;
   /** How long the sync has been running, in seconds. */
   duration_seconds?: number;
   /** Timeout threshold in seconds that the sync exceeded. */
@@ -1380,6 +1388,8 @@ export interface TrainingCompletedPayload extends CommonFields {
   elo_estimate?: number;
   /** Always true for this event. */
   success?: boolean;
+  /** Training metrics of the finished job (the `training.completed` payload of EVENT_SYSTEM_GUIDE.md). */
+  metrics?: Record<string, unknown>;
 }
 
 /** TRAINING_EARLY_STOPPED (`training_early_stopped`, topic `training.early_stopped`): Early stopping ended a training run because of stagnation, regression or a plateau. */
@@ -1388,7 +1398,7 @@ export interface TrainingEarlyStoppedPayload extends CommonFields {
   config_key: ConfigKey;
   /** Why early stopping triggered. */
   reason?: "stagnation" | "regression" | "plateau";
-  /** Epochs completed before training stopped. Aliases: `epochs_completed`, `epochs_trained`. */
+  /** Epochs completed before training stopped. Aliases: `epochs_trained`, `epochs_completed`. */
   epochs?: number;
   /** Epoch with the best validation loss. */
   best_epoch?: number;
@@ -1537,7 +1547,7 @@ export interface WorkCompletedPayload extends CommonFields {
   /** Work item identifier. */
   work_id: string;
   /** Kind of work. */
-  work_type: "selfplay" | "training" | "evaluation";
+  work_type: WorkType;
   /** Node that executed the work. */
   node_id?: string;
   /** Actual duration of the work in seconds. */
@@ -1559,7 +1569,7 @@ export interface WorkQueuedPayload extends CommonFields {
   /** Work item identifier. */
   work_id: string;
   /** Kind of work. */
-  work_type: "selfplay" | "training" | "evaluation";
+  work_type: WorkType;
   /** Config the work is for. Aliases: `config`. */
   config_key?: ConfigKey;
   /** Queue priority; higher is more urgent. */

@@ -1457,7 +1457,7 @@ return errors === 0;
 }
 
 exports.COORDINATOR_HEALTH_DEGRADED = validate20;
-const schema21 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_health_degraded.json","title":"COORDINATOR_HEALTH_DEGRADED payload","description":"A coordinator's health degraded but it is still functional.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"reason":{"description":"Why the health degraded.","type":"string"},"health_score":{"description":"Health score of the coordinator.","type":"number"},"issues":{"description":"Health issues found.","type":"array","items":{"type":"string"}}},"required":["coordinator_name"],"additionalProperties":true};
+const schema21 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_health_degraded.json","title":"COORDINATOR_HEALTH_DEGRADED payload","description":"A coordinator's health degraded but it is still functional.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"reason":{"description":"Why the health degraded.","type":"string"},"health_score":{"description":"Health score of the coordinator, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"issues":{"description":"Health issues found.","type":"array","items":{"type":"string"}}},"required":["coordinator_name"],"additionalProperties":true};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/coordinator_health_degraded.json" */;
@@ -1537,13 +1537,35 @@ errors++;
 }
 if(data.health_score !== undefined){
 let data5 = data.health_score;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 1 || isNaN(data5)){
+const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err7 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -1554,31 +1576,7 @@ if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
 if(typeof data6[i0] !== "string"){
-const err7 = {instancePath:instancePath+"/issues/" + i0,schemaPath:"#/properties/issues/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/issues",schemaPath:"#/properties/issues/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err9 = {instancePath:instancePath+"/issues/" + i0,schemaPath:"#/properties/issues/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1587,12 +1585,36 @@ vErrors.push(err9);
 }
 errors++;
 }
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/issues",schemaPath:"#/properties/issues/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
 validate20.errors = vErrors;
 return errors === 0;
 }
 
 exports.COORDINATOR_HEARTBEAT = validate21;
-const schema22 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_heartbeat.json","title":"COORDINATOR_HEARTBEAT payload","description":"Periodic liveness signal from a coordinator.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"health_score":{"description":"Health score of the coordinator.","type":"number"},"active_handlers":{"description":"Number of active event handlers.","type":"integer","minimum":0},"events_processed":{"description":"Number of events processed so far.","type":"integer","minimum":0}},"required":["coordinator_name"],"additionalProperties":true};
+const schema22 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_heartbeat.json","title":"COORDINATOR_HEARTBEAT payload","description":"Periodic liveness signal from a coordinator.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"health_score":{"description":"Health score of the coordinator, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"active_handlers":{"description":"Number of active event handlers.","type":"integer","minimum":0},"events_processed":{"description":"Number of events processed so far.","type":"integer","minimum":0}},"required":["coordinator_name"],"additionalProperties":true};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/coordinator_heartbeat.json" */;
@@ -1660,8 +1682,9 @@ errors++;
 }
 if(data.health_score !== undefined){
 let data4 = data.health_score;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-const err5 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1670,11 +1693,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.active_handlers !== undefined){
-let data5 = data.active_handlers;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err6 = {instancePath:instancePath+"/active_handlers",schemaPath:"#/properties/active_handlers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1683,9 +1703,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err7 = {instancePath:instancePath+"/active_handlers",schemaPath:"#/properties/active_handlers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err7 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1695,11 +1715,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-}
-if(data.events_processed !== undefined){
-let data6 = data.events_processed;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err8 = {instancePath:instancePath+"/events_processed",schemaPath:"#/properties/events_processed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.active_handlers !== undefined){
+let data5 = data.active_handlers;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err8 = {instancePath:instancePath+"/active_handlers",schemaPath:"#/properties/active_handlers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1708,9 +1727,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err9 = {instancePath:instancePath+"/events_processed",schemaPath:"#/properties/events_processed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/active_handlers",schemaPath:"#/properties/active_handlers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1721,14 +1740,39 @@ errors++;
 }
 }
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.events_processed !== undefined){
+let data6 = data.events_processed;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err10 = {instancePath:instancePath+"/events_processed",schemaPath:"#/properties/events_processed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/events_processed",schemaPath:"#/properties/events_processed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -2792,7 +2836,7 @@ return errors === 0;
 }
 
 exports.DATA_SYNC_COMPLETED = validate32;
-const schema33 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/sync_completed.json","title":"DATA_SYNC_COMPLETED payload","description":"A data sync finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the source node.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"targets":{"description":"Target nodes.","type":"array","items":{"type":"string"}},"files_synced":{"description":"Number of files (items) transferred.","type":"integer","minimum":0},"bytes_transferred":{"description":"Total bytes synced.","type":"integer","minimum":0},"duration_seconds":{"description":"Sync duration in seconds.","type":"number","minimum":0},"sync_type":{"description":"Kind of sync, by how (`broadcast`, `ephemeral`, `priority`) or by what is synced (`data`, `model`, `elo`, `registry`).","type":"string","enum":["data","model","elo","registry","broadcast","ephemeral","priority"]},"success":{"description":"Whether the sync succeeded (true for this event).","type":"boolean"},"iteration":{"description":"Pipeline iteration number.","type":"integer","minimum":0},"components":{"description":"Names of the components synced.","type":"array","items":{"type":"string"}},"errors":{"description":"Non-fatal errors met during the sync.","type":"array","items":{"type":"string"}},"node_id":{"description":"Node that performed the sync.","type":"string"},"games_synced":{"description":"Number of games synced.","type":"integer","minimum":0},"items_synced":false},"additionalProperties":true};
+const schema33 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/sync_completed.json","title":"DATA_SYNC_COMPLETED payload","description":"A data sync finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the source node.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"targets":{"description":"Target nodes.","type":"array","items":{"type":"string"}},"files_synced":{"description":"Number of files (items) transferred.","type":"integer","minimum":0},"bytes_transferred":{"description":"Total bytes synced.","type":"integer","minimum":0},"duration_seconds":{"description":"Sync duration in seconds.","type":"number","minimum":0},"sync_type":{"description":"Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`).","type":"string","enum":["data","model","elo","registry","broadcast","ephemeral","priority"]},"success":{"description":"Whether the sync succeeded (true for this event).","type":"boolean"},"iteration":{"description":"Pipeline iteration number.","type":"integer","minimum":0},"components":{"description":"Names of the components synced.","type":"array","items":{"type":"string"}},"errors":{"description":"Non-fatal errors met during the sync.","type":"array","items":{"type":"string"}},"node_id":{"description":"Node that performed the sync.","type":"string"},"games_synced":{"description":"Number of games synced.","type":"integer","minimum":0},"items_synced":false},"additionalProperties":true};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/sync_completed.json" */;
@@ -3419,7 +3463,7 @@ return errors === 0;
 }
 
 exports.ELO_SIGNIFICANT_CHANGE = validate36;
-const schema37 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/elo_significant_change.json","title":"ELO_SIGNIFICANT_CHANGE payload","description":"A large Elo change that may trigger a curriculum rebalance.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"elo_delta":{"description":"Elo change.","type":"number"},"new_elo":{"description":"New Elo rating.","type":"number"},"threshold":{"description":"Elo change above which a change counts as significant.","type":"number","minimum":0},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema37 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/elo_significant_change.json","title":"ELO_SIGNIFICANT_CHANGE payload","description":"A large Elo change that may trigger a curriculum rebalance.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"elo_delta":{"description":"Elo change, the new rating minus the previous one.","type":"number"},"new_elo":{"description":"New Elo rating.","type":"number"},"threshold":{"description":"Elo change above which a change counts as significant.","type":"number","minimum":0},"config":false,"elo_improvement":false},"required":["config_key"],"additionalProperties":true};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/elo_significant_change.json" */;
@@ -3559,9 +3603,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.elo_improvement !== undefined){
+const err11 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3570,12 +3613,23 @@ vErrors.push(err11);
 }
 errors++;
 }
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
 validate36.errors = vErrors;
 return errors === 0;
 }
 
 exports.ELO_UPDATED = validate37;
-const schema38 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/elo_updated.json","title":"ELO_UPDATED payload","description":"A model's Elo rating was recalculated.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"model_id":{"description":"Model identifier.","type":"string"},"new_elo":{"description":"New Elo rating.","type":"number"},"previous_elo":{"description":"Previous Elo rating.","type":"number"},"elo_delta":{"description":"Rating change.","type":"number"},"games_played":{"description":"Games in the rating period.","type":"integer","minimum":0},"config":false,"old_elo":false,"games":false},"required":["config_key","model_id","new_elo"],"additionalProperties":true};
+const schema38 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/elo_updated.json","title":"ELO_UPDATED payload","description":"A model's Elo rating was recalculated.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"model_id":{"description":"Model identifier.","type":"string"},"new_elo":{"description":"New Elo rating.","type":"number"},"previous_elo":{"description":"Previous Elo rating.","type":"number"},"elo_delta":{"description":"Rating change.","type":"number"},"games_played":{"description":"Games in the rating period.","type":"integer","minimum":0},"config":false,"old_elo":false,"elo_improvement":false,"games":false},"required":["config_key","model_id","new_elo"],"additionalProperties":true};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/elo_updated.json" */;
@@ -3770,8 +3824,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.games !== undefined){
-const err16 = {instancePath:instancePath+"/games",schemaPath:"#/properties/games/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.elo_improvement !== undefined){
+const err16 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3780,14 +3834,24 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.games !== undefined){
+const err17 = {instancePath:instancePath+"/games",schemaPath:"#/properties/games/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }
@@ -4082,7 +4146,7 @@ return errors === 0;
 }
 
 exports.EVALUATION_COMPLETED = validate41;
-const schema42 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/evaluation_completed.json","title":"EVALUATION_COMPLETED payload","description":"A model evaluation (gauntlet) finished with results.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"model_path":{"description":"Path to the evaluated model.","type":"string"},"elo":{"description":"Estimated Elo rating of the model.","type":"number"},"games_played":{"description":"Games used in the evaluation.","type":"integer","minimum":0},"win_rate":{"description":"Win rate, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"is_multi_harness":{"description":"Whether the model was evaluated with multiple harnesses.","type":"boolean"},"harness_results":{"description":"Per-harness Elo results, keyed by harness type.","type":"object"},"best_harness":{"description":"Best-performing harness type.","type":"string"},"composite_participant_ids":{"description":"Composite participant IDs for Elo tracking.","type":"array","items":{"type":"string"}},"model_id":{"description":"Evaluated model identifier.","type":"string"},"elo_delta":{"description":"Elo change from the previous model.","type":"number"},"opponents":{"description":"Opponent types the model was evaluated against.","type":"array","items":{"type":"string"}},"win_rate_vs_random":{"description":"Win rate against the random opponent, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"win_rate_vs_heuristic":{"description":"Win rate against the heuristic opponent, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"passed_gauntlet":{"description":"Whether the model passed the gauntlet.","type":"boolean"},"success":{"description":"Whether the evaluation succeeded.","type":"boolean"},"config":false,"checkpoint_path":false,"path":false,"games":false},"required":["config_key","board_type","num_players","model_path","elo","games_played","win_rate"],"additionalProperties":true};
+const schema42 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/evaluation_completed.json","title":"EVALUATION_COMPLETED payload","description":"A model evaluation (gauntlet) finished with results.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"model_path":{"description":"Path to the evaluated model.","type":"string"},"elo":{"description":"Estimated Elo rating of the model.","type":"number"},"games_played":{"description":"Games used in the evaluation.","type":"integer","minimum":0},"win_rate":{"description":"Win rate, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"is_multi_harness":{"description":"Whether the model was evaluated with multiple harnesses.","type":"boolean"},"harness_results":{"description":"Per-harness Elo results, keyed by harness type.","type":"object"},"best_harness":{"description":"Best-performing harness type.","type":"string"},"composite_participant_ids":{"description":"Composite participant IDs for Elo tracking.","type":"array","items":{"type":"string"}},"model_id":{"description":"Evaluated model identifier.","type":"string"},"elo_delta":{"description":"Elo change from the previous model.","type":"number"},"opponents":{"description":"Opponent types the model was evaluated against.","type":"array","items":{"type":"string"}},"win_rate_vs_random":{"description":"Win rate against the random opponent, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"win_rate_vs_heuristic":{"description":"Win rate against the heuristic opponent, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"passed_gauntlet":{"description":"Whether the model passed the gauntlet.","type":"boolean"},"success":{"description":"Whether the evaluation succeeded.","type":"boolean"},"config":false,"checkpoint_path":false,"path":false,"games":false,"elo_improvement":false},"required":["config_key","board_type","num_players","model_path","elo","games_played","win_rate"],"additionalProperties":true};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/evaluation_completed.json" */;
@@ -4604,14 +4668,24 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-else {
-const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.elo_improvement !== undefined){
+const err44 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err44];
 }
 else {
 vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
 }
 errors++;
 }
@@ -6353,7 +6427,7 @@ return errors === 0;
 }
 
 exports.HIGH_QUALITY_DATA_AVAILABLE = validate52;
-const schema53 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/high_quality_data_available.json","title":"HIGH_QUALITY_DATA_AVAILABLE payload","description":"Sufficient high-quality data is ready for training, which enables training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"high_quality_count":{"description":"Number of high-quality games.","type":"integer","minimum":0},"total_count":{"description":"Total number of games.","type":"integer","minimum":0},"avg_quality":{"description":"Average quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema53 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/high_quality_data_available.json","title":"HIGH_QUALITY_DATA_AVAILABLE payload","description":"Sufficient high-quality data is ready for training, which enables training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"high_quality_count":{"description":"Number of high-quality games.","type":"integer","minimum":0},"total_count":{"description":"Total number of games.","type":"integer","minimum":0},"avg_quality":{"description":"Average data quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"config":false},"required":["config_key"],"additionalProperties":true};
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/high_quality_data_available.json" */;
@@ -7321,7 +7395,7 @@ return errors === 0;
 }
 
 exports.LOW_QUALITY_DATA_WARNING = validate61;
-const schema62 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/low_quality_data_warning.json","title":"LOW_QUALITY_DATA_WARNING payload","description":"Data quality is below the threshold and may block training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"avg_quality":{"description":"Average quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"threshold":{"description":"Quality threshold.","type":"number","minimum":0,"maximum":1},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema62 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/low_quality_data_warning.json","title":"LOW_QUALITY_DATA_WARNING payload","description":"Data quality is below the threshold and may block training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"avg_quality":{"description":"Average data quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"threshold":{"description":"Quality threshold below which training may be blocked.","type":"number","minimum":0,"maximum":1},"config":false},"required":["config_key"],"additionalProperties":true};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/low_quality_data_warning.json" */;
@@ -7960,7 +8034,7 @@ return errors === 0;
 }
 
 exports.MODEL_PROMOTED = validate66;
-const schema67 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/model_promoted.json","title":"MODEL_PROMOTED payload","description":"A model was promoted to canonical (production or champion) status.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"model_path":{"description":"Path to the promoted model.","type":"string"},"previous_elo":{"description":"Elo of the previous canonical model.","type":"number"},"new_elo":{"description":"Elo of the promoted model.","type":"number"},"elo_delta":{"description":"Elo improvement over the previous canonical model.","type":"number"},"promoted_at":{"description":"When the model was promoted.","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},"supersedes":{"description":"Path to the previous canonical model.","type":"string"},"model_id":{"description":"Promoted model identifier.","type":"string"},"promotion_type":{"description":"Tier the model was promoted to.","type":"string","enum":["production","champion"]},"promotion_reason":{"description":"Why the model was promoted, e.g. `gauntlet_passed`.","type":"string"},"config":false,"checkpoint_path":false,"path":false,"elo":false,"elo_improvement":false,"tier":false},"required":["config_key","model_path","new_elo"],"additionalProperties":true};
+const schema67 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/model_promoted.json","title":"MODEL_PROMOTED payload","description":"A model was promoted to canonical (production or champion) status.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"model_path":{"description":"Path to the promoted model.","type":"string"},"previous_elo":{"description":"Elo of the previous canonical model.","type":"number"},"new_elo":{"description":"Elo of the promoted model.","type":"number"},"elo_delta":{"description":"Elo improvement over the previous canonical model.","type":"number"},"promoted_at":{"description":"When the model was promoted.","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},"supersedes":{"description":"Path to the previous canonical model.","type":"string"},"model_id":{"description":"Promoted model identifier.","type":"string"},"promotion_type":{"description":"Tier the model was promoted to.","type":"string","enum":["production","champion"]},"promotion_reason":{"description":"Why the model was promoted, e.g. `gauntlet_passed`.","type":"string"},"config":false,"checkpoint_path":false,"path":false,"old_elo":false,"elo":false,"elo_improvement":false,"tier":false},"required":["config_key","model_path","new_elo"],"additionalProperties":true};
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/model_promoted.json" */;
@@ -8224,8 +8298,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data.elo !== undefined){
-const err22 = {instancePath:instancePath+"/elo",schemaPath:"#/properties/elo/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.old_elo !== undefined){
+const err22 = {instancePath:instancePath+"/old_elo",schemaPath:"#/properties/old_elo/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -8234,8 +8308,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data.elo_improvement !== undefined){
-const err23 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.elo !== undefined){
+const err23 = {instancePath:instancePath+"/elo",schemaPath:"#/properties/elo/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -8244,8 +8318,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data.tier !== undefined){
-const err24 = {instancePath:instancePath+"/tier",schemaPath:"#/properties/tier/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.elo_improvement !== undefined){
+const err24 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8254,14 +8328,24 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.tier !== undefined){
+const err25 = {instancePath:instancePath+"/tier",schemaPath:"#/properties/tier/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err25];
 }
 else {
 vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
 }
 errors++;
 }
@@ -8502,7 +8586,7 @@ return errors === 0;
 }
 
 exports.NEW_GAMES_AVAILABLE = validate69;
-const schema70 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/new_games.json","title":"NEW_GAMES_AVAILABLE payload","description":"New games were synced or generated and are ready for processing (export, then training).","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"host":{"description":"Host with the new games.","type":"string"},"new_games":{"description":"Count of new games (in this batch).","type":"integer","minimum":0},"config_key":{"description":"Configuration of the new games, if known.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"database_path":{"description":"Path to the game database holding the new games.","type":"string"},"total_games":{"description":"Cumulative total of games for the configuration.","type":"integer","minimum":0},"game_count":false,"count":false,"config":false,"db_path":false},"required":["host","new_games"],"additionalProperties":true};
+const schema70 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/new_games.json","title":"NEW_GAMES_AVAILABLE payload","description":"New games were synced or generated and are ready for processing (export, then training).","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"host":{"description":"Host with the new games.","type":"string"},"new_games":{"description":"Count of new games (in this batch).","type":"integer","minimum":0},"config_key":{"description":"Configuration of the new games, if known.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"database_path":{"description":"Path to the game database holding the new games.","type":"string"},"total_games":{"description":"Cumulative number of games for the configuration.","type":"integer","minimum":0},"game_count":false,"count":false,"config":false,"db_path":false},"required":["host","new_games"],"additionalProperties":true};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/new_games.json" */;
@@ -10965,7 +11049,7 @@ return errors === 0;
 }
 
 exports.PROMOTION_COMPLETE = validate85;
-const schema86 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/promotion_complete.json","title":"PROMOTION_COMPLETE payload","description":"The promotion stage of the pipeline finished (the StageEvent variant of MODEL_PROMOTED).","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"model_id":{"description":"Promoted model identifier.","type":"string"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"promotion_type":{"description":"Tier the model was promoted to.","type":"string","enum":["production","champion"]},"elo_delta":{"description":"Elo improvement over the previous canonical model.","type":"number"},"model_path":{"description":"Path to the promoted model.","type":"string"},"success":{"description":"Whether the promotion stage succeeded.","type":"boolean"},"iteration":{"description":"Pipeline iteration number.","type":"integer","minimum":0},"elo_improvement":false,"checkpoint_path":false,"path":false},"additionalProperties":true};
+const schema86 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/promotion_complete.json","title":"PROMOTION_COMPLETE payload","description":"The promotion stage of the pipeline finished (the StageEvent variant of MODEL_PROMOTED).","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"model_id":{"description":"Promoted model identifier.","type":"string"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"promotion_type":{"description":"Tier the model was promoted to.","type":"string","enum":["production","champion"]},"elo_delta":{"description":"Elo improvement over the previous canonical model.","type":"number"},"model_path":{"description":"Path to the promoted model.","type":"string"},"success":{"description":"Whether the promotion stage succeeded.","type":"boolean"},"iteration":{"description":"Pipeline iteration number.","type":"integer","minimum":0},"tier":false,"elo_improvement":false,"checkpoint_path":false,"path":false},"additionalProperties":true};
 
 function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/promotion_complete.json" */;
@@ -11152,8 +11236,8 @@ errors++;
 }
 }
 }
-if(data.elo_improvement !== undefined){
-const err15 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.tier !== undefined){
+const err15 = {instancePath:instancePath+"/tier",schemaPath:"#/properties/tier/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -11162,8 +11246,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.checkpoint_path !== undefined){
-const err16 = {instancePath:instancePath+"/checkpoint_path",schemaPath:"#/properties/checkpoint_path/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.elo_improvement !== undefined){
+const err16 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -11172,8 +11256,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.path !== undefined){
-const err17 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.checkpoint_path !== undefined){
+const err17 = {instancePath:instancePath+"/checkpoint_path",schemaPath:"#/properties/checkpoint_path/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -11182,14 +11266,24 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.path !== undefined){
+const err18 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }
@@ -12315,7 +12409,7 @@ return errors === 0;
 }
 
 exports.QUALITY_SCORE_UPDATED = validate96;
-const schema97 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_score_updated.json","title":"QUALITY_SCORE_UPDATED payload","description":"A quality score was calculated or recalculated, either aggregated for a board configuration or for a single game.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"board_type":{"description":"Board type (aggregate score).","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (aggregate score).","type":"integer","enum":[2,3,4]},"avg_quality":{"description":"Average quality score, from 0.0 to 1.0 (aggregate score).","type":"number","minimum":0,"maximum":1},"total_games":{"description":"Games scored (aggregate score).","type":"integer","minimum":0},"high_quality_games":{"description":"Games of high quality (aggregate score).","type":"integer","minimum":0},"distribution":{"description":"Quality distribution (aggregate score).","type":"object"},"game_id":{"description":"Scored game (per-game score).","type":"string"},"quality_score":{"description":"Quality score of the game, from 0.0 to 1.0 (per-game score).","type":"number","minimum":0,"maximum":1},"quality_category":{"description":"Quality category of the game (per-game score).","type":"string","enum":["excellent","good","adequate","poor","unusable"]},"training_weight":{"description":"Weight of the game in training (per-game score).","type":"number","minimum":0},"game_length":{"description":"Length of the game in moves (per-game score).","type":"integer","minimum":0},"is_decisive":{"description":"Whether the game had a decisive result (per-game score).","type":"boolean"},"is_per_game":{"description":"True for a per-game score, absent or false for an aggregate one.","type":"boolean"},"score":false},"additionalProperties":true};
+const schema97 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_score_updated.json","title":"QUALITY_SCORE_UPDATED payload","description":"A quality score was calculated or recalculated, either aggregated for a board configuration or for a single game.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"board_type":{"description":"Board type (aggregate score).","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (aggregate score).","type":"integer","enum":[2,3,4]},"avg_quality":{"description":"Average quality score, from 0.0 to 1.0 (aggregate score).","type":"number","minimum":0,"maximum":1},"total_games":{"description":"Games of the configuration that were scored (aggregate score).","type":"integer","minimum":0},"high_quality_games":{"description":"Games of high quality (aggregate score).","type":"integer","minimum":0},"distribution":{"description":"Quality distribution (aggregate score).","type":"object"},"game_id":{"description":"Scored game (per-game score).","type":"string"},"quality_score":{"description":"Quality score of the game, from 0.0 to 1.0 (per-game score).","type":"number","minimum":0,"maximum":1},"quality_category":{"description":"Quality category of the game (per-game score).","type":"string","enum":["excellent","good","adequate","poor","unusable"]},"training_weight":{"description":"Weight of the game in training (per-game score).","type":"number","minimum":0},"game_length":{"description":"Length of the game in moves (per-game score).","type":"integer","minimum":0},"is_decisive":{"description":"Whether the game had a decisive result (per-game score).","type":"boolean"},"is_per_game":{"description":"True for a per-game score, absent or false for an aggregate one.","type":"boolean"},"score":false},"additionalProperties":true};
 
 function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/quality_score_updated.json" */;
@@ -15643,7 +15737,7 @@ return errors === 0;
 }
 
 exports.TRAINING_COMPLETED = validate118;
-const schema119 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_completed.json","title":"TRAINING_COMPLETED payload","description":"A training job finished successfully.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"model_path":{"description":"Absolute path to the trained model.","type":"string"},"epochs":{"description":"Number of epochs trained.","type":"integer","minimum":0},"final_loss":{"description":"Final training loss.","type":"number"},"samples_trained":{"description":"Total samples used.","type":"integer","minimum":0},"job_id":{"description":"Job identifier, for tracking.","type":"string"},"duration_seconds":{"description":"Training duration in seconds.","type":"number","minimum":0},"early_stopped":{"description":"Whether early stopping triggered.","type":"boolean"},"model_id":{"description":"Trained model identifier.","type":"string"},"val_loss":{"description":"Final validation loss.","type":"number"},"elo_estimate":{"description":"Estimated Elo of the trained model.","type":"number"},"success":{"description":"Always true for this event.","type":"boolean"},"config":false,"checkpoint_path":false,"path":false,"epochs_trained":false,"epochs_completed":false,"loss":false,"train_loss":false,"samples":false,"final_elo":false},"required":["config_key","board_type","num_players","model_path","epochs","final_loss","samples_trained"],"additionalProperties":true};
+const schema119 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_completed.json","title":"TRAINING_COMPLETED payload","description":"A training job finished successfully.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"model_path":{"description":"Absolute path to the trained model.","type":"string"},"epochs":{"description":"Number of epochs trained.","type":"integer","minimum":0},"final_loss":{"description":"Final training loss.","type":"number"},"samples_trained":{"description":"Total samples used.","type":"integer","minimum":0},"job_id":{"description":"Job identifier, for tracking.","type":"string"},"duration_seconds":{"description":"Training duration in seconds.","type":"number","minimum":0},"early_stopped":{"description":"Whether early stopping triggered.","type":"boolean"},"model_id":{"description":"Trained model identifier.","type":"string"},"val_loss":{"description":"Final validation loss.","type":"number"},"elo_estimate":{"description":"Estimated Elo of the trained model.","type":"number"},"success":{"description":"Always true for this event.","type":"boolean"},"metrics":{"description":"Training metrics of the finished job (the `training.completed` payload of EVENT_SYSTEM_GUIDE.md).","type":"object"},"config":false,"checkpoint_path":false,"path":false,"epochs_trained":false,"epochs_completed":false,"loss":false,"train_loss":false,"samples":false,"final_elo":false},"required":["config_key","board_type","num_players","model_path","epochs","final_loss","samples_trained"],"additionalProperties":true};
 
 function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/training_completed.json" */;
@@ -16002,8 +16096,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err30 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.metrics !== undefined){
+let data17 = data.metrics;
+if(!(data17 && typeof data17 == "object" && !Array.isArray(data17))){
+const err30 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -16012,8 +16108,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data.checkpoint_path !== undefined){
-const err31 = {instancePath:instancePath+"/checkpoint_path",schemaPath:"#/properties/checkpoint_path/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+}
+if(data.config !== undefined){
+const err31 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -16022,8 +16119,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data.path !== undefined){
-const err32 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.checkpoint_path !== undefined){
+const err32 = {instancePath:instancePath+"/checkpoint_path",schemaPath:"#/properties/checkpoint_path/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -16032,8 +16129,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data.epochs_trained !== undefined){
-const err33 = {instancePath:instancePath+"/epochs_trained",schemaPath:"#/properties/epochs_trained/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.path !== undefined){
+const err33 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -16042,8 +16139,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data.epochs_completed !== undefined){
-const err34 = {instancePath:instancePath+"/epochs_completed",schemaPath:"#/properties/epochs_completed/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.epochs_trained !== undefined){
+const err34 = {instancePath:instancePath+"/epochs_trained",schemaPath:"#/properties/epochs_trained/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -16052,8 +16149,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data.loss !== undefined){
-const err35 = {instancePath:instancePath+"/loss",schemaPath:"#/properties/loss/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.epochs_completed !== undefined){
+const err35 = {instancePath:instancePath+"/epochs_completed",schemaPath:"#/properties/epochs_completed/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -16062,8 +16159,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data.train_loss !== undefined){
-const err36 = {instancePath:instancePath+"/train_loss",schemaPath:"#/properties/train_loss/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.loss !== undefined){
+const err36 = {instancePath:instancePath+"/loss",schemaPath:"#/properties/loss/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -16072,8 +16169,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data.samples !== undefined){
-const err37 = {instancePath:instancePath+"/samples",schemaPath:"#/properties/samples/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.train_loss !== undefined){
+const err37 = {instancePath:instancePath+"/train_loss",schemaPath:"#/properties/train_loss/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -16082,8 +16179,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data.final_elo !== undefined){
-const err38 = {instancePath:instancePath+"/final_elo",schemaPath:"#/properties/final_elo/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.samples !== undefined){
+const err38 = {instancePath:instancePath+"/samples",schemaPath:"#/properties/samples/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -16092,9 +16189,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.final_elo !== undefined){
+const err39 = {instancePath:instancePath+"/final_elo",schemaPath:"#/properties/final_elo/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -16103,12 +16199,23 @@ vErrors.push(err39);
 }
 errors++;
 }
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
 validate118.errors = vErrors;
 return errors === 0;
 }
 
 exports.TRAINING_EARLY_STOPPED = validate119;
-const schema120 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_early_stopped.json","title":"TRAINING_EARLY_STOPPED payload","description":"Early stopping ended a training run because of stagnation, regression or a plateau.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"reason":{"description":"Why early stopping triggered.","type":"string","enum":["stagnation","regression","plateau"]},"epochs":{"description":"Epochs completed before training stopped.","type":"integer","minimum":0},"best_epoch":{"description":"Epoch with the best validation loss.","type":"integer","minimum":0},"val_loss":{"description":"Validation loss when training stopped.","type":"number"},"config":false,"epochs_completed":false,"epochs_trained":false},"required":["config_key"],"additionalProperties":true};
+const schema120 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_early_stopped.json","title":"TRAINING_EARLY_STOPPED payload","description":"Early stopping ended a training run because of stagnation, regression or a plateau.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"reason":{"description":"Why early stopping triggered.","type":"string","enum":["stagnation","regression","plateau"]},"epochs":{"description":"Epochs completed before training stopped.","type":"integer","minimum":0},"best_epoch":{"description":"Epoch with the best validation loss.","type":"integer","minimum":0},"val_loss":{"description":"Validation loss when training stopped.","type":"number"},"config":false,"epochs_trained":false,"epochs_completed":false},"required":["config_key"],"additionalProperties":true};
 
 function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/training_early_stopped.json" */;
@@ -16283,8 +16390,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.epochs_completed !== undefined){
-const err14 = {instancePath:instancePath+"/epochs_completed",schemaPath:"#/properties/epochs_completed/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.epochs_trained !== undefined){
+const err14 = {instancePath:instancePath+"/epochs_trained",schemaPath:"#/properties/epochs_trained/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -16293,8 +16400,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.epochs_trained !== undefined){
-const err15 = {instancePath:instancePath+"/epochs_trained",schemaPath:"#/properties/epochs_trained/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.epochs_completed !== undefined){
+const err15 = {instancePath:instancePath+"/epochs_completed",schemaPath:"#/properties/epochs_completed/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err15];
 }
