@@ -37,7 +37,7 @@ export interface CommonFields {
 /** ADAPTIVE_PARAMS_CHANGED (`adaptive_params_changed`, topic `optimization.adaptive_params_changed`): Training parameters of a configuration were adjusted based on its Elo velocity. */
 export interface AdaptiveParamsChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** New value of each changed parameter, by parameter name. */
   params_changed?: Record<string, unknown>;
   /** Elo velocity that drove the change. */
@@ -49,7 +49,7 @@ export interface AdaptiveParamsChangedPayload extends CommonFields {
 /** BACKPRESSURE_ACTIVATED (`backpressure_activated`, topic `backpressure.activated`): Backpressure was activated because of queue or resource constraints, so work generation is reduced. */
 export interface BackpressureActivatedPayload extends CommonFields {
   /** Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical. */
-  level: BackpressureLevel;
+  level?: BackpressureLevel;
   /** Node under backpressure. */
   node_id?: string;
   /** Why backpressure was activated. */
@@ -171,7 +171,7 @@ export interface ConsolidationStartedPayload extends CommonFields {
 /** COORDINATOR_HEALTH_DEGRADED (`coordinator_health_degraded`, topic `coordinator.health_degraded`): A coordinator's health degraded but it is still functional. */
 export interface CoordinatorHealthDegradedPayload extends CommonFields {
   /** Name of the coordinator. */
-  coordinator_name: string;
+  coordinator_name?: string;
   /** Why the health degraded. */
   reason?: string;
   /** Health score of the coordinator, from 0.0 to 1.0. */
@@ -183,7 +183,7 @@ export interface CoordinatorHealthDegradedPayload extends CommonFields {
 /** COORDINATOR_HEARTBEAT (`coordinator_heartbeat`, topic `coordinator.heartbeat`): Periodic liveness signal from a coordinator. */
 export interface CoordinatorHeartbeatPayload extends CommonFields {
   /** Name of the coordinator. */
-  coordinator_name: string;
+  coordinator_name?: string;
   /** Health score of the coordinator, from 0.0 to 1.0. */
   health_score?: number;
   /** Number of active event handlers. */
@@ -195,7 +195,7 @@ export interface CoordinatorHeartbeatPayload extends CommonFields {
 /** COORDINATOR_SHUTDOWN (`coordinator_shutdown`, topic `coordinator.shutdown`): A coordinator is shutting down, gracefully, on error or forced. */
 export interface CoordinatorShutdownPayload extends CommonFields {
   /** Name of the coordinator. */
-  coordinator_name: string;
+  coordinator_name?: string;
   /** Kind of shutdown. */
   reason?: "graceful" | "error" | "forced";
   /** Number of tasks still pending at shutdown. */
@@ -261,7 +261,7 @@ export interface DaemonStoppedPayload extends CommonFields {
 /** DATA_FRESH (`data_fresh`, topic `freshness.fresh`): The training data of a configuration is fresh (recently synced), so training can proceed. */
 export interface DataFreshPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Age of the training data, in hours. */
   data_age_hours?: number;
   /** When the data was last synced. */
@@ -279,7 +279,7 @@ export interface DataQualityAlertPayload extends CommonFields {
 /** DATA_STALE (`data_stale`, topic `freshness.stale`): The training data of a configuration is stale (too old), which triggers a priority sync. */
 export interface DataStalePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Age of the training data, in hours. */
   data_age_hours?: number;
   /** Age in hours above which data counts as stale. */
@@ -319,7 +319,7 @@ export interface DataSyncFailedPayload extends CommonFields {
   /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
   sync_type?: SyncType;
   /** Why the sync failed. */
-  error: string;
+  error?: string;
 }
 
 /** DATA_SYNC_STARTED (`sync_started`, topic `data.sync_started`): A data sync operation started; the common `source` field names the source node. */
@@ -343,7 +343,7 @@ export interface DiskSpaceLowPayload extends CommonFields {
 /** ELO_SIGNIFICANT_CHANGE (`elo_significant_change`, topic `elo.significant_change`): A large Elo change that may trigger a curriculum rebalance. */
 export interface EloSignificantChangePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Elo change, the new rating minus the previous one. Aliases: `elo_improvement`. */
   elo_delta?: number;
   /** New Elo rating. */
@@ -371,7 +371,7 @@ export interface EloUpdatedPayload extends CommonFields {
 /** ELO_VELOCITY_CHANGED (`elo_velocity_changed`, topic `elo.velocity_changed`): A significant change in the rate of Elo improvement was detected. */
 export interface EloVelocityChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Previous Elo velocity, in Elo per hour. */
   old_velocity?: number;
   /** New Elo velocity, in Elo per hour. */
@@ -383,7 +383,7 @@ export interface EloVelocityChangedPayload extends CommonFields {
 /** ERROR (`error`, topic `system.error`): A component reports an error. */
 export interface ErrorPayload extends CommonFields {
   /** Error message. */
-  message: string;
+  message?: string;
 }
 
 /**
@@ -439,7 +439,7 @@ export interface EvaluationFailedPayload extends CommonFields {
   /** Model whose evaluation failed. */
   model_id?: string;
   /** Error message. */
-  error: string;
+  error?: string;
 }
 
 /**
@@ -467,7 +467,7 @@ export interface EvaluationStartedPayload extends CommonFields {
 /** EXPLORATION_ADJUSTED (`exploration_adjusted`, topic `curriculum.exploration_adjusted`): The exploration temperature strategy of a configuration changed. */
 export interface ExplorationAdjustedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Previous temperature strategy. */
   old_strategy?: string;
   /** New temperature strategy. */
@@ -571,7 +571,7 @@ export interface HealthCheckFailedPayload extends CommonFields {
 /** HEALTH_CHECK_PASSED (`health_check_passed`, topic `health.check_passed`): A node health check succeeded. */
 export interface HealthCheckPassedPayload extends CommonFields {
   /** Node that passed the check. */
-  node_id: string;
+  node_id?: string;
   /** Health score of the node, from 0.0 to 1.0. */
   health_score?: number;
 }
@@ -579,7 +579,7 @@ export interface HealthCheckPassedPayload extends CommonFields {
 /** HIGH_QUALITY_DATA_AVAILABLE (`high_quality_data_available`, topic `quality.high_quality_data_available`): Sufficient high-quality data is ready for training, which enables training. */
 export interface HighQualityDataAvailablePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Number of high-quality games. */
   high_quality_count?: number;
   /** Total number of games. */
@@ -591,7 +591,7 @@ export interface HighQualityDataAvailablePayload extends CommonFields {
 /** HOST_OFFLINE (`host_offline`, topic `cluster.node_left`): A node went offline, became unreachable or was evicted. */
 export interface HostOfflinePayload extends CommonFields {
   /** Node that went offline. Aliases: `host_id`. */
-  node_id: string;
+  node_id?: string;
   /** Why the node went offline. */
   reason?: string;
 }
@@ -599,7 +599,7 @@ export interface HostOfflinePayload extends CommonFields {
 /** HOST_ONLINE (`host_online`, topic `cluster.node_joined`): A node came online or was discovered. */
 export interface HostOnlinePayload extends CommonFields {
   /** Node that came online. Aliases: `host_id`. */
-  node_id: string;
+  node_id?: string;
   /** Kind of host, e.g. `gh200`, `cpu`, `runpod`. */
   host_type?: string;
   /** Capabilities of the node (GPU info, resources, etc.). */
@@ -609,7 +609,7 @@ export interface HostOnlinePayload extends CommonFields {
 /** HYPERPARAMETER_UPDATED (`hyperparameter_updated`, topic `optimization.hyperparameter_updated`): A training hyperparameter changed, manually or automatically. */
 export interface HyperparameterUpdatedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Name of the hyperparameter. */
   param_name?: string;
   /** Previous value. */
@@ -623,7 +623,7 @@ export interface HyperparameterUpdatedPayload extends CommonFields {
 /** IDLE_RESOURCE_DETECTED (`idle_resource_detected`, topic `resource.idle_detected`): An idle GPU or CPU was detected, so work can be spawned on it. */
 export interface IdleResourceDetectedPayload extends CommonFields {
   /** Node with the idle resource. */
-  node_id: string;
+  node_id?: string;
   /** Kind of idle resource. */
   resource_type?: "gpu" | "cpu";
   /** How long the resource has been idle. */
@@ -643,11 +643,11 @@ export interface JobPreemptedPayload extends CommonFields {
 /** LEADER_ELECTED (`leader_elected`, topic `cluster.leader_elected`): A new cluster leader was elected and assumes leadership. */
 export interface LeaderElectedPayload extends CommonFields {
   /** Node id of the new leader. */
-  leader_id: string;
+  leader_id?: string;
 }
 
 /**
- * LEADER_LOST (`leader_lost`, topic `leader.lost`): The cluster lost its leader, so an election starts.
+ * LEADER_LOST (`leader_lost`, topic `cluster.leader_lost`): The cluster lost its leader, so an election starts.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
@@ -655,7 +655,7 @@ export interface LeaderLostPayload extends CommonFields {
 }
 
 /**
- * LEADER_STEPDOWN (`leader_stepdown`, topic `leader.stepdown`): The leader stepped down for a graceful hand-off.
+ * LEADER_STEPDOWN (`leader_stepdown`, topic `cluster.leader_stepdown`): The leader stepped down for a graceful hand-off.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
@@ -665,7 +665,7 @@ export interface LeaderStepdownPayload extends CommonFields {
 /** LOW_QUALITY_DATA_WARNING (`low_quality_data_warning`, topic `quality.low_quality_data_warning`): Data quality is below the threshold and may block training. */
 export interface LowQualityDataWarningPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Average data quality, from 0.0 to 1.0. */
   avg_quality?: number;
   /** Quality threshold below which training may be blocked. */
@@ -785,7 +785,7 @@ export interface NodeCapacityUpdatedPayload extends CommonFields {
 /** NODE_OVERLOADED (`node_overloaded`, topic `node.overloaded`): A node's CPU, GPU or memory utilization is critical, so work should be redistributed. */
 export interface NodeOverloadedPayload extends CommonFields {
   /** Overloaded node. */
-  node_id: string;
+  node_id?: string;
   /** CPU utilization of the node. */
   cpu_util?: number;
   /** GPU utilization of the node. */
@@ -811,7 +811,7 @@ export interface NodeRecoveredPayload extends CommonFields {
 /** NODE_UNHEALTHY (`node_unhealthy`, topic `node.unhealthy`): A node's health check failed and the node is considered unhealthy, which triggers recovery. */
 export interface NodeUnhealthyPayload extends CommonFields {
   /** Unhealthy node. */
-  node_id: string;
+  node_id?: string;
   /** Health score of the node, from 0.0 to 1.0. */
   health_score?: number;
   /** Health issues found on the node. */
@@ -835,7 +835,7 @@ export interface NpzCombinationCompletePayload extends CommonFields {
 /** NPZ_EXPORT_COMPLETE (`npz_export_complete`, topic `export.npz_complete`): An NPZ export finished and the data is ready for training. */
 export interface NpzExportCompletePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Board type. */
   board_type?: BoardType;
   /** Number of players (2, 3 or 4). */
@@ -897,7 +897,7 @@ export interface P2pClusterUnhealthyPayload extends CommonFields {
 /** PARITY_FAILURE_RATE_CHANGED (`parity_failure_rate_changed`, topic `parity.failure_rate_changed`): The parity failure rate of a configuration changed significantly. */
 export interface ParityFailureRateChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Previous parity failure rate. */
   old_rate?: number;
   /** New parity failure rate. */
@@ -909,9 +909,9 @@ export interface ParityFailureRateChangedPayload extends CommonFields {
 /** PARITY_VALIDATION_COMPLETE (`parity_validation_complete`, topic `parity.validation_complete`): A parity validation run finished. */
 export interface ParityValidationCompletePayload extends CommonFields {
   /** Board type. */
-  board_type: BoardType;
+  board_type?: BoardType;
   /** Number of players (2, 3 or 4). */
-  num_players: NumPlayers;
+  num_players?: NumPlayers;
   /** Whether the validation passed. */
   success?: boolean;
   /** Number of games validated. */
@@ -923,9 +923,9 @@ export interface ParityValidationCompletePayload extends CommonFields {
 /** PARITY_VALIDATION_STARTED (`parity_validation_started`, topic `parity.validation_started`): A parity validation run started. */
 export interface ParityValidationStartedPayload extends CommonFields {
   /** Board type. */
-  board_type: BoardType;
+  board_type?: BoardType;
   /** Number of players (2, 3 or 4). */
-  num_players: NumPlayers;
+  num_players?: NumPlayers;
   /** Number of games to validate. */
   games_to_validate?: number;
 }
@@ -1033,7 +1033,7 @@ export interface QualityCheckRequestedPayload extends CommonFields {
 /** QUALITY_DEGRADED (`quality_degraded`, topic `quality.degraded`): Data quality dropped below the threshold, so selfplay should focus on quality. */
 export interface QualityDegradedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Current data quality, from 0.0 to 1.0. */
   current_quality?: number;
   /** Quality threshold that was crossed. */
@@ -1045,7 +1045,7 @@ export interface QualityDegradedPayload extends CommonFields {
 /** QUALITY_DISTRIBUTION_CHANGED (`quality_distribution_changed`, topic `quality.distribution_changed`): A significant shift in the quality distribution of a configuration's data was detected. */
 export interface QualityDistributionChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Previous average quality. */
   old_avg?: number;
   /** New average quality. */
@@ -1057,7 +1057,7 @@ export interface QualityDistributionChangedPayload extends CommonFields {
 /** QUALITY_FEEDBACK_ADJUSTED (`quality_feedback_adjusted`, topic `quality.feedback_adjusted`): The quality feedback parameters (weight) of a configuration were updated. */
 export interface QualityFeedbackAdjustedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Previous quality weight. */
   old_weight?: number;
   /** New quality weight. */
@@ -1069,7 +1069,7 @@ export interface QualityFeedbackAdjustedPayload extends CommonFields {
 /** QUALITY_PENALTY_APPLIED (`quality_penalty_applied`, topic `quality.penalty_applied`): A quality penalty was applied to a configuration, reducing its selfplay rate. */
 export interface QualityPenaltyAppliedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Selfplay rate multiplier, below 1.0. */
   penalty_factor?: number;
   /** Why the penalty was applied. */
@@ -1125,7 +1125,7 @@ export interface RecoveryFailedPayload extends CommonFields {
   /** What recovery was attempted for. */
   target?: string;
   /** Why recovery failed. */
-  error: string;
+  error?: string;
 }
 
 /** RECOVERY_INITIATED (`recovery_initiated`, topic `recovery.initiated`): Automatic recovery started, e.g. for an unhealthy node. */
@@ -1149,7 +1149,7 @@ export interface RegressionClearedPayload extends CommonFields {
 /** REGRESSION_CRITICAL (`regression_critical`, topic `regression.critical`): A critical regression was detected, which pauses training and calls for an immediate rollback. */
 export interface RegressionCriticalPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Elo decrease (the integration example gives it positive, e.g. 150). */
   elo_drop?: number;
 }
@@ -1247,7 +1247,7 @@ export interface SelfplayCompletePayload extends CommonFields {
 /** SELFPLAY_RATE_CHANGED (`selfplay_rate_changed`, topic `selfplay.rate_changed`): The selfplay rate multiplier of a configuration changed by more than 20%. */
 export interface SelfplayRateChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Previous rate multiplier. */
   old_rate?: number;
   /** New rate multiplier. */
@@ -1259,7 +1259,7 @@ export interface SelfplayRateChangedPayload extends CommonFields {
 /** SELFPLAY_TARGET_UPDATED (`selfplay_target_updated`, topic `selfplay.target_updated`): A request to change the selfplay target of a configuration because more or fewer games are needed. */
 export interface SelfplayTargetUpdatedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Previous target number of games. */
   old_target?: number;
   /** New target number of games. */
@@ -1307,7 +1307,7 @@ export interface SyncStalledPayload extends CommonFields {
 /** SYNC_TRIGGERED (`sync_triggered`, topic `freshness.sync_triggered`): An immediate sync was triggered because the training data is stale. */
 export interface SyncTriggeredPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Why the sync was triggered. */
   reason?: string;
   /** Age of the training data, in hours. */
@@ -1317,7 +1317,7 @@ export interface SyncTriggeredPayload extends CommonFields {
 /** TASK_ABANDONED (`task_abandoned`, topic `task.abandoned`): A task was intentionally abandoned (not orphaned). */
 export interface TaskAbandonedPayload extends CommonFields {
   /** Identifier of the abandoned task. */
-  task_id: string;
+  task_id?: string;
   /** Kind of task. */
   task_type?: string;
   /** Node the task was running on. */
@@ -1329,7 +1329,7 @@ export interface TaskAbandonedPayload extends CommonFields {
 /** TASK_ORPHANED (`task_orphaned`, topic `task.orphaned`): A task lost its parent worker because the worker failed. */
 export interface TaskOrphanedPayload extends CommonFields {
   /** Identifier of the orphaned task. */
-  task_id: string;
+  task_id?: string;
   /** Kind of task. */
   task_type?: string;
   /** Node the task was running on. */
@@ -1343,7 +1343,7 @@ export interface TaskOrphanedPayload extends CommonFields {
 /** TRAINING_BLOCKED_BY_QUALITY (`training_blocked_by_quality`, topic `quality.training_blocked`): Training of a configuration is blocked (paused) because its data quality is insufficient. */
 export interface TrainingBlockedByQualityPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Current data quality. */
   quality?: number;
   /** Quality required for training. */
@@ -1395,7 +1395,7 @@ export interface TrainingCompletedPayload extends CommonFields {
 /** TRAINING_EARLY_STOPPED (`training_early_stopped`, topic `training.early_stopped`): Early stopping ended a training run because of stagnation, regression or a plateau. */
 export interface TrainingEarlyStoppedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Why early stopping triggered. */
   reason?: "stagnation" | "regression" | "plateau";
   /** Epochs completed before training stopped. Aliases: `epochs_trained`, `epochs_completed`. */
@@ -1409,9 +1409,9 @@ export interface TrainingEarlyStoppedPayload extends CommonFields {
 /** TRAINING_FAILED (`training_failed`, topic `training.failed`): A training job failed or crashed. */
 export interface TrainingFailedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Error message. */
-  error: string;
+  error?: string;
   /** Full traceback. */
   error_details?: string;
   /** Job identifier, for tracking. */
@@ -1423,7 +1423,7 @@ export interface TrainingFailedPayload extends CommonFields {
 /** TRAINING_LOSS_ANOMALY (`training_loss_anomaly`, topic `training.loss_anomaly`): A spike in the training loss was detected. */
 export interface TrainingLossAnomalyPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Epoch at which the anomaly was seen. */
   epoch?: number;
   /** Observed training loss. */
@@ -1437,7 +1437,7 @@ export interface TrainingLossAnomalyPayload extends CommonFields {
 /** TRAINING_LOSS_TREND (`training_loss_trend`, topic `training.loss_trend`): Result of a trend analysis of the training loss (improving, stalled or degrading). */
 export interface TrainingLossTrendPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Direction of the loss trend. */
   trend?: "improving" | "stalled" | "degrading";
   /** Number of epochs the trend was computed over. */
@@ -1449,7 +1449,7 @@ export interface TrainingLossTrendPayload extends CommonFields {
 /** TRAINING_PROGRESS (`training_progress`, topic `training.progress`): Periodic progress report during training. */
 export interface TrainingProgressPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Current epoch. */
   epoch?: number;
   /** Training loss at this epoch. */
@@ -1487,7 +1487,7 @@ export interface TrainingRollbackNeededPayload extends CommonFields {
 /** TRAINING_STARTED (`training_started`, topic `training.started`): A training job began execution. */
 export interface TrainingStartedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Job identifier, for tracking. */
   job_id?: string;
   /** Node running the training job. */
@@ -1525,7 +1525,7 @@ export interface TrainingThresholdReachedPayload extends CommonFields {
 /** WEIGHT_UPDATED (`weight_updated`, topic `curriculum.weight_updated`): The curriculum weight of one configuration was updated. */
 export interface WeightUpdatedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
-  config_key: ConfigKey;
+  config_key?: ConfigKey;
   /** Previous weight of the configuration. */
   old_weight?: number;
   /** New weight of the configuration. */

@@ -3,7 +3,7 @@
  */
 "use strict";
 exports.ADAPTIVE_PARAMS_CHANGED = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/adaptive_params_changed.json","title":"ADAPTIVE_PARAMS_CHANGED payload","description":"Training parameters of a configuration were adjusted based on its Elo velocity.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"params_changed":{"description":"New value of each changed parameter, by parameter name.","type":"object","additionalProperties":{}},"elo_velocity":{"description":"Elo velocity that drove the change.","type":"number"},"reason":{"description":"Why the parameters changed.","type":"string"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/adaptive_params_changed.json","title":"ADAPTIVE_PARAMS_CHANGED payload","description":"Training parameters of a configuration were adjusted based on its Elo velocity.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"params_changed":{"description":"New value of each changed parameter, by parameter name.","type":"object","additionalProperties":{}},"elo_velocity":{"description":"Elo velocity that drove the change.","type":"number"},"reason":{"description":"Why the parameters changed.","type":"string"},"config":false},"additionalProperties":true};
 const pattern0 = new RegExp("^(hex8|square8|square19|hexagonal)_(2|3|4)p$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -11,8 +11,10 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema11.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -21,10 +23,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema11.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -34,9 +36,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -46,9 +48,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -58,27 +62,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -88,135 +78,7 @@ let data4 = data.params_changed;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 }
 else {
-const err6 = {instancePath:instancePath+"/params_changed",schemaPath:"#/properties/params_changed/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.elo_velocity !== undefined){
-let data5 = data.elo_velocity;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-const err7 = {instancePath:instancePath+"/elo_velocity",schemaPath:"#/properties/elo_velocity/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err9 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-validate10.errors = vErrors;
-return errors === 0;
-}
-
-exports.BACKPRESSURE_ACTIVATED = validate11;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/backpressure_activated.json","title":"BACKPRESSURE_ACTIVATED payload","description":"Backpressure was activated because of queue or resource constraints, so work generation is reduced.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"level":{"description":"Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical.","type":"string","enum":["none","soft","hard","stop","low","medium","high","critical"]},"node_id":{"description":"Node under backpressure.","type":"string"},"reason":{"description":"Why backpressure was activated.","type":"string"},"resource_type":{"description":"Constrained resource.","type":"string","enum":["gpu","memory","disk"]},"utilization":{"description":"Utilization of the constrained resource.","type":"number","minimum":0}},"required":["level"],"additionalProperties":true};
-
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/backpressure_activated.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.level === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema12.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.level !== undefined){
-let data3 = data.level;
-if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(!((((((((data3 === "none") || (data3 === "soft")) || (data3 === "hard")) || (data3 === "stop")) || (data3 === "low")) || (data3 === "medium")) || (data3 === "high")) || (data3 === "critical"))){
-const err5 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema12.properties.level.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/params_changed",schemaPath:"#/properties/params_changed/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -226,9 +88,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err6 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.elo_velocity !== undefined){
+let data5 = data.elo_velocity;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+const err6 = {instancePath:instancePath+"/elo_velocity",schemaPath:"#/properties/elo_velocity/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -250,10 +113,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.resource_type !== undefined){
-let data6 = data.resource_type;
-if(typeof data6 !== "string"){
-const err8 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config !== undefined){
+const err8 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -262,8 +123,141 @@ vErrors.push(err8);
 }
 errors++;
 }
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+exports.BACKPRESSURE_ACTIVATED = validate11;
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/backpressure_activated.json","title":"BACKPRESSURE_ACTIVATED payload","description":"Backpressure was activated because of queue or resource constraints, so work generation is reduced.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"level":{"description":"Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical.","type":"string","enum":["none","soft","hard","stop","low","medium","high","critical"]},"node_id":{"description":"Node under backpressure.","type":"string"},"reason":{"description":"Why backpressure was activated.","type":"string"},"resource_type":{"description":"Constrained resource.","type":"string","enum":["gpu","memory","disk"]},"utilization":{"description":"Utilization of the constrained resource.","type":"number","minimum":0}},"additionalProperties":true};
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/backpressure_activated.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema12.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.level !== undefined){
+let data3 = data.level;
+if(typeof data3 !== "string"){
+const err3 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!((((((((data3 === "none") || (data3 === "soft")) || (data3 === "hard")) || (data3 === "stop")) || (data3 === "low")) || (data3 === "medium")) || (data3 === "high")) || (data3 === "critical"))){
+const err4 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema12.properties.level.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err5 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.resource_type !== undefined){
+let data6 = data.resource_type;
+if(typeof data6 !== "string"){
+const err7 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
 if(!(((data6 === "gpu") || (data6 === "memory")) || (data6 === "disk"))){
-const err9 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/enum",keyword:"enum",params:{allowedValues: schema12.properties.resource_type.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/enum",keyword:"enum",params:{allowedValues: schema12.properties.resource_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.utilization !== undefined){
+let data7 = data.utilization;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err9 = {instancePath:instancePath+"/utilization",schemaPath:"#/properties/utilization/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -273,11 +267,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.utilization !== undefined){
-let data7 = data.utilization;
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err10 = {instancePath:instancePath+"/utilization",schemaPath:"#/properties/utilization/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err10 = {instancePath:instancePath+"/utilization",schemaPath:"#/properties/utilization/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -287,25 +278,14 @@ vErrors.push(err10);
 errors++;
 }
 }
+}
 else {
-const err11 = {instancePath:instancePath+"/utilization",schemaPath:"#/properties/utilization/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }
@@ -1457,15 +1437,17 @@ return errors === 0;
 }
 
 exports.COORDINATOR_HEALTH_DEGRADED = validate20;
-const schema21 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_health_degraded.json","title":"COORDINATOR_HEALTH_DEGRADED payload","description":"A coordinator's health degraded but it is still functional.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"reason":{"description":"Why the health degraded.","type":"string"},"health_score":{"description":"Health score of the coordinator, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"issues":{"description":"Health issues found.","type":"array","items":{"type":"string"}}},"required":["coordinator_name"],"additionalProperties":true};
+const schema21 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_health_degraded.json","title":"COORDINATOR_HEALTH_DEGRADED payload","description":"A coordinator's health degraded but it is still functional.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"reason":{"description":"Why the health degraded.","type":"string"},"health_score":{"description":"Health score of the coordinator, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"issues":{"description":"Health issues found.","type":"array","items":{"type":"string"}}},"additionalProperties":true};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/coordinator_health_degraded.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.coordinator_name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "coordinator_name"},message:"must have required property '"+"coordinator_name"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema21.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1474,10 +1456,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema21.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1487,9 +1469,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1499,9 +1481,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.coordinator_name !== undefined){
+if(typeof data.coordinator_name !== "string"){
+const err3 = {instancePath:instancePath+"/coordinator_name",schemaPath:"#/properties/coordinator_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1511,26 +1493,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.coordinator_name !== undefined){
-if(typeof data.coordinator_name !== "string"){
-const err4 = {instancePath:instancePath+"/coordinator_name",schemaPath:"#/properties/coordinator_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err4 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -1539,151 +1509,6 @@ if(data.health_score !== undefined){
 let data5 = data.health_score;
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 1 || isNaN(data5)){
-const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data5 < 0 || isNaN(data5)){
-const err7 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.issues !== undefined){
-let data6 = data.issues;
-if(Array.isArray(data6)){
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data6[i0] !== "string"){
-const err9 = {instancePath:instancePath+"/issues/" + i0,schemaPath:"#/properties/issues/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/issues",schemaPath:"#/properties/issues/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-validate20.errors = vErrors;
-return errors === 0;
-}
-
-exports.COORDINATOR_HEARTBEAT = validate21;
-const schema22 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_heartbeat.json","title":"COORDINATOR_HEARTBEAT payload","description":"Periodic liveness signal from a coordinator.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"health_score":{"description":"Health score of the coordinator, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"active_handlers":{"description":"Number of active event handlers.","type":"integer","minimum":0},"events_processed":{"description":"Number of events processed so far.","type":"integer","minimum":0}},"required":["coordinator_name"],"additionalProperties":true};
-
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/coordinator_heartbeat.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.coordinator_name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "coordinator_name"},message:"must have required property '"+"coordinator_name"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema22.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.coordinator_name !== undefined){
-if(typeof data.coordinator_name !== "string"){
-const err4 = {instancePath:instancePath+"/coordinator_name",schemaPath:"#/properties/coordinator_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.health_score !== undefined){
-let data4 = data.health_score;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 1 || isNaN(data4)){
 const err5 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err5];
@@ -1693,7 +1518,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data4 < 0 || isNaN(data4)){
+if(data5 < 0 || isNaN(data5)){
 const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
@@ -1715,176 +1540,13 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.active_handlers !== undefined){
-let data5 = data.active_handlers;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/active_handlers",schemaPath:"#/properties/active_handlers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/active_handlers",schemaPath:"#/properties/active_handlers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-if(data.events_processed !== undefined){
-let data6 = data.events_processed;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/events_processed",schemaPath:"#/properties/events_processed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/events_processed",schemaPath:"#/properties/events_processed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-validate21.errors = vErrors;
-return errors === 0;
-}
-
-exports.COORDINATOR_SHUTDOWN = validate22;
-const schema23 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_shutdown.json","title":"COORDINATOR_SHUTDOWN payload","description":"A coordinator is shutting down, gracefully, on error or forced.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"reason":{"description":"Kind of shutdown.","type":"string","enum":["graceful","error","forced"]},"remaining_tasks":{"description":"Number of tasks still pending at shutdown.","type":"integer","minimum":0},"state_snapshot":{"description":"Snapshot of the coordinator's state at shutdown.","type":"object"}},"required":["coordinator_name"],"additionalProperties":true};
-
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/coordinator_shutdown.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.coordinator_name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "coordinator_name"},message:"must have required property '"+"coordinator_name"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema23.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.coordinator_name !== undefined){
-if(typeof data.coordinator_name !== "string"){
-const err4 = {instancePath:instancePath+"/coordinator_name",schemaPath:"#/properties/coordinator_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.reason !== undefined){
-let data4 = data.reason;
-if(typeof data4 !== "string"){
-const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(((data4 === "graceful") || (data4 === "error")) || (data4 === "forced"))){
-const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema23.properties.reason.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.remaining_tasks !== undefined){
-let data5 = data.remaining_tasks;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err7 = {instancePath:instancePath+"/remaining_tasks",schemaPath:"#/properties/remaining_tasks/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err8 = {instancePath:instancePath+"/remaining_tasks",schemaPath:"#/properties/remaining_tasks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data.issues !== undefined){
+let data6 = data.issues;
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data6[i0] !== "string"){
+const err8 = {instancePath:instancePath+"/issues/" + i0,schemaPath:"#/properties/issues/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1895,10 +1557,8 @@ errors++;
 }
 }
 }
-if(data.state_snapshot !== undefined){
-let data6 = data.state_snapshot;
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-const err9 = {instancePath:instancePath+"/state_snapshot",schemaPath:"#/properties/state_snapshot/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+const err9 = {instancePath:instancePath+"/issues",schemaPath:"#/properties/issues/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1916,6 +1576,296 @@ vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+exports.COORDINATOR_HEARTBEAT = validate21;
+const schema22 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_heartbeat.json","title":"COORDINATOR_HEARTBEAT payload","description":"Periodic liveness signal from a coordinator.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"health_score":{"description":"Health score of the coordinator, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"active_handlers":{"description":"Number of active event handlers.","type":"integer","minimum":0},"events_processed":{"description":"Number of events processed so far.","type":"integer","minimum":0}},"additionalProperties":true};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/coordinator_heartbeat.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema22.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.coordinator_name !== undefined){
+if(typeof data.coordinator_name !== "string"){
+const err3 = {instancePath:instancePath+"/coordinator_name",schemaPath:"#/properties/coordinator_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.health_score !== undefined){
+let data4 = data.health_score;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1 || isNaN(data4)){
+const err4 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.active_handlers !== undefined){
+let data5 = data.active_handlers;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/active_handlers",schemaPath:"#/properties/active_handlers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/active_handlers",schemaPath:"#/properties/active_handlers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.events_processed !== undefined){
+let data6 = data.events_processed;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err9 = {instancePath:instancePath+"/events_processed",schemaPath:"#/properties/events_processed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err10 = {instancePath:instancePath+"/events_processed",schemaPath:"#/properties/events_processed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+exports.COORDINATOR_SHUTDOWN = validate22;
+const schema23 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/coordinator_shutdown.json","title":"COORDINATOR_SHUTDOWN payload","description":"A coordinator is shutting down, gracefully, on error or forced.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"coordinator_name":{"description":"Name of the coordinator.","type":"string"},"reason":{"description":"Kind of shutdown.","type":"string","enum":["graceful","error","forced"]},"remaining_tasks":{"description":"Number of tasks still pending at shutdown.","type":"integer","minimum":0},"state_snapshot":{"description":"Snapshot of the coordinator's state at shutdown.","type":"object"}},"additionalProperties":true};
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/coordinator_shutdown.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema23.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.coordinator_name !== undefined){
+if(typeof data.coordinator_name !== "string"){
+const err3 = {instancePath:instancePath+"/coordinator_name",schemaPath:"#/properties/coordinator_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data4 = data.reason;
+if(typeof data4 !== "string"){
+const err4 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!(((data4 === "graceful") || (data4 === "error")) || (data4 === "forced"))){
+const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema23.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.remaining_tasks !== undefined){
+let data5 = data.remaining_tasks;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err6 = {instancePath:instancePath+"/remaining_tasks",schemaPath:"#/properties/remaining_tasks/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err7 = {instancePath:instancePath+"/remaining_tasks",schemaPath:"#/properties/remaining_tasks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.state_snapshot !== undefined){
+let data6 = data.state_snapshot;
+if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+const err8 = {instancePath:instancePath+"/state_snapshot",schemaPath:"#/properties/state_snapshot/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -2440,7 +2390,7 @@ return errors === 0;
 }
 
 exports.DATA_FRESH = validate29;
-const schema30 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/data_fresh.json","title":"DATA_FRESH payload","description":"The training data of a configuration is fresh (recently synced), so training can proceed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"data_age_hours":{"description":"Age of the training data, in hours.","type":"number","minimum":0},"last_sync":{"description":"When the data was last synced.","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema30 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/data_fresh.json","title":"DATA_FRESH payload","description":"The training data of a configuration is fresh (recently synced), so training can proceed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"data_age_hours":{"description":"Age of the training data, in hours.","type":"number","minimum":0},"last_sync":{"description":"When the data was last synced.","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},"config":false},"additionalProperties":true};
 const pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$", "u");
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2448,8 +2398,10 @@ function validate29(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema30.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2458,10 +2410,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema30.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2471,9 +2423,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2483,9 +2435,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2495,11 +2449,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2509,8 +2460,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.data_age_hours !== undefined){
+let data4 = data.data_age_hours;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2520,11 +2474,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.data_age_hours !== undefined){
-let data4 = data.data_age_hours;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err6 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2534,8 +2485,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.last_sync !== undefined){
+let data5 = data.last_sync;
+if(typeof data5 === "string"){
+if(!pattern4.test(data5)){
+const err7 = {instancePath:instancePath+"/last_sync",schemaPath:"#/properties/last_sync/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2545,11 +2499,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.last_sync !== undefined){
-let data5 = data.last_sync;
-if(typeof data5 === "string"){
-if(!pattern4.test(data5)){
-const err8 = {instancePath:instancePath+"/last_sync",schemaPath:"#/properties/last_sync/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"+"\""};
+else {
+const err8 = {instancePath:instancePath+"/last_sync",schemaPath:"#/properties/last_sync/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2559,8 +2510,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/last_sync",schemaPath:"#/properties/last_sync/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config !== undefined){
+const err9 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2570,24 +2521,13 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err10 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
 }
 errors++;
 }
@@ -2656,15 +2596,17 @@ return errors === 0;
 }
 
 exports.DATA_STALE = validate31;
-const schema32 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/data_stale.json","title":"DATA_STALE payload","description":"The training data of a configuration is stale (too old), which triggers a priority sync.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"data_age_hours":{"description":"Age of the training data, in hours.","type":"number","minimum":0},"threshold_hours":{"description":"Age in hours above which data counts as stale.","type":"number","minimum":0},"last_sync":{"description":"When the data was last synced.","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema32 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/data_stale.json","title":"DATA_STALE payload","description":"The training data of a configuration is stale (too old), which triggers a priority sync.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"data_age_hours":{"description":"Age of the training data, in hours.","type":"number","minimum":0},"threshold_hours":{"description":"Age in hours above which data counts as stale.","type":"number","minimum":0},"last_sync":{"description":"When the data was last synced.","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},"config":false},"additionalProperties":true};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/data_stale.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema32.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2673,10 +2615,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema32.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2686,9 +2628,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2698,9 +2640,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2710,11 +2654,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2724,8 +2665,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.data_age_hours !== undefined){
+let data4 = data.data_age_hours;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2735,11 +2679,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.data_age_hours !== undefined){
-let data4 = data.data_age_hours;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err6 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2749,8 +2690,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.threshold_hours !== undefined){
+let data5 = data.threshold_hours;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err7 = {instancePath:instancePath+"/threshold_hours",schemaPath:"#/properties/threshold_hours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2760,11 +2704,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.threshold_hours !== undefined){
-let data5 = data.threshold_hours;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err8 = {instancePath:instancePath+"/threshold_hours",schemaPath:"#/properties/threshold_hours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err8 = {instancePath:instancePath+"/threshold_hours",schemaPath:"#/properties/threshold_hours/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2774,8 +2715,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/threshold_hours",schemaPath:"#/properties/threshold_hours/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.last_sync !== undefined){
+let data6 = data.last_sync;
+if(typeof data6 === "string"){
+if(!pattern4.test(data6)){
+const err9 = {instancePath:instancePath+"/last_sync",schemaPath:"#/properties/last_sync/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2785,11 +2729,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.last_sync !== undefined){
-let data6 = data.last_sync;
-if(typeof data6 === "string"){
-if(!pattern4.test(data6)){
-const err10 = {instancePath:instancePath+"/last_sync",schemaPath:"#/properties/last_sync/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$"+"\""};
+else {
+const err10 = {instancePath:instancePath+"/last_sync",schemaPath:"#/properties/last_sync/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2799,8 +2740,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/last_sync",schemaPath:"#/properties/last_sync/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config !== undefined){
+const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2810,24 +2751,13 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
 }
 errors++;
 }
@@ -3162,15 +3092,17 @@ return errors === 0;
 }
 
 exports.DATA_SYNC_FAILED = validate33;
-const schema34 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/sync_failed.json","title":"DATA_SYNC_FAILED payload","description":"A data sync failed; the common `source` field names the source node.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"sync_type":{"description":"Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`).","type":"string","enum":["data","model","elo","registry","broadcast","ephemeral","priority"]},"error":{"description":"Why the sync failed.","type":"string"}},"required":["error"],"additionalProperties":true};
+const schema34 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/sync_failed.json","title":"DATA_SYNC_FAILED payload","description":"A data sync failed; the common `source` field names the source node.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"sync_type":{"description":"Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`).","type":"string","enum":["data","model","elo","registry","broadcast","ephemeral","priority"]},"error":{"description":"Why the sync failed.","type":"string"}},"additionalProperties":true};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/sync_failed.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.error === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema34.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3179,10 +3111,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema34.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3192,9 +3124,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3204,9 +3136,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.sync_type !== undefined){
+let data3 = data.sync_type;
+if(typeof data3 !== "string"){
+const err3 = {instancePath:instancePath+"/sync_type",schemaPath:"#/properties/sync_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3215,11 +3148,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.sync_type !== undefined){
-let data3 = data.sync_type;
-if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/sync_type",schemaPath:"#/properties/sync_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((((data3 === "data") || (data3 === "model")) || (data3 === "elo")) || (data3 === "registry")) || (data3 === "broadcast")) || (data3 === "ephemeral")) || (data3 === "priority"))){
+const err4 = {instancePath:instancePath+"/sync_type",schemaPath:"#/properties/sync_type/enum",keyword:"enum",params:{allowedValues: schema34.properties.sync_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3228,8 +3158,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(((((((data3 === "data") || (data3 === "model")) || (data3 === "elo")) || (data3 === "registry")) || (data3 === "broadcast")) || (data3 === "ephemeral")) || (data3 === "priority"))){
-const err5 = {instancePath:instancePath+"/sync_type",schemaPath:"#/properties/sync_type/enum",keyword:"enum",params:{allowedValues: schema34.properties.sync_type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.error !== undefined){
+if(typeof data.error !== "string"){
+const err5 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3239,26 +3171,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.error !== undefined){
-if(typeof data.error !== "string"){
-const err6 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
 }
 errors++;
 }
@@ -3463,15 +3383,17 @@ return errors === 0;
 }
 
 exports.ELO_SIGNIFICANT_CHANGE = validate36;
-const schema37 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/elo_significant_change.json","title":"ELO_SIGNIFICANT_CHANGE payload","description":"A large Elo change that may trigger a curriculum rebalance.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"elo_delta":{"description":"Elo change, the new rating minus the previous one.","type":"number"},"new_elo":{"description":"New Elo rating.","type":"number"},"threshold":{"description":"Elo change above which a change counts as significant.","type":"number","minimum":0},"config":false,"elo_improvement":false},"required":["config_key"],"additionalProperties":true};
+const schema37 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/elo_significant_change.json","title":"ELO_SIGNIFICANT_CHANGE payload","description":"A large Elo change that may trigger a curriculum rebalance.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"elo_delta":{"description":"Elo change, the new rating minus the previous one.","type":"number"},"new_elo":{"description":"New Elo rating.","type":"number"},"threshold":{"description":"Elo change above which a change counts as significant.","type":"number","minimum":0},"config":false,"elo_improvement":false},"additionalProperties":true};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/elo_significant_change.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema37.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3480,10 +3402,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema37.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3493,9 +3415,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3505,9 +3427,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3517,11 +3441,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3531,8 +3452,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.elo_delta !== undefined){
+let data4 = data.elo_delta;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/elo_delta",schemaPath:"#/properties/elo_delta/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3542,10 +3465,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.elo_delta !== undefined){
-let data4 = data.elo_delta;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/elo_delta",schemaPath:"#/properties/elo_delta/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.new_elo !== undefined){
+let data5 = data.new_elo;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+const err6 = {instancePath:instancePath+"/new_elo",schemaPath:"#/properties/new_elo/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3555,10 +3478,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.new_elo !== undefined){
-let data5 = data.new_elo;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-const err7 = {instancePath:instancePath+"/new_elo",schemaPath:"#/properties/new_elo/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.threshold !== undefined){
+let data6 = data.threshold;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err7 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3568,11 +3492,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.threshold !== undefined){
-let data6 = data.threshold;
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err8 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err8 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3582,8 +3503,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err9 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3592,9 +3513,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.config !== undefined){
-const err10 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(data.elo_improvement !== undefined){
+const err10 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3603,24 +3523,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.elo_improvement !== undefined){
-const err11 = {instancePath:instancePath+"/elo_improvement",schemaPath:"#/properties/elo_improvement/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }
@@ -3860,15 +3770,17 @@ return errors === 0;
 }
 
 exports.ELO_VELOCITY_CHANGED = validate38;
-const schema39 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/elo_velocity_changed.json","title":"ELO_VELOCITY_CHANGED payload","description":"A significant change in the rate of Elo improvement was detected.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_velocity":{"description":"Previous Elo velocity, in Elo per hour.","type":"number"},"new_velocity":{"description":"New Elo velocity, in Elo per hour.","type":"number"},"change_pct":{"description":"Relative change of the velocity, in percent.","type":"number"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema39 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/elo_velocity_changed.json","title":"ELO_VELOCITY_CHANGED payload","description":"A significant change in the rate of Elo improvement was detected.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_velocity":{"description":"Previous Elo velocity, in Elo per hour.","type":"number"},"new_velocity":{"description":"New Elo velocity, in Elo per hour.","type":"number"},"change_pct":{"description":"Relative change of the velocity, in percent.","type":"number"},"config":false},"additionalProperties":true};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/elo_velocity_changed.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema39.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3877,10 +3789,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema39.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3890,9 +3802,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3902,9 +3814,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3914,11 +3828,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3928,8 +3839,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.old_velocity !== undefined){
+let data4 = data.old_velocity;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/old_velocity",schemaPath:"#/properties/old_velocity/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3939,10 +3852,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.old_velocity !== undefined){
-let data4 = data.old_velocity;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/old_velocity",schemaPath:"#/properties/old_velocity/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.new_velocity !== undefined){
+let data5 = data.new_velocity;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+const err6 = {instancePath:instancePath+"/new_velocity",schemaPath:"#/properties/new_velocity/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3952,10 +3865,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.new_velocity !== undefined){
-let data5 = data.new_velocity;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-const err7 = {instancePath:instancePath+"/new_velocity",schemaPath:"#/properties/new_velocity/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.change_pct !== undefined){
+let data6 = data.change_pct;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+const err7 = {instancePath:instancePath+"/change_pct",schemaPath:"#/properties/change_pct/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3965,10 +3878,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.change_pct !== undefined){
-let data6 = data.change_pct;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err8 = {instancePath:instancePath+"/change_pct",schemaPath:"#/properties/change_pct/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err8 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3978,8 +3889,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err9 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3988,31 +3899,22 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
 validate38.errors = vErrors;
 return errors === 0;
 }
 
 exports.ERROR = validate39;
-const schema40 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/error.json","title":"ERROR payload","description":"A component reports an error.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"message":{"description":"Error message.","type":"string"}},"required":["message"],"additionalProperties":true};
+const schema40 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/error.json","title":"ERROR payload","description":"A component reports an error.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"message":{"description":"Error message.","type":"string"}},"additionalProperties":true};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/error.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.message === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema40.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4021,10 +3923,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema40.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4034,9 +3936,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4046,9 +3948,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.message !== undefined){
+if(typeof data.message !== "string"){
+const err3 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4058,26 +3960,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.message !== undefined){
-if(typeof data.message !== "string"){
-const err4 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -4694,15 +4584,17 @@ return errors === 0;
 }
 
 exports.EVALUATION_FAILED = validate42;
-const schema43 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/evaluation_failed.json","title":"EVALUATION_FAILED payload","description":"A model evaluation crashed or failed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"model_id":{"description":"Model whose evaluation failed.","type":"string"},"error":{"description":"Error message.","type":"string"}},"required":["error"],"additionalProperties":true};
+const schema43 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/evaluation_failed.json","title":"EVALUATION_FAILED payload","description":"A model evaluation crashed or failed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"model_id":{"description":"Model whose evaluation failed.","type":"string"},"error":{"description":"Error message.","type":"string"}},"additionalProperties":true};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/evaluation_failed.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.error === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema43.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4711,10 +4603,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema43.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4724,9 +4616,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4736,9 +4628,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.model_id !== undefined){
+if(typeof data.model_id !== "string"){
+const err3 = {instancePath:instancePath+"/model_id",schemaPath:"#/properties/model_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4748,9 +4640,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.model_id !== undefined){
-if(typeof data.model_id !== "string"){
-const err4 = {instancePath:instancePath+"/model_id",schemaPath:"#/properties/model_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.error !== undefined){
+if(typeof data.error !== "string"){
+const err4 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4760,26 +4652,14 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.error !== undefined){
-if(typeof data.error !== "string"){
-const err5 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
 }
 errors++;
 }
@@ -5014,15 +4894,17 @@ return errors === 0;
 }
 
 exports.EXPLORATION_ADJUSTED = validate45;
-const schema46 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/exploration_adjusted.json","title":"EXPLORATION_ADJUSTED payload","description":"The exploration temperature strategy of a configuration changed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_strategy":{"description":"Previous temperature strategy.","type":"string"},"new_strategy":{"description":"New temperature strategy.","type":"string"},"reason":{"description":"Why the strategy changed.","type":"string"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema46 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/exploration_adjusted.json","title":"EXPLORATION_ADJUSTED payload","description":"The exploration temperature strategy of a configuration changed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_strategy":{"description":"Previous temperature strategy.","type":"string"},"new_strategy":{"description":"New temperature strategy.","type":"string"},"reason":{"description":"Why the strategy changed.","type":"string"},"config":false},"additionalProperties":true};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/exploration_adjusted.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema46.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5031,10 +4913,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema46.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5044,9 +4926,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5056,9 +4938,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5068,11 +4952,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5082,8 +4963,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.old_strategy !== undefined){
+if(typeof data.old_strategy !== "string"){
+const err5 = {instancePath:instancePath+"/old_strategy",schemaPath:"#/properties/old_strategy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5093,9 +4975,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.old_strategy !== undefined){
-if(typeof data.old_strategy !== "string"){
-const err6 = {instancePath:instancePath+"/old_strategy",schemaPath:"#/properties/old_strategy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.new_strategy !== undefined){
+if(typeof data.new_strategy !== "string"){
+const err6 = {instancePath:instancePath+"/new_strategy",schemaPath:"#/properties/new_strategy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5105,9 +4987,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.new_strategy !== undefined){
-if(typeof data.new_strategy !== "string"){
-const err7 = {instancePath:instancePath+"/new_strategy",schemaPath:"#/properties/new_strategy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5117,9 +4999,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config !== undefined){
+const err8 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5129,24 +5010,13 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err9 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -6310,15 +6180,17 @@ return errors === 0;
 }
 
 exports.HEALTH_CHECK_PASSED = validate51;
-const schema52 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/health_check_passed.json","title":"HEALTH_CHECK_PASSED payload","description":"A node health check succeeded.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Node that passed the check.","type":"string"},"health_score":{"description":"Health score of the node, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1}},"required":["node_id"],"additionalProperties":true};
+const schema52 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/health_check_passed.json","title":"HEALTH_CHECK_PASSED payload","description":"A node health check succeeded.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Node that passed the check.","type":"string"},"health_score":{"description":"Health score of the node, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1}},"additionalProperties":true};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/health_check_passed.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.node_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "node_id"},message:"must have required property '"+"node_id"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema52.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6327,10 +6199,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema52.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6340,9 +6212,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6352,26 +6224,14 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err3 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err4 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
 }
 errors++;
 }
@@ -6380,7 +6240,17 @@ if(data.health_score !== undefined){
 let data4 = data.health_score;
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 1 || isNaN(data4)){
-const err5 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err4 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6389,8 +6259,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data4 < 0 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6400,8 +6271,9 @@ vErrors.push(err6);
 errors++;
 }
 }
+}
 else {
-const err7 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6410,32 +6282,22 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
 validate51.errors = vErrors;
 return errors === 0;
 }
 
 exports.HIGH_QUALITY_DATA_AVAILABLE = validate52;
-const schema53 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/high_quality_data_available.json","title":"HIGH_QUALITY_DATA_AVAILABLE payload","description":"Sufficient high-quality data is ready for training, which enables training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"high_quality_count":{"description":"Number of high-quality games.","type":"integer","minimum":0},"total_count":{"description":"Total number of games.","type":"integer","minimum":0},"avg_quality":{"description":"Average data quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema53 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/high_quality_data_available.json","title":"HIGH_QUALITY_DATA_AVAILABLE payload","description":"Sufficient high-quality data is ready for training, which enables training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"high_quality_count":{"description":"Number of high-quality games.","type":"integer","minimum":0},"total_count":{"description":"Total number of games.","type":"integer","minimum":0},"avg_quality":{"description":"Average data quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"config":false},"additionalProperties":true};
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/high_quality_data_available.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema53.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6444,10 +6306,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema53.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6457,9 +6319,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6469,9 +6331,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6481,11 +6345,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6495,8 +6356,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.high_quality_count !== undefined){
+let data4 = data.high_quality_count;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/high_quality_count",schemaPath:"#/properties/high_quality_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6505,11 +6368,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.high_quality_count !== undefined){
-let data4 = data.high_quality_count;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/high_quality_count",schemaPath:"#/properties/high_quality_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/high_quality_count",schemaPath:"#/properties/high_quality_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6518,9 +6379,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/high_quality_count",schemaPath:"#/properties/high_quality_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.total_count !== undefined){
+let data5 = data.total_count;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6529,28 +6393,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-if(data.total_count !== undefined){
-let data5 = data.total_count;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
 }
 errors++;
 }
@@ -6560,7 +6410,17 @@ if(data.avg_quality !== undefined){
 let data6 = data.avg_quality;
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 1 || isNaN(data6)){
-const err10 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err9 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err10 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6569,8 +6429,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data6 < 0 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err11 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6580,8 +6441,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6591,8 +6452,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err13 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6601,31 +6462,22 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
 validate52.errors = vErrors;
 return errors === 0;
 }
 
 exports.HOST_OFFLINE = validate53;
-const schema54 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/host_offline.json","title":"HOST_OFFLINE payload","description":"A node went offline, became unreachable or was evicted.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Node that went offline.","type":"string"},"reason":{"description":"Why the node went offline.","type":"string"},"host_id":false},"required":["node_id"],"additionalProperties":true};
+const schema54 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/host_offline.json","title":"HOST_OFFLINE payload","description":"A node went offline, became unreachable or was evicted.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Node that went offline.","type":"string"},"reason":{"description":"Why the node went offline.","type":"string"},"host_id":false},"additionalProperties":true};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/host_offline.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.node_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "node_id"},message:"must have required property '"+"node_id"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema54.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6634,10 +6486,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema54.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6647,9 +6499,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6659,9 +6511,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err3 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6671,9 +6523,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err4 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err4 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6683,9 +6535,104 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.host_id !== undefined){
+const err5 = {instancePath:instancePath+"/host_id",schemaPath:"#/properties/host_id/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+
+exports.HOST_ONLINE = validate54;
+const schema55 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/host_online.json","title":"HOST_ONLINE payload","description":"A node came online or was discovered.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Node that came online.","type":"string"},"host_type":{"description":"Kind of host, e.g. `gh200`, `cpu`, `runpod`.","type":"string"},"capabilities":{"description":"Capabilities of the node (GPU info, resources, etc.).","type":"object"},"host_id":false},"additionalProperties":true};
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/host_online.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema55.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err3 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.host_type !== undefined){
+if(typeof data.host_type !== "string"){
+const err4 = {instancePath:instancePath+"/host_type",schemaPath:"#/properties/host_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.capabilities !== undefined){
+let data5 = data.capabilities;
+if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
+const err5 = {instancePath:instancePath+"/capabilities",schemaPath:"#/properties/capabilities/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6716,137 +6663,22 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate53.errors = vErrors;
-return errors === 0;
-}
-
-exports.HOST_ONLINE = validate54;
-const schema55 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/host_online.json","title":"HOST_ONLINE payload","description":"A node came online or was discovered.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Node that came online.","type":"string"},"host_type":{"description":"Kind of host, e.g. `gh200`, `cpu`, `runpod`.","type":"string"},"capabilities":{"description":"Capabilities of the node (GPU info, resources, etc.).","type":"object"},"host_id":false},"required":["node_id"],"additionalProperties":true};
-
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/host_online.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.node_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "node_id"},message:"must have required property '"+"node_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema55.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err4 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.host_type !== undefined){
-if(typeof data.host_type !== "string"){
-const err5 = {instancePath:instancePath+"/host_type",schemaPath:"#/properties/host_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.capabilities !== undefined){
-let data5 = data.capabilities;
-if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-const err6 = {instancePath:instancePath+"/capabilities",schemaPath:"#/properties/capabilities/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.host_id !== undefined){
-const err7 = {instancePath:instancePath+"/host_id",schemaPath:"#/properties/host_id/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
 validate54.errors = vErrors;
 return errors === 0;
 }
 
 exports.HYPERPARAMETER_UPDATED = validate55;
-const schema56 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/hyperparameter_updated.json","title":"HYPERPARAMETER_UPDATED payload","description":"A training hyperparameter changed, manually or automatically.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"param_name":{"description":"Name of the hyperparameter.","type":"string"},"old_value":{"description":"Previous value."},"new_value":{"description":"New value."},"optimizer":{"description":"What changed the hyperparameter.","type":"string","enum":["cmaes","nas","manual","adaptive"]},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema56 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/hyperparameter_updated.json","title":"HYPERPARAMETER_UPDATED payload","description":"A training hyperparameter changed, manually or automatically.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"param_name":{"description":"Name of the hyperparameter.","type":"string"},"old_value":{"description":"Previous value."},"new_value":{"description":"New value."},"optimizer":{"description":"What changed the hyperparameter.","type":"string","enum":["cmaes","nas","manual","adaptive"]},"config":false},"additionalProperties":true};
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/hyperparameter_updated.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema56.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6855,10 +6687,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema56.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6868,26 +6700,14 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
 }
 errors++;
 }
@@ -6896,7 +6716,18 @@ if(data.config_key !== undefined){
 let data3 = data.config_key;
 if(typeof data3 === "string"){
 if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6906,8 +6737,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.param_name !== undefined){
+if(typeof data.param_name !== "string"){
+const err5 = {instancePath:instancePath+"/param_name",schemaPath:"#/properties/param_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6917,9 +6749,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.param_name !== undefined){
-if(typeof data.param_name !== "string"){
-const err6 = {instancePath:instancePath+"/param_name",schemaPath:"#/properties/param_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.optimizer !== undefined){
+let data5 = data.optimizer;
+if(typeof data5 !== "string"){
+const err6 = {instancePath:instancePath+"/optimizer",schemaPath:"#/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6928,11 +6761,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.optimizer !== undefined){
-let data5 = data.optimizer;
-if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/optimizer",schemaPath:"#/properties/optimizer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data5 === "cmaes") || (data5 === "nas")) || (data5 === "manual")) || (data5 === "adaptive"))){
+const err7 = {instancePath:instancePath+"/optimizer",schemaPath:"#/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema56.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6941,8 +6771,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!((((data5 === "cmaes") || (data5 === "nas")) || (data5 === "manual")) || (data5 === "adaptive"))){
-const err8 = {instancePath:instancePath+"/optimizer",schemaPath:"#/properties/optimizer/enum",keyword:"enum",params:{allowedValues: schema56.properties.optimizer.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.config !== undefined){
+const err8 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6952,8 +6783,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err9 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6961,6 +6792,140 @@ else {
 vErrors.push(err9);
 }
 errors++;
+}
+validate55.errors = vErrors;
+return errors === 0;
+}
+
+exports.IDLE_RESOURCE_DETECTED = validate56;
+const schema57 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/idle_resource_detected.json","title":"IDLE_RESOURCE_DETECTED payload","description":"An idle GPU or CPU was detected, so work can be spawned on it.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Node with the idle resource.","type":"string"},"resource_type":{"description":"Kind of idle resource.","type":"string","enum":["gpu","cpu"]},"idle_duration":{"description":"How long the resource has been idle.","type":"number","minimum":0},"utilization":{"description":"Current utilization of the resource.","type":"number","minimum":0}},"additionalProperties":true};
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/idle_resource_detected.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema57.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err3 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.resource_type !== undefined){
+let data4 = data.resource_type;
+if(typeof data4 !== "string"){
+const err4 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((data4 === "gpu") || (data4 === "cpu"))){
+const err5 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/enum",keyword:"enum",params:{allowedValues: schema57.properties.resource_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.idle_duration !== undefined){
+let data5 = data.idle_duration;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err6 = {instancePath:instancePath+"/idle_duration",schemaPath:"#/properties/idle_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/idle_duration",schemaPath:"#/properties/idle_duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.utilization !== undefined){
+let data6 = data.utilization;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err8 = {instancePath:instancePath+"/utilization",schemaPath:"#/properties/utilization/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/utilization",schemaPath:"#/properties/utilization/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
 }
 }
 else {
@@ -6970,161 +6935,6 @@ vErrors = [err10];
 }
 else {
 vErrors.push(err10);
-}
-errors++;
-}
-validate55.errors = vErrors;
-return errors === 0;
-}
-
-exports.IDLE_RESOURCE_DETECTED = validate56;
-const schema57 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/idle_resource_detected.json","title":"IDLE_RESOURCE_DETECTED payload","description":"An idle GPU or CPU was detected, so work can be spawned on it.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Node with the idle resource.","type":"string"},"resource_type":{"description":"Kind of idle resource.","type":"string","enum":["gpu","cpu"]},"idle_duration":{"description":"How long the resource has been idle.","type":"number","minimum":0},"utilization":{"description":"Current utilization of the resource.","type":"number","minimum":0}},"required":["node_id"],"additionalProperties":true};
-
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/idle_resource_detected.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.node_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "node_id"},message:"must have required property '"+"node_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema57.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err4 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.resource_type !== undefined){
-let data4 = data.resource_type;
-if(typeof data4 !== "string"){
-const err5 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!((data4 === "gpu") || (data4 === "cpu"))){
-const err6 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/enum",keyword:"enum",params:{allowedValues: schema57.properties.resource_type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.idle_duration !== undefined){
-let data5 = data.idle_duration;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err7 = {instancePath:instancePath+"/idle_duration",schemaPath:"#/properties/idle_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/idle_duration",schemaPath:"#/properties/idle_duration/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.utilization !== undefined){
-let data6 = data.utilization;
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err9 = {instancePath:instancePath+"/utilization",schemaPath:"#/properties/utilization/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/utilization",schemaPath:"#/properties/utilization/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
 }
 errors++;
 }
@@ -7193,15 +7003,17 @@ return errors === 0;
 }
 
 exports.LEADER_ELECTED = validate58;
-const schema59 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/leader_elected.json","title":"LEADER_ELECTED payload","description":"A new cluster leader was elected and assumes leadership.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"leader_id":{"description":"Node id of the new leader.","type":"string"}},"required":["leader_id"],"additionalProperties":true};
+const schema59 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/leader_elected.json","title":"LEADER_ELECTED payload","description":"A new cluster leader was elected and assumes leadership.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"leader_id":{"description":"Node id of the new leader.","type":"string"}},"additionalProperties":true};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/leader_elected.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.leader_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "leader_id"},message:"must have required property '"+"leader_id"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema59.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7210,10 +7022,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema59.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7223,9 +7035,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7235,9 +7047,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.leader_id !== undefined){
+if(typeof data.leader_id !== "string"){
+const err3 = {instancePath:instancePath+"/leader_id",schemaPath:"#/properties/leader_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7247,26 +7059,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.leader_id !== undefined){
-if(typeof data.leader_id !== "string"){
-const err4 = {instancePath:instancePath+"/leader_id",schemaPath:"#/properties/leader_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -7395,15 +7195,17 @@ return errors === 0;
 }
 
 exports.LOW_QUALITY_DATA_WARNING = validate61;
-const schema62 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/low_quality_data_warning.json","title":"LOW_QUALITY_DATA_WARNING payload","description":"Data quality is below the threshold and may block training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"avg_quality":{"description":"Average data quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"threshold":{"description":"Quality threshold below which training may be blocked.","type":"number","minimum":0,"maximum":1},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema62 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/low_quality_data_warning.json","title":"LOW_QUALITY_DATA_WARNING payload","description":"Data quality is below the threshold and may block training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"avg_quality":{"description":"Average data quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"threshold":{"description":"Quality threshold below which training may be blocked.","type":"number","minimum":0,"maximum":1},"config":false},"additionalProperties":true};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/low_quality_data_warning.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema62.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7412,10 +7214,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema62.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7425,9 +7227,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7437,9 +7239,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7449,11 +7253,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7463,8 +7264,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.avg_quality !== undefined){
+let data4 = data.avg_quality;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7473,12 +7277,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.avg_quality !== undefined){
-let data4 = data.avg_quality;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 1 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7487,8 +7287,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err7 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7498,8 +7299,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/avg_quality",schemaPath:"#/properties/avg_quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.threshold !== undefined){
+let data5 = data.threshold;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 1 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7508,12 +7312,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.threshold !== undefined){
-let data5 = data.threshold;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 1 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data5 < 0 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7522,8 +7322,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data5 < 0 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err10 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7533,8 +7334,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7544,24 +7345,13 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
 }
 errors++;
 }
@@ -8865,15 +8655,17 @@ return errors === 0;
 }
 
 exports.NODE_OVERLOADED = validate71;
-const schema72 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/node_overloaded.json","title":"NODE_OVERLOADED payload","description":"A node's CPU, GPU or memory utilization is critical, so work should be redistributed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Overloaded node.","type":"string"},"cpu_util":{"description":"CPU utilization of the node.","type":"number","minimum":0},"gpu_util":{"description":"GPU utilization of the node.","type":"number","minimum":0},"memory_util":{"description":"Memory utilization of the node.","type":"number","minimum":0},"threshold":{"description":"Utilization threshold that was exceeded.","type":"number","minimum":0}},"required":["node_id"],"additionalProperties":true};
+const schema72 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/node_overloaded.json","title":"NODE_OVERLOADED payload","description":"A node's CPU, GPU or memory utilization is critical, so work should be redistributed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Overloaded node.","type":"string"},"cpu_util":{"description":"CPU utilization of the node.","type":"number","minimum":0},"gpu_util":{"description":"GPU utilization of the node.","type":"number","minimum":0},"memory_util":{"description":"Memory utilization of the node.","type":"number","minimum":0},"threshold":{"description":"Utilization threshold that was exceeded.","type":"number","minimum":0}},"additionalProperties":true};
 
 function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/node_overloaded.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.node_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "node_id"},message:"must have required property '"+"node_id"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema72.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8882,10 +8674,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema72.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8895,9 +8687,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8907,9 +8699,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err3 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8919,9 +8711,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err4 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.cpu_util !== undefined){
+let data4 = data.cpu_util;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err4 = {instancePath:instancePath+"/cpu_util",schemaPath:"#/properties/cpu_util/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8931,11 +8725,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.cpu_util !== undefined){
-let data4 = data.cpu_util;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err5 = {instancePath:instancePath+"/cpu_util",schemaPath:"#/properties/cpu_util/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err5 = {instancePath:instancePath+"/cpu_util",schemaPath:"#/properties/cpu_util/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8945,8 +8736,11 @@ vErrors.push(err5);
 errors++;
 }
 }
-else {
-const err6 = {instancePath:instancePath+"/cpu_util",schemaPath:"#/properties/cpu_util/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.gpu_util !== undefined){
+let data5 = data.gpu_util;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err6 = {instancePath:instancePath+"/gpu_util",schemaPath:"#/properties/gpu_util/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8956,11 +8750,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.gpu_util !== undefined){
-let data5 = data.gpu_util;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err7 = {instancePath:instancePath+"/gpu_util",schemaPath:"#/properties/gpu_util/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err7 = {instancePath:instancePath+"/gpu_util",schemaPath:"#/properties/gpu_util/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8970,8 +8761,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/gpu_util",schemaPath:"#/properties/gpu_util/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.memory_util !== undefined){
+let data6 = data.memory_util;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err8 = {instancePath:instancePath+"/memory_util",schemaPath:"#/properties/memory_util/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8981,11 +8775,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.memory_util !== undefined){
-let data6 = data.memory_util;
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err9 = {instancePath:instancePath+"/memory_util",schemaPath:"#/properties/memory_util/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err9 = {instancePath:instancePath+"/memory_util",schemaPath:"#/properties/memory_util/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8995,8 +8786,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/memory_util",schemaPath:"#/properties/memory_util/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.threshold !== undefined){
+let data7 = data.threshold;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err10 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9006,11 +8800,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.threshold !== undefined){
-let data7 = data.threshold;
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err11 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err11 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9020,25 +8811,14 @@ vErrors.push(err11);
 errors++;
 }
 }
+}
 else {
-const err12 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
 }
 errors++;
 }
@@ -9209,15 +8989,17 @@ return errors === 0;
 }
 
 exports.NODE_UNHEALTHY = validate73;
-const schema74 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/node_unhealthy.json","title":"NODE_UNHEALTHY payload","description":"A node's health check failed and the node is considered unhealthy, which triggers recovery.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Unhealthy node.","type":"string"},"health_score":{"description":"Health score of the node, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"issues":{"description":"Health issues found on the node.","type":"array","items":{"type":"string"}}},"required":["node_id"],"additionalProperties":true};
+const schema74 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/node_unhealthy.json","title":"NODE_UNHEALTHY payload","description":"A node's health check failed and the node is considered unhealthy, which triggers recovery.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"node_id":{"description":"Unhealthy node.","type":"string"},"health_score":{"description":"Health score of the node, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"issues":{"description":"Health issues found on the node.","type":"array","items":{"type":"string"}}},"additionalProperties":true};
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/node_unhealthy.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.node_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "node_id"},message:"must have required property '"+"node_id"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema74.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9226,10 +9008,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema74.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9239,9 +9021,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9251,9 +9033,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err3 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9263,9 +9045,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err4 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.health_score !== undefined){
+let data4 = data.health_score;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1 || isNaN(data4)){
+const err4 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9274,12 +9058,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.health_score !== undefined){
-let data4 = data.health_score;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 1 || isNaN(data4)){
-const err5 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data4 < 0 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9288,24 +9068,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data4 < 0 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err6 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/health_score",schemaPath:"#/properties/health_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
 }
 errors++;
 }
@@ -9316,7 +9086,19 @@ if(Array.isArray(data5)){
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 if(typeof data5[i0] !== "string"){
-const err8 = {instancePath:instancePath+"/issues/" + i0,schemaPath:"#/properties/issues/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/issues/" + i0,schemaPath:"#/properties/issues/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/issues",schemaPath:"#/properties/issues/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9328,24 +9110,12 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/issues",schemaPath:"#/properties/issues/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -9543,15 +9313,17 @@ return errors === 0;
 }
 
 exports.NPZ_EXPORT_COMPLETE = validate75;
-const schema76 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/npz_export_complete.json","title":"NPZ_EXPORT_COMPLETE payload","description":"An NPZ export finished and the data is ready for training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"samples_exported":{"description":"Number of training samples exported.","type":"integer","minimum":0},"games_exported":{"description":"Number of games exported.","type":"integer","minimum":0},"output_path":{"description":"Path of the written NPZ file.","type":"string"},"success":{"description":"Whether the export succeeded.","type":"boolean"},"duration_seconds":{"description":"Export duration in seconds.","type":"number","minimum":0},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema76 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/npz_export_complete.json","title":"NPZ_EXPORT_COMPLETE payload","description":"An NPZ export finished and the data is ready for training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"samples_exported":{"description":"Number of training samples exported.","type":"integer","minimum":0},"games_exported":{"description":"Number of games exported.","type":"integer","minimum":0},"output_path":{"description":"Path of the written NPZ file.","type":"string"},"success":{"description":"Whether the export succeeded.","type":"boolean"},"duration_seconds":{"description":"Export duration in seconds.","type":"number","minimum":0},"config":false},"additionalProperties":true};
 
 function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/npz_export_complete.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema76.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9560,10 +9332,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema76.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9573,9 +9345,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9585,9 +9357,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9597,11 +9371,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9611,8 +9382,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.board_type !== undefined){
+let data4 = data.board_type;
+if(typeof data4 !== "string"){
+const err5 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9621,11 +9394,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.board_type !== undefined){
-let data4 = data.board_type;
-if(typeof data4 !== "string"){
-const err6 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data4 === "hex8") || (data4 === "square8")) || (data4 === "square19")) || (data4 === "hexagonal"))){
+const err6 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/enum",keyword:"enum",params:{allowedValues: schema76.properties.board_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9634,8 +9404,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!((((data4 === "hex8") || (data4 === "square8")) || (data4 === "square19")) || (data4 === "hexagonal"))){
-const err7 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/enum",keyword:"enum",params:{allowedValues: schema76.properties.board_type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.num_players !== undefined){
+let data5 = data.num_players;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9644,11 +9417,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.num_players !== undefined){
-let data5 = data.num_players;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(((data5 === 2) || (data5 === 3)) || (data5 === 4))){
+const err8 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/enum",keyword:"enum",params:{allowedValues: schema76.properties.num_players.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9657,8 +9427,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!(((data5 === 2) || (data5 === 3)) || (data5 === 4))){
-const err9 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/enum",keyword:"enum",params:{allowedValues: schema76.properties.num_players.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.samples_exported !== undefined){
+let data6 = data.samples_exported;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err9 = {instancePath:instancePath+"/samples_exported",schemaPath:"#/properties/samples_exported/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -9667,11 +9440,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.samples_exported !== undefined){
-let data6 = data.samples_exported;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/samples_exported",schemaPath:"#/properties/samples_exported/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err10 = {instancePath:instancePath+"/samples_exported",schemaPath:"#/properties/samples_exported/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9680,9 +9451,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/samples_exported",schemaPath:"#/properties/samples_exported/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.games_exported !== undefined){
+let data7 = data.games_exported;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err11 = {instancePath:instancePath+"/games_exported",schemaPath:"#/properties/games_exported/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9691,12 +9465,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-if(data.games_exported !== undefined){
-let data7 = data.games_exported;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err12 = {instancePath:instancePath+"/games_exported",schemaPath:"#/properties/games_exported/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err12 = {instancePath:instancePath+"/games_exported",schemaPath:"#/properties/games_exported/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9705,9 +9476,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err13 = {instancePath:instancePath+"/games_exported",schemaPath:"#/properties/games_exported/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.output_path !== undefined){
+if(typeof data.output_path !== "string"){
+const err13 = {instancePath:instancePath+"/output_path",schemaPath:"#/properties/output_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -9717,10 +9490,9 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
-if(data.output_path !== undefined){
-if(typeof data.output_path !== "string"){
-const err14 = {instancePath:instancePath+"/output_path",schemaPath:"#/properties/output_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.success !== undefined){
+if(typeof data.success !== "boolean"){
+const err14 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -9730,9 +9502,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.success !== undefined){
-if(typeof data.success !== "boolean"){
-const err15 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.duration_seconds !== undefined){
+let data10 = data.duration_seconds;
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err15 = {instancePath:instancePath+"/duration_seconds",schemaPath:"#/properties/duration_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -9742,11 +9516,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.duration_seconds !== undefined){
-let data10 = data.duration_seconds;
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 < 0 || isNaN(data10)){
-const err16 = {instancePath:instancePath+"/duration_seconds",schemaPath:"#/properties/duration_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err16 = {instancePath:instancePath+"/duration_seconds",schemaPath:"#/properties/duration_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9756,8 +9527,8 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/duration_seconds",schemaPath:"#/properties/duration_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err17 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -9767,24 +9538,13 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err18 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
-}
-errors++;
-}
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
 }
 errors++;
 }
@@ -10252,15 +10012,17 @@ return errors === 0;
 }
 
 exports.PARITY_FAILURE_RATE_CHANGED = validate80;
-const schema81 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/parity_failure_rate_changed.json","title":"PARITY_FAILURE_RATE_CHANGED payload","description":"The parity failure rate of a configuration changed significantly.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_rate":{"description":"Previous parity failure rate.","type":"number","minimum":0},"new_rate":{"description":"New parity failure rate.","type":"number","minimum":0},"threshold":{"description":"Change threshold that was crossed.","type":"number","minimum":0},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema81 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/parity_failure_rate_changed.json","title":"PARITY_FAILURE_RATE_CHANGED payload","description":"The parity failure rate of a configuration changed significantly.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_rate":{"description":"Previous parity failure rate.","type":"number","minimum":0},"new_rate":{"description":"New parity failure rate.","type":"number","minimum":0},"threshold":{"description":"Change threshold that was crossed.","type":"number","minimum":0},"config":false},"additionalProperties":true};
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/parity_failure_rate_changed.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema81.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10269,10 +10031,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema81.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10282,26 +10044,14 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
 }
 errors++;
 }
@@ -10310,171 +10060,7 @@ if(data.config_key !== undefined){
 let data3 = data.config_key;
 if(typeof data3 === "string"){
 if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.old_rate !== undefined){
-let data4 = data.old_rate;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/old_rate",schemaPath:"#/properties/old_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/old_rate",schemaPath:"#/properties/old_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.new_rate !== undefined){
-let data5 = data.new_rate;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err8 = {instancePath:instancePath+"/new_rate",schemaPath:"#/properties/new_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/new_rate",schemaPath:"#/properties/new_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.threshold !== undefined){
-let data6 = data.threshold;
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err10 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-validate80.errors = vErrors;
-return errors === 0;
-}
-
-exports.PARITY_VALIDATION_COMPLETE = validate81;
-const schema82 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/parity_validation_complete.json","title":"PARITY_VALIDATION_COMPLETE payload","description":"A parity validation run finished.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"success":{"description":"Whether the validation passed.","type":"boolean"},"games_validated":{"description":"Number of games validated.","type":"integer","minimum":0},"parity_rate":{"description":"Share of validated games on which both engines agreed.","type":"number","minimum":0}},"required":["board_type","num_players"],"additionalProperties":true};
-
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/parity_validation_complete.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.board_type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "board_type"},message:"must have required property '"+"board_type"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.num_players === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_players"},message:"must have required property '"+"num_players"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err2 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema82.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10484,9 +10070,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err4 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10496,10 +10081,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.board_type !== undefined){
-let data3 = data.board_type;
-if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.old_rate !== undefined){
+let data4 = data.old_rate;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/old_rate",schemaPath:"#/properties/old_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -10508,8 +10094,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!((((data3 === "hex8") || (data3 === "square8")) || (data3 === "square19")) || (data3 === "hexagonal"))){
-const err6 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/enum",keyword:"enum",params:{allowedValues: schema82.properties.board_type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err6 = {instancePath:instancePath+"/old_rate",schemaPath:"#/properties/old_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10519,10 +10106,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.num_players !== undefined){
-let data4 = data.num_players;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err7 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.new_rate !== undefined){
+let data5 = data.new_rate;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err7 = {instancePath:instancePath+"/new_rate",schemaPath:"#/properties/new_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -10531,8 +10119,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(((data4 === 2) || (data4 === 3)) || (data4 === 4))){
-const err8 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/enum",keyword:"enum",params:{allowedValues: schema82.properties.num_players.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err8 = {instancePath:instancePath+"/new_rate",schemaPath:"#/properties/new_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10542,9 +10131,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.success !== undefined){
-if(typeof data.success !== "boolean"){
-const err9 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.threshold !== undefined){
+let data6 = data.threshold;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err9 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10554,10 +10145,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.games_validated !== undefined){
-let data6 = data.games_validated;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/games_validated",schemaPath:"#/properties/games_validated/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err10 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10566,14 +10155,155 @@ vErrors.push(err10);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/games_validated",schemaPath:"#/properties/games_validated/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.config !== undefined){
+const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate80.errors = vErrors;
+return errors === 0;
+}
+
+exports.PARITY_VALIDATION_COMPLETE = validate81;
+const schema82 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/parity_validation_complete.json","title":"PARITY_VALIDATION_COMPLETE payload","description":"A parity validation run finished.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"success":{"description":"Whether the validation passed.","type":"boolean"},"games_validated":{"description":"Number of games validated.","type":"integer","minimum":0},"parity_rate":{"description":"Share of validated games on which both engines agreed.","type":"number","minimum":0}},"additionalProperties":true};
+
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/parity_validation_complete.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema82.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.board_type !== undefined){
+let data3 = data.board_type;
+if(typeof data3 !== "string"){
+const err3 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!((((data3 === "hex8") || (data3 === "square8")) || (data3 === "square19")) || (data3 === "hexagonal"))){
+const err4 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/enum",keyword:"enum",params:{allowedValues: schema82.properties.board_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.num_players !== undefined){
+let data4 = data.num_players;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(((data4 === 2) || (data4 === 3)) || (data4 === 4))){
+const err6 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/enum",keyword:"enum",params:{allowedValues: schema82.properties.num_players.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.success !== undefined){
+if(typeof data.success !== "boolean"){
+const err7 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.games_validated !== undefined){
+let data6 = data.games_validated;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err8 = {instancePath:instancePath+"/games_validated",schemaPath:"#/properties/games_validated/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err9 = {instancePath:instancePath+"/games_validated",schemaPath:"#/properties/games_validated/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -10583,168 +10313,7 @@ if(data.parity_rate !== undefined){
 let data7 = data.parity_rate;
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 0 || isNaN(data7)){
-const err12 = {instancePath:instancePath+"/parity_rate",schemaPath:"#/properties/parity_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/parity_rate",schemaPath:"#/properties/parity_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-}
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-validate81.errors = vErrors;
-return errors === 0;
-}
-
-exports.PARITY_VALIDATION_STARTED = validate82;
-const schema83 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/parity_validation_started.json","title":"PARITY_VALIDATION_STARTED payload","description":"A parity validation run started.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"games_to_validate":{"description":"Number of games to validate.","type":"integer","minimum":0}},"required":["board_type","num_players"],"additionalProperties":true};
-
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/parity_validation_started.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.board_type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "board_type"},message:"must have required property '"+"board_type"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.num_players === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "num_players"},message:"must have required property '"+"num_players"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err2 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema83.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err4 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.board_type !== undefined){
-let data3 = data.board_type;
-if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!((((data3 === "hex8") || (data3 === "square8")) || (data3 === "square19")) || (data3 === "hexagonal"))){
-const err6 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/enum",keyword:"enum",params:{allowedValues: schema83.properties.board_type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.num_players !== undefined){
-let data4 = data.num_players;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err7 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(!(((data4 === 2) || (data4 === 3)) || (data4 === 4))){
-const err8 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/enum",keyword:"enum",params:{allowedValues: schema83.properties.num_players.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.games_to_validate !== undefined){
-let data5 = data.games_to_validate;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err9 = {instancePath:instancePath+"/games_to_validate",schemaPath:"#/properties/games_to_validate/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/games_to_validate",schemaPath:"#/properties/games_to_validate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err10 = {instancePath:instancePath+"/parity_rate",schemaPath:"#/properties/parity_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10754,15 +10323,156 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-}
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/parity_rate",schemaPath:"#/properties/parity_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate81.errors = vErrors;
+return errors === 0;
+}
+
+exports.PARITY_VALIDATION_STARTED = validate82;
+const schema83 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/parity_validation_started.json","title":"PARITY_VALIDATION_STARTED payload","description":"A parity validation run started.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"games_to_validate":{"description":"Number of games to validate.","type":"integer","minimum":0}},"additionalProperties":true};
+
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/parity_validation_started.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema83.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.board_type !== undefined){
+let data3 = data.board_type;
+if(typeof data3 !== "string"){
+const err3 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!((((data3 === "hex8") || (data3 === "square8")) || (data3 === "square19")) || (data3 === "hexagonal"))){
+const err4 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/enum",keyword:"enum",params:{allowedValues: schema83.properties.board_type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.num_players !== undefined){
+let data4 = data.num_players;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(((data4 === 2) || (data4 === 3)) || (data4 === 4))){
+const err6 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/enum",keyword:"enum",params:{allowedValues: schema83.properties.num_players.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.games_to_validate !== undefined){
+let data5 = data.games_to_validate;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/games_to_validate",schemaPath:"#/properties/games_to_validate/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/games_to_validate",schemaPath:"#/properties/games_to_validate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -11738,15 +11448,17 @@ return errors === 0;
 }
 
 exports.QUALITY_DEGRADED = validate92;
-const schema93 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_degraded.json","title":"QUALITY_DEGRADED payload","description":"Data quality dropped below the threshold, so selfplay should focus on quality.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"current_quality":{"description":"Current data quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"threshold":{"description":"Quality threshold that was crossed.","type":"number","minimum":0,"maximum":1},"quality_drop_pct":{"description":"Quality drop, in percent.","type":"number"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema93 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_degraded.json","title":"QUALITY_DEGRADED payload","description":"Data quality dropped below the threshold, so selfplay should focus on quality.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"current_quality":{"description":"Current data quality, from 0.0 to 1.0.","type":"number","minimum":0,"maximum":1},"threshold":{"description":"Quality threshold that was crossed.","type":"number","minimum":0,"maximum":1},"quality_drop_pct":{"description":"Quality drop, in percent.","type":"number"},"config":false},"additionalProperties":true};
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/quality_degraded.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema93.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11755,10 +11467,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema93.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11768,9 +11480,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11780,9 +11492,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11792,27 +11506,13 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -11821,7 +11521,17 @@ if(data.current_quality !== undefined){
 let data4 = data.current_quality;
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 1 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/current_quality",schemaPath:"#/properties/current_quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err5 = {instancePath:instancePath+"/current_quality",schemaPath:"#/properties/current_quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/current_quality",schemaPath:"#/properties/current_quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -11830,24 +11540,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/current_quality",schemaPath:"#/properties/current_quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err7 = {instancePath:instancePath+"/current_quality",schemaPath:"#/properties/current_quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/current_quality",schemaPath:"#/properties/current_quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
 }
 errors++;
 }
@@ -11856,7 +11556,17 @@ if(data.threshold !== undefined){
 let data5 = data.threshold;
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 1 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err8 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -11865,8 +11575,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data5 < 0 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err10 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11876,8 +11587,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.quality_drop_pct !== undefined){
+let data6 = data.quality_drop_pct;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+const err11 = {instancePath:instancePath+"/quality_drop_pct",schemaPath:"#/properties/quality_drop_pct/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -11887,10 +11600,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.quality_drop_pct !== undefined){
-let data6 = data.quality_drop_pct;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err12 = {instancePath:instancePath+"/quality_drop_pct",schemaPath:"#/properties/quality_drop_pct/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11900,8 +11611,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err13 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -11910,31 +11621,22 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
 validate92.errors = vErrors;
 return errors === 0;
 }
 
 exports.QUALITY_DISTRIBUTION_CHANGED = validate93;
-const schema94 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_distribution_changed.json","title":"QUALITY_DISTRIBUTION_CHANGED payload","description":"A significant shift in the quality distribution of a configuration's data was detected.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_avg":{"description":"Previous average quality.","type":"number","minimum":0,"maximum":1},"new_avg":{"description":"New average quality.","type":"number","minimum":0,"maximum":1},"shift_magnitude":{"description":"Size of the shift.","type":"number"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema94 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_distribution_changed.json","title":"QUALITY_DISTRIBUTION_CHANGED payload","description":"A significant shift in the quality distribution of a configuration's data was detected.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_avg":{"description":"Previous average quality.","type":"number","minimum":0,"maximum":1},"new_avg":{"description":"New average quality.","type":"number","minimum":0,"maximum":1},"shift_magnitude":{"description":"Size of the shift.","type":"number"},"config":false},"additionalProperties":true};
 
 function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/quality_distribution_changed.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema94.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11943,10 +11645,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema94.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11956,9 +11658,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11968,9 +11670,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11980,11 +11684,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11994,8 +11695,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.old_avg !== undefined){
+let data4 = data.old_avg;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/old_avg",schemaPath:"#/properties/old_avg/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12004,12 +11708,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.old_avg !== undefined){
-let data4 = data.old_avg;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 1 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/old_avg",schemaPath:"#/properties/old_avg/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/old_avg",schemaPath:"#/properties/old_avg/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12018,8 +11718,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/old_avg",schemaPath:"#/properties/old_avg/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err7 = {instancePath:instancePath+"/old_avg",schemaPath:"#/properties/old_avg/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12029,8 +11730,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/old_avg",schemaPath:"#/properties/old_avg/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.new_avg !== undefined){
+let data5 = data.new_avg;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 1 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/new_avg",schemaPath:"#/properties/new_avg/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -12039,12 +11743,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.new_avg !== undefined){
-let data5 = data.new_avg;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 1 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/new_avg",schemaPath:"#/properties/new_avg/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data5 < 0 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/new_avg",schemaPath:"#/properties/new_avg/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -12053,8 +11753,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data5 < 0 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/new_avg",schemaPath:"#/properties/new_avg/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err10 = {instancePath:instancePath+"/new_avg",schemaPath:"#/properties/new_avg/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -12064,8 +11765,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/new_avg",schemaPath:"#/properties/new_avg/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.shift_magnitude !== undefined){
+let data6 = data.shift_magnitude;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+const err11 = {instancePath:instancePath+"/shift_magnitude",schemaPath:"#/properties/shift_magnitude/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -12075,10 +11778,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.shift_magnitude !== undefined){
-let data6 = data.shift_magnitude;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err12 = {instancePath:instancePath+"/shift_magnitude",schemaPath:"#/properties/shift_magnitude/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -12088,8 +11789,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err13 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -12098,31 +11799,22 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
 validate93.errors = vErrors;
 return errors === 0;
 }
 
 exports.QUALITY_FEEDBACK_ADJUSTED = validate94;
-const schema95 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_feedback_adjusted.json","title":"QUALITY_FEEDBACK_ADJUSTED payload","description":"The quality feedback parameters (weight) of a configuration were updated.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_weight":{"description":"Previous quality weight.","type":"number"},"new_weight":{"description":"New quality weight.","type":"number"},"reason":{"description":"Why the weight was adjusted.","type":"string"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema95 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_feedback_adjusted.json","title":"QUALITY_FEEDBACK_ADJUSTED payload","description":"The quality feedback parameters (weight) of a configuration were updated.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_weight":{"description":"Previous quality weight.","type":"number"},"new_weight":{"description":"New quality weight.","type":"number"},"reason":{"description":"Why the weight was adjusted.","type":"string"},"config":false},"additionalProperties":true};
 
 function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/quality_feedback_adjusted.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema95.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12131,10 +11823,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema95.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12144,9 +11836,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12156,9 +11848,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12168,11 +11862,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12182,8 +11873,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.old_weight !== undefined){
+let data4 = data.old_weight;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/old_weight",schemaPath:"#/properties/old_weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12193,10 +11886,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.old_weight !== undefined){
-let data4 = data.old_weight;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/old_weight",schemaPath:"#/properties/old_weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.new_weight !== undefined){
+let data5 = data.new_weight;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+const err6 = {instancePath:instancePath+"/new_weight",schemaPath:"#/properties/new_weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -12206,10 +11899,139 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.new_weight !== undefined){
-let data5 = data.new_weight;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-const err7 = {instancePath:instancePath+"/new_weight",schemaPath:"#/properties/new_weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+const err8 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate94.errors = vErrors;
+return errors === 0;
+}
+
+exports.QUALITY_PENALTY_APPLIED = validate95;
+const schema96 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_penalty_applied.json","title":"QUALITY_PENALTY_APPLIED payload","description":"A quality penalty was applied to a configuration, reducing its selfplay rate.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"penalty_factor":{"description":"Selfplay rate multiplier, below 1.0.","type":"number","minimum":0,"maximum":1},"reason":{"description":"Why the penalty was applied.","type":"string"},"config":false},"additionalProperties":true};
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/quality_penalty_applied.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema96.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.penalty_factor !== undefined){
+let data4 = data.penalty_factor;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/penalty_factor",schemaPath:"#/properties/penalty_factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/penalty_factor",schemaPath:"#/properties/penalty_factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/penalty_factor",schemaPath:"#/properties/penalty_factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -12249,158 +12071,6 @@ vErrors = [err10];
 }
 else {
 vErrors.push(err10);
-}
-errors++;
-}
-validate94.errors = vErrors;
-return errors === 0;
-}
-
-exports.QUALITY_PENALTY_APPLIED = validate95;
-const schema96 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/quality_penalty_applied.json","title":"QUALITY_PENALTY_APPLIED payload","description":"A quality penalty was applied to a configuration, reducing its selfplay rate.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"penalty_factor":{"description":"Selfplay rate multiplier, below 1.0.","type":"number","minimum":0,"maximum":1},"reason":{"description":"Why the penalty was applied.","type":"string"},"config":false},"required":["config_key"],"additionalProperties":true};
-
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/quality_penalty_applied.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema96.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.penalty_factor !== undefined){
-let data4 = data.penalty_factor;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 1 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/penalty_factor",schemaPath:"#/properties/penalty_factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/penalty_factor",schemaPath:"#/properties/penalty_factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/penalty_factor",schemaPath:"#/properties/penalty_factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err10 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
 }
 errors++;
 }
@@ -12915,15 +12585,17 @@ return errors === 0;
 }
 
 exports.RECOVERY_FAILED = validate98;
-const schema99 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/recovery_failed.json","title":"RECOVERY_FAILED payload","description":"Automatic recovery failed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"recovery_type":{"description":"What kind of thing recovery was attempted for.","type":"string","enum":["node","task","model","data"]},"target":{"description":"What recovery was attempted for.","type":"string"},"error":{"description":"Why recovery failed.","type":"string"}},"required":["error"],"additionalProperties":true};
+const schema99 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/recovery_failed.json","title":"RECOVERY_FAILED payload","description":"Automatic recovery failed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"recovery_type":{"description":"What kind of thing recovery was attempted for.","type":"string","enum":["node","task","model","data"]},"target":{"description":"What recovery was attempted for.","type":"string"},"error":{"description":"Why recovery failed.","type":"string"}},"additionalProperties":true};
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/recovery_failed.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.error === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema99.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12932,10 +12604,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema99.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12945,9 +12617,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12957,9 +12629,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.recovery_type !== undefined){
+let data3 = data.recovery_type;
+if(typeof data3 !== "string"){
+const err3 = {instancePath:instancePath+"/recovery_type",schemaPath:"#/properties/recovery_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12968,11 +12641,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.recovery_type !== undefined){
-let data3 = data.recovery_type;
-if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/recovery_type",schemaPath:"#/properties/recovery_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data3 === "node") || (data3 === "task")) || (data3 === "model")) || (data3 === "data"))){
+const err4 = {instancePath:instancePath+"/recovery_type",schemaPath:"#/properties/recovery_type/enum",keyword:"enum",params:{allowedValues: schema99.properties.recovery_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12981,8 +12651,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!((((data3 === "node") || (data3 === "task")) || (data3 === "model")) || (data3 === "data"))){
-const err5 = {instancePath:instancePath+"/recovery_type",schemaPath:"#/properties/recovery_type/enum",keyword:"enum",params:{allowedValues: schema99.properties.recovery_type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.target !== undefined){
+if(typeof data.target !== "string"){
+const err5 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -12992,9 +12664,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.target !== undefined){
-if(typeof data.target !== "string"){
-const err6 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.error !== undefined){
+if(typeof data.error !== "string"){
+const err6 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13004,26 +12676,14 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.error !== undefined){
-if(typeof data.error !== "string"){
-const err7 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
 }
 errors++;
 }
@@ -13199,15 +12859,17 @@ return errors === 0;
 }
 
 exports.REGRESSION_CRITICAL = validate101;
-const schema102 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/regression_critical.json","title":"REGRESSION_CRITICAL payload","description":"A critical regression was detected, which pauses training and calls for an immediate rollback.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"elo_drop":{"description":"Elo decrease (the integration example gives it positive, e.g. 150).","type":"number"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema102 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/regression_critical.json","title":"REGRESSION_CRITICAL payload","description":"A critical regression was detected, which pauses training and calls for an immediate rollback.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"elo_drop":{"description":"Elo decrease (the integration example gives it positive, e.g. 150).","type":"number"},"config":false},"additionalProperties":true};
 
 function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/regression_critical.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema102.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13216,10 +12878,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema102.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13229,9 +12891,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13241,9 +12903,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13253,11 +12917,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13267,8 +12928,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.elo_drop !== undefined){
+let data4 = data.elo_drop;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/elo_drop",schemaPath:"#/properties/elo_drop/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -13278,10 +12941,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.elo_drop !== undefined){
-let data4 = data.elo_drop;
-if(!((typeof data4 == "number") && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/elo_drop",schemaPath:"#/properties/elo_drop/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err6 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -13291,24 +12952,13 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err7 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
 }
 errors++;
 }
@@ -14249,15 +13899,17 @@ return errors === 0;
 }
 
 exports.SELFPLAY_RATE_CHANGED = validate108;
-const schema109 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/selfplay_rate_changed.json","title":"SELFPLAY_RATE_CHANGED payload","description":"The selfplay rate multiplier of a configuration changed by more than 20%.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_rate":{"description":"Previous rate multiplier.","type":"number","minimum":0},"new_rate":{"description":"New rate multiplier.","type":"number","minimum":0},"change_pct":{"description":"Relative change of the rate, in percent.","type":"number"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema109 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/selfplay_rate_changed.json","title":"SELFPLAY_RATE_CHANGED payload","description":"The selfplay rate multiplier of a configuration changed by more than 20%.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_rate":{"description":"Previous rate multiplier.","type":"number","minimum":0},"new_rate":{"description":"New rate multiplier.","type":"number","minimum":0},"change_pct":{"description":"Relative change of the rate, in percent.","type":"number"},"config":false},"additionalProperties":true};
 
 function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/selfplay_rate_changed.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema109.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14266,10 +13918,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema109.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14279,9 +13931,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -14291,9 +13943,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14303,11 +13957,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -14317,8 +13968,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.old_rate !== undefined){
+let data4 = data.old_rate;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/old_rate",schemaPath:"#/properties/old_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -14328,11 +13982,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.old_rate !== undefined){
-let data4 = data.old_rate;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/old_rate",schemaPath:"#/properties/old_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err6 = {instancePath:instancePath+"/old_rate",schemaPath:"#/properties/old_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -14342,8 +13993,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/old_rate",schemaPath:"#/properties/old_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.new_rate !== undefined){
+let data5 = data.new_rate;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err7 = {instancePath:instancePath+"/new_rate",schemaPath:"#/properties/new_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -14353,11 +14007,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.new_rate !== undefined){
-let data5 = data.new_rate;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err8 = {instancePath:instancePath+"/new_rate",schemaPath:"#/properties/new_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err8 = {instancePath:instancePath+"/new_rate",schemaPath:"#/properties/new_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -14367,8 +14018,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/new_rate",schemaPath:"#/properties/new_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.change_pct !== undefined){
+let data6 = data.change_pct;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+const err9 = {instancePath:instancePath+"/change_pct",schemaPath:"#/properties/change_pct/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -14378,10 +14031,165 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.change_pct !== undefined){
-let data6 = data.change_pct;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/change_pct",schemaPath:"#/properties/change_pct/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err10 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+
+exports.SELFPLAY_TARGET_UPDATED = validate109;
+const schema110 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/selfplay_target_updated.json","title":"SELFPLAY_TARGET_UPDATED payload","description":"A request to change the selfplay target of a configuration because more or fewer games are needed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_target":{"description":"Previous target number of games.","type":"integer","minimum":0},"new_target":{"description":"New target number of games.","type":"integer","minimum":0},"reason":{"description":"Why the target changed.","type":"string","enum":["quality_low","training_stalled","manual"]},"config":false},"additionalProperties":true};
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/selfplay_target_updated.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema110.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.old_target !== undefined){
+let data4 = data.old_target;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/old_target",schemaPath:"#/properties/old_target/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/old_target",schemaPath:"#/properties/old_target/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.new_target !== undefined){
+let data5 = data.new_target;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/new_target",schemaPath:"#/properties/new_target/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/new_target",schemaPath:"#/properties/new_target/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.reason !== undefined){
+let data6 = data.reason;
+if(typeof data6 !== "string"){
+const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(((data6 === "quality_low") || (data6 === "training_stalled")) || (data6 === "manual"))){
+const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema110.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -14409,184 +14217,6 @@ vErrors = [err12];
 }
 else {
 vErrors.push(err12);
-}
-errors++;
-}
-validate108.errors = vErrors;
-return errors === 0;
-}
-
-exports.SELFPLAY_TARGET_UPDATED = validate109;
-const schema110 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/selfplay_target_updated.json","title":"SELFPLAY_TARGET_UPDATED payload","description":"A request to change the selfplay target of a configuration because more or fewer games are needed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_target":{"description":"Previous target number of games.","type":"integer","minimum":0},"new_target":{"description":"New target number of games.","type":"integer","minimum":0},"reason":{"description":"Why the target changed.","type":"string","enum":["quality_low","training_stalled","manual"]},"config":false},"required":["config_key"],"additionalProperties":true};
-
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/selfplay_target_updated.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema110.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.old_target !== undefined){
-let data4 = data.old_target;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/old_target",schemaPath:"#/properties/old_target/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/old_target",schemaPath:"#/properties/old_target/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-if(data.new_target !== undefined){
-let data5 = data.new_target;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/new_target",schemaPath:"#/properties/new_target/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/new_target",schemaPath:"#/properties/new_target/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-if(data.reason !== undefined){
-let data6 = data.reason;
-if(typeof data6 !== "string"){
-const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!(((data6 === "quality_low") || (data6 === "training_stalled")) || (data6 === "manual"))){
-const err11 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema110.properties.reason.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
 }
 errors++;
 }
@@ -15054,15 +14684,17 @@ return errors === 0;
 }
 
 exports.SYNC_TRIGGERED = validate113;
-const schema114 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/sync_triggered.json","title":"SYNC_TRIGGERED payload","description":"An immediate sync was triggered because the training data is stale.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"reason":{"description":"Why the sync was triggered.","type":"string"},"data_age_hours":{"description":"Age of the training data, in hours.","type":"number","minimum":0},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema114 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/sync_triggered.json","title":"SYNC_TRIGGERED payload","description":"An immediate sync was triggered because the training data is stale.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"reason":{"description":"Why the sync was triggered.","type":"string"},"data_age_hours":{"description":"Age of the training data, in hours.","type":"number","minimum":0},"config":false},"additionalProperties":true};
 
 function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/sync_triggered.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema114.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -15071,10 +14703,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema114.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15084,9 +14716,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -15096,9 +14728,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -15108,11 +14742,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -15122,8 +14753,140 @@ vErrors.push(err4);
 errors++;
 }
 }
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
 else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.data_age_hours !== undefined){
+let data5 = data.data_age_hours;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err6 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+const err8 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate113.errors = vErrors;
+return errors === 0;
+}
+
+exports.TASK_ABANDONED = validate114;
+const schema115 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/task_abandoned.json","title":"TASK_ABANDONED payload","description":"A task was intentionally abandoned (not orphaned).","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"task_id":{"description":"Identifier of the abandoned task.","type":"string"},"task_type":{"description":"Kind of task.","type":"string"},"node_id":{"description":"Node the task was running on.","type":"string"},"reason":{"description":"Why the task was abandoned.","type":"string"}},"additionalProperties":true};
+
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/task_abandoned.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema115.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.task_id !== undefined){
+if(typeof data.task_id !== "string"){
+const err3 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.task_type !== undefined){
+if(typeof data.task_type !== "string"){
+const err4 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err5 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -15145,11 +14908,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.data_age_hours !== undefined){
-let data5 = data.data_age_hours;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err7 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -15158,53 +14919,22 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/data_age_hours",schemaPath:"#/properties/data_age_hours/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err9 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-validate113.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-exports.TASK_ABANDONED = validate114;
-const schema115 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/task_abandoned.json","title":"TASK_ABANDONED payload","description":"A task was intentionally abandoned (not orphaned).","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"task_id":{"description":"Identifier of the abandoned task.","type":"string"},"task_type":{"description":"Kind of task.","type":"string"},"node_id":{"description":"Node the task was running on.","type":"string"},"reason":{"description":"Why the task was abandoned.","type":"string"}},"required":["task_id"],"additionalProperties":true};
+exports.TASK_ORPHANED = validate115;
+const schema116 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/task_orphaned.json","title":"TASK_ORPHANED payload","description":"A task lost its parent worker because the worker failed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"task_id":{"description":"Identifier of the orphaned task.","type":"string"},"task_type":{"description":"Kind of task.","type":"string"},"node_id":{"description":"Node the task was running on.","type":"string"},"last_heartbeat":{"description":"Time of the worker's last heartbeat, in Unix seconds.","type":"number"},"reason":{"description":"Why the task is considered orphaned.","type":"string"}},"additionalProperties":true};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/task_abandoned.json" */;
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/task_orphaned.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.task_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task_id"},message:"must have required property '"+"task_id"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema116.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -15213,10 +14943,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema115.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15226,9 +14956,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -15238,9 +14968,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.task_id !== undefined){
+if(typeof data.task_id !== "string"){
+const err3 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -15250,9 +14980,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.task_id !== undefined){
-if(typeof data.task_id !== "string"){
-const err4 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.task_type !== undefined){
+if(typeof data.task_type !== "string"){
+const err4 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -15262,9 +14992,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.task_type !== undefined){
-if(typeof data.task_type !== "string"){
-const err5 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.node_id !== undefined){
+if(typeof data.node_id !== "string"){
+const err5 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -15274,9 +15004,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err6 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.last_heartbeat !== undefined){
+let data6 = data.last_heartbeat;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+const err6 = {instancePath:instancePath+"/last_heartbeat",schemaPath:"#/properties/last_heartbeat/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -15309,151 +15040,22 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate114.errors = vErrors;
-return errors === 0;
-}
-
-exports.TASK_ORPHANED = validate115;
-const schema116 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/task_orphaned.json","title":"TASK_ORPHANED payload","description":"A task lost its parent worker because the worker failed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"task_id":{"description":"Identifier of the orphaned task.","type":"string"},"task_type":{"description":"Kind of task.","type":"string"},"node_id":{"description":"Node the task was running on.","type":"string"},"last_heartbeat":{"description":"Time of the worker's last heartbeat, in Unix seconds.","type":"number"},"reason":{"description":"Why the task is considered orphaned.","type":"string"}},"required":["task_id"],"additionalProperties":true};
-
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/task_orphaned.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.task_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task_id"},message:"must have required property '"+"task_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema116.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.task_id !== undefined){
-if(typeof data.task_id !== "string"){
-const err4 = {instancePath:instancePath+"/task_id",schemaPath:"#/properties/task_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.task_type !== undefined){
-if(typeof data.task_type !== "string"){
-const err5 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.node_id !== undefined){
-if(typeof data.node_id !== "string"){
-const err6 = {instancePath:instancePath+"/node_id",schemaPath:"#/properties/node_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.last_heartbeat !== undefined){
-let data6 = data.last_heartbeat;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err7 = {instancePath:instancePath+"/last_heartbeat",schemaPath:"#/properties/last_heartbeat/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
 validate115.errors = vErrors;
 return errors === 0;
 }
 
 exports.TRAINING_BLOCKED_BY_QUALITY = validate116;
-const schema117 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_blocked_by_quality.json","title":"TRAINING_BLOCKED_BY_QUALITY payload","description":"Training of a configuration is blocked (paused) because its data quality is insufficient.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"quality":{"description":"Current data quality.","type":"number","minimum":0,"maximum":1},"required_quality":{"description":"Quality required for training.","type":"number","minimum":0,"maximum":1},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema117 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_blocked_by_quality.json","title":"TRAINING_BLOCKED_BY_QUALITY payload","description":"Training of a configuration is blocked (paused) because its data quality is insufficient.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"quality":{"description":"Current data quality.","type":"number","minimum":0,"maximum":1},"required_quality":{"description":"Quality required for training.","type":"number","minimum":0,"maximum":1},"config":false},"additionalProperties":true};
 
 function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/training_blocked_by_quality.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema117.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -15462,10 +15064,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema117.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15475,26 +15077,14 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
 }
 errors++;
 }
@@ -15503,7 +15093,18 @@ if(data.config_key !== undefined){
 let data3 = data.config_key;
 if(typeof data3 === "string"){
 if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -15513,8 +15114,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.quality !== undefined){
+let data4 = data.quality;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -15523,12 +15127,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.quality !== undefined){
-let data4 = data.quality;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 1 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -15537,8 +15137,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err7 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -15548,8 +15149,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/quality",schemaPath:"#/properties/quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.required_quality !== undefined){
+let data5 = data.required_quality;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 1 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/required_quality",schemaPath:"#/properties/required_quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -15558,12 +15162,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.required_quality !== undefined){
-let data5 = data.required_quality;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 1 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/required_quality",schemaPath:"#/properties/required_quality/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data5 < 0 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/required_quality",schemaPath:"#/properties/required_quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -15572,8 +15172,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data5 < 0 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/required_quality",schemaPath:"#/properties/required_quality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err10 = {instancePath:instancePath+"/required_quality",schemaPath:"#/properties/required_quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -15583,8 +15184,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/required_quality",schemaPath:"#/properties/required_quality/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.config !== undefined){
+const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -15594,24 +15195,13 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
 }
 errors++;
 }
@@ -16215,15 +15805,17 @@ return errors === 0;
 }
 
 exports.TRAINING_EARLY_STOPPED = validate119;
-const schema120 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_early_stopped.json","title":"TRAINING_EARLY_STOPPED payload","description":"Early stopping ended a training run because of stagnation, regression or a plateau.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"reason":{"description":"Why early stopping triggered.","type":"string","enum":["stagnation","regression","plateau"]},"epochs":{"description":"Epochs completed before training stopped.","type":"integer","minimum":0},"best_epoch":{"description":"Epoch with the best validation loss.","type":"integer","minimum":0},"val_loss":{"description":"Validation loss when training stopped.","type":"number"},"config":false,"epochs_trained":false,"epochs_completed":false},"required":["config_key"],"additionalProperties":true};
+const schema120 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_early_stopped.json","title":"TRAINING_EARLY_STOPPED payload","description":"Early stopping ended a training run because of stagnation, regression or a plateau.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"reason":{"description":"Why early stopping triggered.","type":"string","enum":["stagnation","regression","plateau"]},"epochs":{"description":"Epochs completed before training stopped.","type":"integer","minimum":0},"best_epoch":{"description":"Epoch with the best validation loss.","type":"integer","minimum":0},"val_loss":{"description":"Validation loss when training stopped.","type":"number"},"config":false,"epochs_trained":false,"epochs_completed":false},"additionalProperties":true};
 
 function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/training_early_stopped.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema120.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -16232,10 +15824,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema120.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -16245,9 +15837,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -16257,9 +15849,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -16269,11 +15863,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -16283,8 +15874,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.reason !== undefined){
+let data4 = data.reason;
+if(typeof data4 !== "string"){
+const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -16293,11 +15886,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.reason !== undefined){
-let data4 = data.reason;
-if(typeof data4 !== "string"){
-const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data4 === "stagnation") || (data4 === "regression")) || (data4 === "plateau"))){
+const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema120.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -16306,8 +15896,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(((data4 === "stagnation") || (data4 === "regression")) || (data4 === "plateau"))){
-const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema120.properties.reason.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.epochs !== undefined){
+let data5 = data.epochs;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -16316,27 +15909,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.epochs !== undefined){
-let data5 = data.epochs;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/epochs",schemaPath:"#/properties/epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
 }
 errors++;
 }
@@ -16345,23 +15925,23 @@ errors++;
 if(data.best_epoch !== undefined){
 let data6 = data.best_epoch;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/best_epoch",schemaPath:"#/properties/best_epoch/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err9 = {instancePath:instancePath+"/best_epoch",schemaPath:"#/properties/best_epoch/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err9];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err9);
 }
 errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/best_epoch",schemaPath:"#/properties/best_epoch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err10 = {instancePath:instancePath+"/best_epoch",schemaPath:"#/properties/best_epoch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err10];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err10);
 }
 errors++;
 }
@@ -16370,706 +15950,7 @@ errors++;
 if(data.val_loss !== undefined){
 let data7 = data.val_loss;
 if(!((typeof data7 == "number") && (isFinite(data7)))){
-const err12 = {instancePath:instancePath+"/val_loss",schemaPath:"#/properties/val_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err13 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(data.epochs_trained !== undefined){
-const err14 = {instancePath:instancePath+"/epochs_trained",schemaPath:"#/properties/epochs_trained/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(data.epochs_completed !== undefined){
-const err15 = {instancePath:instancePath+"/epochs_completed",schemaPath:"#/properties/epochs_completed/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-validate119.errors = vErrors;
-return errors === 0;
-}
-
-exports.TRAINING_FAILED = validate120;
-const schema121 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_failed.json","title":"TRAINING_FAILED payload","description":"A training job failed or crashed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"error":{"description":"Error message.","type":"string"},"error_details":{"description":"Full traceback.","type":"string"},"job_id":{"description":"Job identifier, for tracking.","type":"string"},"success":{"description":"Always false for this event.","type":"boolean"},"config":false},"required":["config_key","error"],"additionalProperties":true};
-
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/training_failed.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.error === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err2 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema121.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err3 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err4 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.error !== undefined){
-if(typeof data.error !== "string"){
-const err7 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.error_details !== undefined){
-if(typeof data.error_details !== "string"){
-const err8 = {instancePath:instancePath+"/error_details",schemaPath:"#/properties/error_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-if(typeof data.job_id !== "string"){
-const err9 = {instancePath:instancePath+"/job_id",schemaPath:"#/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.success !== undefined){
-if(typeof data.success !== "boolean"){
-const err10 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-validate120.errors = vErrors;
-return errors === 0;
-}
-
-exports.TRAINING_LOSS_ANOMALY = validate121;
-const schema122 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_loss_anomaly.json","title":"TRAINING_LOSS_ANOMALY payload","description":"A spike in the training loss was detected.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"epoch":{"description":"Epoch at which the anomaly was seen.","type":"integer","minimum":0},"current_loss":{"description":"Observed training loss.","type":"number"},"expected_loss":{"description":"Training loss that was expected.","type":"number"},"anomaly_score":{"description":"How anomalous the observed loss is.","type":"number"},"config":false},"required":["config_key"],"additionalProperties":true};
-
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/training_loss_anomaly.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema122.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.epoch !== undefined){
-let data4 = data.epoch;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/epoch",schemaPath:"#/properties/epoch/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/epoch",schemaPath:"#/properties/epoch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-if(data.current_loss !== undefined){
-let data5 = data.current_loss;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/current_loss",schemaPath:"#/properties/current_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.expected_loss !== undefined){
-let data6 = data.expected_loss;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err9 = {instancePath:instancePath+"/expected_loss",schemaPath:"#/properties/expected_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.anomaly_score !== undefined){
-let data7 = data.anomaly_score;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-const err10 = {instancePath:instancePath+"/anomaly_score",schemaPath:"#/properties/anomaly_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-validate121.errors = vErrors;
-return errors === 0;
-}
-
-exports.TRAINING_LOSS_TREND = validate122;
-const schema123 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_loss_trend.json","title":"TRAINING_LOSS_TREND payload","description":"Result of a trend analysis of the training loss (improving, stalled or degrading).","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"trend":{"description":"Direction of the loss trend.","type":"string","enum":["improving","stalled","degrading"]},"window_epochs":{"description":"Number of epochs the trend was computed over.","type":"integer","minimum":0},"loss_delta":{"description":"Change of the loss over the window.","type":"number"},"config":false},"required":["config_key"],"additionalProperties":true};
-
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/training_loss_trend.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema123.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.trend !== undefined){
-let data4 = data.trend;
-if(typeof data4 !== "string"){
-const err6 = {instancePath:instancePath+"/trend",schemaPath:"#/properties/trend/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(((data4 === "improving") || (data4 === "stalled")) || (data4 === "degrading"))){
-const err7 = {instancePath:instancePath+"/trend",schemaPath:"#/properties/trend/enum",keyword:"enum",params:{allowedValues: schema123.properties.trend.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.window_epochs !== undefined){
-let data5 = data.window_epochs;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/window_epochs",schemaPath:"#/properties/window_epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/window_epochs",schemaPath:"#/properties/window_epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-if(data.loss_delta !== undefined){
-let data6 = data.loss_delta;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/loss_delta",schemaPath:"#/properties/loss_delta/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-validate122.errors = vErrors;
-return errors === 0;
-}
-
-exports.TRAINING_PROGRESS = validate123;
-const schema124 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_progress.json","title":"TRAINING_PROGRESS payload","description":"Periodic progress report during training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"epoch":{"description":"Current epoch.","type":"integer","minimum":0},"train_loss":{"description":"Training loss at this epoch.","type":"number"},"val_loss":{"description":"Validation loss at this epoch.","type":"number"},"learning_rate":{"description":"Current learning rate.","type":"number","minimum":0},"config":false},"required":["config_key"],"additionalProperties":true};
-
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://ringrift.dev/schemas/events/training_progress.json" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema124.properties.timestamp.type},message:"must be string,number"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.epoch !== undefined){
-let data4 = data.epoch;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err6 = {instancePath:instancePath+"/epoch",schemaPath:"#/properties/epoch/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err7 = {instancePath:instancePath+"/epoch",schemaPath:"#/properties/epoch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-if(data.train_loss !== undefined){
-let data5 = data.train_loss;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/train_loss",schemaPath:"#/properties/train_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.val_loss !== undefined){
-let data6 = data.val_loss;
-if(!((typeof data6 == "number") && (isFinite(data6)))){
-const err9 = {instancePath:instancePath+"/val_loss",schemaPath:"#/properties/val_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.learning_rate !== undefined){
-let data7 = data.learning_rate;
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err10 = {instancePath:instancePath+"/learning_rate",schemaPath:"#/properties/learning_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/learning_rate",schemaPath:"#/properties/learning_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err11 = {instancePath:instancePath+"/val_loss",schemaPath:"#/properties/val_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -17089,14 +15970,663 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.epochs_trained !== undefined){
+const err13 = {instancePath:instancePath+"/epochs_trained",schemaPath:"#/properties/epochs_trained/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+if(data.epochs_completed !== undefined){
+const err14 = {instancePath:instancePath+"/epochs_completed",schemaPath:"#/properties/epochs_completed/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate119.errors = vErrors;
+return errors === 0;
+}
+
+exports.TRAINING_FAILED = validate120;
+const schema121 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_failed.json","title":"TRAINING_FAILED payload","description":"A training job failed or crashed.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"error":{"description":"Error message.","type":"string"},"error_details":{"description":"Full traceback.","type":"string"},"job_id":{"description":"Job identifier, for tracking.","type":"string"},"success":{"description":"Always false for this event.","type":"boolean"},"config":false},"additionalProperties":true};
+
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/training_failed.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema121.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.error !== undefined){
+if(typeof data.error !== "string"){
+const err5 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.error_details !== undefined){
+if(typeof data.error_details !== "string"){
+const err6 = {instancePath:instancePath+"/error_details",schemaPath:"#/properties/error_details/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.job_id !== undefined){
+if(typeof data.job_id !== "string"){
+const err7 = {instancePath:instancePath+"/job_id",schemaPath:"#/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.success !== undefined){
+if(typeof data.success !== "boolean"){
+const err8 = {instancePath:instancePath+"/success",schemaPath:"#/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+const err9 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate120.errors = vErrors;
+return errors === 0;
+}
+
+exports.TRAINING_LOSS_ANOMALY = validate121;
+const schema122 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_loss_anomaly.json","title":"TRAINING_LOSS_ANOMALY payload","description":"A spike in the training loss was detected.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"epoch":{"description":"Epoch at which the anomaly was seen.","type":"integer","minimum":0},"current_loss":{"description":"Observed training loss.","type":"number"},"expected_loss":{"description":"Training loss that was expected.","type":"number"},"anomaly_score":{"description":"How anomalous the observed loss is.","type":"number"},"config":false},"additionalProperties":true};
+
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/training_loss_anomaly.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema122.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.epoch !== undefined){
+let data4 = data.epoch;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/epoch",schemaPath:"#/properties/epoch/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/epoch",schemaPath:"#/properties/epoch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.current_loss !== undefined){
+let data5 = data.current_loss;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/current_loss",schemaPath:"#/properties/current_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.expected_loss !== undefined){
+let data6 = data.expected_loss;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+const err8 = {instancePath:instancePath+"/expected_loss",schemaPath:"#/properties/expected_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.anomaly_score !== undefined){
+let data7 = data.anomaly_score;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+const err9 = {instancePath:instancePath+"/anomaly_score",schemaPath:"#/properties/anomaly_score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+const err10 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate121.errors = vErrors;
+return errors === 0;
+}
+
+exports.TRAINING_LOSS_TREND = validate122;
+const schema123 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_loss_trend.json","title":"TRAINING_LOSS_TREND payload","description":"Result of a trend analysis of the training loss (improving, stalled or degrading).","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"trend":{"description":"Direction of the loss trend.","type":"string","enum":["improving","stalled","degrading"]},"window_epochs":{"description":"Number of epochs the trend was computed over.","type":"integer","minimum":0},"loss_delta":{"description":"Change of the loss over the window.","type":"number"},"config":false},"additionalProperties":true};
+
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/training_loss_trend.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema123.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.trend !== undefined){
+let data4 = data.trend;
+if(typeof data4 !== "string"){
+const err5 = {instancePath:instancePath+"/trend",schemaPath:"#/properties/trend/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(((data4 === "improving") || (data4 === "stalled")) || (data4 === "degrading"))){
+const err6 = {instancePath:instancePath+"/trend",schemaPath:"#/properties/trend/enum",keyword:"enum",params:{allowedValues: schema123.properties.trend.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.window_epochs !== undefined){
+let data5 = data.window_epochs;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/window_epochs",schemaPath:"#/properties/window_epochs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err8 = {instancePath:instancePath+"/window_epochs",schemaPath:"#/properties/window_epochs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.loss_delta !== undefined){
+let data6 = data.loss_delta;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+const err9 = {instancePath:instancePath+"/loss_delta",schemaPath:"#/properties/loss_delta/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+const err10 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate122.errors = vErrors;
+return errors === 0;
+}
+
+exports.TRAINING_PROGRESS = validate123;
+const schema124 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_progress.json","title":"TRAINING_PROGRESS payload","description":"Periodic progress report during training.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"epoch":{"description":"Current epoch.","type":"integer","minimum":0},"train_loss":{"description":"Training loss at this epoch.","type":"number"},"val_loss":{"description":"Validation loss at this epoch.","type":"number"},"learning_rate":{"description":"Current learning rate.","type":"number","minimum":0},"config":false},"additionalProperties":true};
+
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://ringrift.dev/schemas/events/training_progress.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema124.properties.timestamp.type},message:"must be string,number"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.epoch !== undefined){
+let data4 = data.epoch;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/epoch",schemaPath:"#/properties/epoch/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/epoch",schemaPath:"#/properties/epoch/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.train_loss !== undefined){
+let data5 = data.train_loss;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+const err7 = {instancePath:instancePath+"/train_loss",schemaPath:"#/properties/train_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.val_loss !== undefined){
+let data6 = data.val_loss;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+const err8 = {instancePath:instancePath+"/val_loss",schemaPath:"#/properties/val_loss/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.learning_rate !== undefined){
+let data7 = data.learning_rate;
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+const err9 = {instancePath:instancePath+"/learning_rate",schemaPath:"#/properties/learning_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/learning_rate",schemaPath:"#/properties/learning_rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -17372,15 +16902,17 @@ return errors === 0;
 }
 
 exports.TRAINING_STARTED = validate126;
-const schema127 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_started.json","title":"TRAINING_STARTED payload","description":"A training job began execution.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"job_id":{"description":"Job identifier, for tracking.","type":"string"},"node_name":{"description":"Node running the training job.","type":"string"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"model_version":{"description":"Model architecture version.","type":"string"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema127 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/training_started.json","title":"TRAINING_STARTED payload","description":"A training job began execution.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"job_id":{"description":"Job identifier, for tracking.","type":"string"},"node_name":{"description":"Node running the training job.","type":"string"},"board_type":{"description":"Board type.","type":"string","enum":["hex8","square8","square19","hexagonal"]},"num_players":{"description":"Number of players (2, 3 or 4).","type":"integer","enum":[2,3,4]},"model_version":{"description":"Model architecture version.","type":"string"},"config":false},"additionalProperties":true};
 
 function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/training_started.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema127.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -17389,10 +16921,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema127.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -17402,9 +16934,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17414,9 +16946,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17426,11 +16960,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17440,8 +16971,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.job_id !== undefined){
+if(typeof data.job_id !== "string"){
+const err5 = {instancePath:instancePath+"/job_id",schemaPath:"#/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -17451,9 +16983,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.job_id !== undefined){
-if(typeof data.job_id !== "string"){
-const err6 = {instancePath:instancePath+"/job_id",schemaPath:"#/properties/job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.node_name !== undefined){
+if(typeof data.node_name !== "string"){
+const err6 = {instancePath:instancePath+"/node_name",schemaPath:"#/properties/node_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17463,9 +16995,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.node_name !== undefined){
-if(typeof data.node_name !== "string"){
-const err7 = {instancePath:instancePath+"/node_name",schemaPath:"#/properties/node_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.board_type !== undefined){
+let data6 = data.board_type;
+if(typeof data6 !== "string"){
+const err7 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -17474,11 +17007,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.board_type !== undefined){
-let data6 = data.board_type;
-if(typeof data6 !== "string"){
-const err8 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data6 === "hex8") || (data6 === "square8")) || (data6 === "square19")) || (data6 === "hexagonal"))){
+const err8 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/enum",keyword:"enum",params:{allowedValues: schema127.properties.board_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -17487,8 +17017,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!((((data6 === "hex8") || (data6 === "square8")) || (data6 === "square19")) || (data6 === "hexagonal"))){
-const err9 = {instancePath:instancePath+"/board_type",schemaPath:"#/properties/board_type/enum",keyword:"enum",params:{allowedValues: schema127.properties.board_type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.num_players !== undefined){
+let data7 = data.num_players;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err9 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -17497,11 +17030,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.num_players !== undefined){
-let data7 = data.num_players;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err10 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(((data7 === 2) || (data7 === 3)) || (data7 === 4))){
+const err10 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/enum",keyword:"enum",params:{allowedValues: schema127.properties.num_players.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -17510,8 +17040,10 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!(((data7 === 2) || (data7 === 3)) || (data7 === 4))){
-const err11 = {instancePath:instancePath+"/num_players",schemaPath:"#/properties/num_players/enum",keyword:"enum",params:{allowedValues: schema127.properties.num_players.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.model_version !== undefined){
+if(typeof data.model_version !== "string"){
+const err11 = {instancePath:instancePath+"/model_version",schemaPath:"#/properties/model_version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -17521,9 +17053,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.model_version !== undefined){
-if(typeof data.model_version !== "string"){
-const err12 = {instancePath:instancePath+"/model_version",schemaPath:"#/properties/model_version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config !== undefined){
+const err12 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -17533,24 +17064,13 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err13 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
 }
 errors++;
 }
@@ -17897,15 +17417,17 @@ return errors === 0;
 }
 
 exports.WEIGHT_UPDATED = validate128;
-const schema129 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/weight_updated.json","title":"WEIGHT_UPDATED payload","description":"The curriculum weight of one configuration was updated.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_weight":{"description":"Previous weight of the configuration.","type":"number","minimum":0},"new_weight":{"description":"New weight of the configuration.","type":"number","minimum":0},"reason":{"description":"Why the weight changed.","type":"string"},"config":false},"required":["config_key"],"additionalProperties":true};
+const schema129 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://ringrift.dev/schemas/events/weight_updated.json","title":"WEIGHT_UPDATED payload","description":"The curriculum weight of one configuration was updated.","type":"object","properties":{"timestamp":{"description":"When the event was emitted, ISO 8601 or Unix seconds (added by the runtime).","type":["string","number"]},"source":{"description":"Component that emitted the event (added by the runtime).","type":"string"},"trace_id":{"description":"Distributed tracing id (added by the runtime when tracing is on).","type":"string"},"config_key":{"description":"Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.","type":"string","pattern":"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},"old_weight":{"description":"Previous weight of the configuration.","type":"number","minimum":0},"new_weight":{"description":"New weight of the configuration.","type":"number","minimum":0},"reason":{"description":"Why the weight changed.","type":"string"},"config":false},"additionalProperties":true};
 
 function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://ringrift.dev/schemas/events/weight_updated.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config_key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config_key"},message:"must have required property '"+"config_key"+"'"};
+if(data.timestamp !== undefined){
+let data0 = data.timestamp;
+if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
+const err0 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema129.properties.timestamp.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -17914,10 +17436,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timestamp !== undefined){
-let data0 = data.timestamp;
-if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err1 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: schema129.properties.timestamp.type},message:"must be string,number"};
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err1 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -17927,9 +17449,9 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.source !== undefined){
-if(typeof data.source !== "string"){
-const err2 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.trace_id !== undefined){
+if(typeof data.trace_id !== "string"){
+const err2 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17939,9 +17461,11 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.trace_id !== undefined){
-if(typeof data.trace_id !== "string"){
-const err3 = {instancePath:instancePath+"/trace_id",schemaPath:"#/properties/trace_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config_key !== undefined){
+let data3 = data.config_key;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17951,11 +17475,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.config_key !== undefined){
-let data3 = data.config_key;
-if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
-const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/pattern",keyword:"pattern",params:{pattern: "^(hex8|square8|square19|hexagonal)_(2|3|4)p$"},message:"must match pattern \""+"^(hex8|square8|square19|hexagonal)_(2|3|4)p$"+"\""};
+else {
+const err4 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17965,8 +17486,11 @@ vErrors.push(err4);
 errors++;
 }
 }
-else {
-const err5 = {instancePath:instancePath+"/config_key",schemaPath:"#/properties/config_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.old_weight !== undefined){
+let data4 = data.old_weight;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/old_weight",schemaPath:"#/properties/old_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -17976,11 +17500,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.old_weight !== undefined){
-let data4 = data.old_weight;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err6 = {instancePath:instancePath+"/old_weight",schemaPath:"#/properties/old_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err6 = {instancePath:instancePath+"/old_weight",schemaPath:"#/properties/old_weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17990,8 +17511,11 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/old_weight",schemaPath:"#/properties/old_weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.new_weight !== undefined){
+let data5 = data.new_weight;
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err7 = {instancePath:instancePath+"/new_weight",schemaPath:"#/properties/new_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -18001,11 +17525,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.new_weight !== undefined){
-let data5 = data.new_weight;
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err8 = {instancePath:instancePath+"/new_weight",schemaPath:"#/properties/new_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err8 = {instancePath:instancePath+"/new_weight",schemaPath:"#/properties/new_weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -18015,8 +17536,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/new_weight",schemaPath:"#/properties/new_weight/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -18026,9 +17548,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config !== undefined){
+const err10 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -18038,24 +17559,13 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.config !== undefined){
-const err11 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }
