@@ -15,12 +15,20 @@ export function canonicalJson(value: unknown, omitTopLevel?: ReadonlySet<string>
   return out;
 }
 
+// Strings without quotes, backslashes, control characters or surrogates are their own JSON body.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
 function write(value: unknown, omit: ReadonlySet<string> | undefined, stack: object[]): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+      // For finite numbers JSON.stringify is Number#toString (-0 gives "0" in both).
+      return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
@@ -44,8 +52,7 @@ function write(value: unknown, omit: ReadonlySet<string> | undefined, stack: obj
     }
     out += ']';
   } else {
-    // Default sort compares UTF-16 code units, which is exactly what JCS asks for.
-    const keys = Object.keys(value).sort();
+    const keys = sortKeys(Object.keys(value));
     const obj = value as Record<string, unknown>;
     out = '{';
     let first = true;
@@ -53,11 +60,30 @@ function write(value: unknown, omit: ReadonlySet<string> | undefined, stack: obj
       if (omit?.has(key)) continue;
       const v = write(obj[key], undefined, stack);
       if (v === undefined) continue;
-      out += (first ? '' : ',') + JSON.stringify(key) + ':' + v;
+      out += (first ? '' : ',') + quote(key) + ':' + v;
       first = false;
     }
     out += '}';
   }
   stack.pop();
   return out;
+}
+
+/**
+ * Sorts by UTF-16 code units (what `<` on strings and the default sort
+ * compare), as JCS asks. Payloads have a handful of keys, where an insertion
+ * sort beats Array#sort's setup cost.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }

@@ -19,7 +19,9 @@ export function getRouter(options?: RouterOptions): Router {
     if (options.registry !== current.registry) {
       throw new Error('getRouter(): the process-wide router was created with another registry (call resetRouter() first)');
     }
-    const extra = Object.keys(options).filter((k) => k !== 'registry');
+    const extra = Object.entries(options)
+      .filter(([k, v]) => k !== 'registry' && v !== undefined)
+      .map(([k]) => k);
     if (extra.length > 0) {
       // Silently ignoring these would leave the caller believing they apply.
       throw new Error(`getRouter(): the router already exists; options ${extra.join(', ')} must be given on the first call`);

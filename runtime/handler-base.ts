@@ -47,23 +47,24 @@ export interface HandlerHealth {
   readonly message: string;
 }
 
+// State lives in ES private fields (#) so that subclasses may use any names of their own.
 export abstract class HandlerBase {
   readonly name: string;
-  private readonly options: HandlerBaseOptions;
-  private unsubscribers: (() => void)[] = [];
-  private running = false;
-  private eventsProcessed = 0;
-  private errorCount = 0;
-  private timeoutCount = 0;
-  private deadLettered = 0;
-  private consecutiveFailures = 0;
-  private lastError: string | undefined;
-  private lastEventAt: number | undefined;
+  readonly #options: HandlerBaseOptions;
+  #unsubscribers: (() => void)[] = [];
+  #running = false;
+  #eventsProcessed = 0;
+  #errorCount = 0;
+  #timeoutCount = 0;
+  #deadLettered = 0;
+  #consecutiveFailures = 0;
+  #lastError: string | undefined;
+  #lastEventAt: number | undefined;
 
   constructor(name: string, options: HandlerBaseOptions = {}) {
     if (!name) throw new TypeError('HandlerBase: a name is required');
     this.name = name;
-    this.options = options;
+    this.#options = options;
   }
 
   /** Event spelling or pattern → method. Methods are called with `this` bound to the handler. */
@@ -76,95 +77,95 @@ export abstract class HandlerBase {
   protected onStop(): void | Promise<void> {}
 
   protected get router(): Router {
-    return this.options.router ?? getRouter();
+    return this.#options.router ?? getRouter();
   }
 
   get isRunning(): boolean {
-    return this.running;
+    return this.#running;
   }
 
   /** Subscribes every entry of getSubscriptions(); a second call while running does nothing. */
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true; // set before any await: a concurrent start() is a no-op
+    if (this.#running) return;
+    this.#running = true; // set before any await: a concurrent start() is a no-op
     try {
       const router = this.router;
       for (const [key, method] of Object.entries(this.getSubscriptions())) {
         const canonical = router.registry.resolve(key)?.name ?? key;
-        this.unsubscribers.push(
-          router.subscribe(key, (event: EventEnvelope) => this.run(method, event), {
+        this.#unsubscribers.push(
+          router.subscribe(key, (event: EventEnvelope) => this.#run(method, event), {
             name: `${this.name}:${canonical}`,
             coordinator: this.name,
-            priority: this.options.priority,
-            timeoutMs: this.options.timeoutMs,
-            retry: this.options.retry,
+            priority: this.#options.priority,
+            timeoutMs: this.#options.timeoutMs,
+            retry: this.#options.retry,
             onFailure: (info) => {
-              if (info.kind === 'timeout') this.timeoutCount++;
-              else this.errorCount++;
-              this.consecutiveFailures++;
-              this.lastError = info.error instanceof Error ? info.error.message : String(info.error);
+              if (info.kind === 'timeout') this.#timeoutCount++;
+              else this.#errorCount++;
+              this.#consecutiveFailures++;
+              this.#lastError = info.error instanceof Error ? info.error.message : String(info.error);
             },
             onDeadLetter: () => {
-              this.deadLettered++;
+              this.#deadLettered++;
             },
           }),
         );
       }
       await this.onStart();
     } catch (error) {
-      this.unsubscribeAll();
-      this.running = false;
+      this.#unsubscribeAll();
+      this.#running = false;
       throw error;
     }
   }
 
   /** Unsubscribes everything; in-flight calls finish, pending retries are parked in the DLQ. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.unsubscribeAll();
-    this.running = false;
+    if (!this.#running) return;
+    this.#unsubscribeAll();
+    this.#running = false;
     await this.onStop();
   }
 
   healthCheck(): HandlerHealth {
-    const max = this.options.maxConsecutiveFailures ?? 5;
-    const healthy = this.running && this.consecutiveFailures < max;
-    const message = !this.running
+    const max = this.#options.maxConsecutiveFailures ?? 5;
+    const healthy = this.#running && this.#consecutiveFailures < max;
+    const message = !this.#running
       ? 'not running'
       : healthy
         ? 'ok'
-        : `${this.consecutiveFailures} consecutive failures (last: ${this.lastError ?? 'unknown'})`;
+        : `${this.#consecutiveFailures} consecutive failures (last: ${this.#lastError ?? 'unknown'})`;
     return {
       name: this.name,
       healthy,
-      running: this.running,
-      subscriptions: this.unsubscribers.length,
-      eventsProcessed: this.eventsProcessed,
-      errorCount: this.errorCount,
-      timeoutCount: this.timeoutCount,
-      deadLettered: this.deadLettered,
-      consecutiveFailures: this.consecutiveFailures,
-      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
-      ...(this.lastEventAt !== undefined ? { lastEventAt: new Date(this.lastEventAt).toISOString() } : {}),
+      running: this.#running,
+      subscriptions: this.#unsubscribers.length,
+      eventsProcessed: this.#eventsProcessed,
+      errorCount: this.#errorCount,
+      timeoutCount: this.#timeoutCount,
+      deadLettered: this.#deadLettered,
+      consecutiveFailures: this.#consecutiveFailures,
+      ...(this.#lastError !== undefined ? { lastError: this.#lastError } : {}),
+      ...(this.#lastEventAt !== undefined ? { lastEventAt: new Date(this.#lastEventAt).toISOString() } : {}),
       message,
     };
   }
 
-  private run(method: (event: EventEnvelope<never>) => unknown, event: EventEnvelope): unknown {
+  #run(method: (event: EventEnvelope<never>) => unknown, event: EventEnvelope): unknown {
     const result = method.call(this, event as EventEnvelope<never>);
-    if (result instanceof Promise) return result.then(() => this.succeeded());
-    this.succeeded();
+    if (result instanceof Promise) return result.then(() => this.#succeeded());
+    this.#succeeded();
     return result;
   }
 
-  private succeeded(): void {
-    this.eventsProcessed++;
-    this.consecutiveFailures = 0;
-    this.lastEventAt = Date.now();
+  #succeeded(): void {
+    this.#eventsProcessed++;
+    this.#consecutiveFailures = 0;
+    this.#lastEventAt = Date.now();
   }
 
-  private unsubscribeAll(): void {
-    for (const unsubscribe of this.unsubscribers) unsubscribe();
-    this.unsubscribers = [];
+  #unsubscribeAll(): void {
+    for (const unsubscribe of this.#unsubscribers) unsubscribe();
+    this.#unsubscribers = [];
   }
 }

@@ -20,6 +20,8 @@ export {
   type Subscription,
 } from './bus.js';
 export { backoffDelay, callIsolated, DEFAULT_RETRY, HandlerTimeoutError, type Failure, type Outcome, type RetryPolicy } from './retry.js';
+export { HandlerRunner, type DeliveryContext, type HandlerEventKind, type HandlerPolicy } from './delivery.js';
+export { validateFlow } from './flow.js';
 export { MemoryDlqStore, matchesFilter, type DlqEntry, type DlqFilter, type DlqStatus, type DlqStore, type MemoryDlqOptions } from './dlq.js';
 export { TransportError, type Deliver, type DeliveryInfo, type Transport } from './transport.js';
 export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './memory-transport.js';
@@ -40,6 +42,7 @@ export {
   type PublishResult,
   type RouterOptions,
   type RouterReplayOptions,
+  type RouterStatsSnapshot,
   type SubscribeOptions,
   type ValidationMode,
 } from './router.js';

@@ -15,20 +15,23 @@
  * failing handler. Events from a transport are different: their `deliver`
  * resolves only after retries and DLQ parking (defect 4: ack after settle).
  */
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { EventBus, isPattern, compilePattern, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
+import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
 import { dedupKey, TtlSet } from './dedup.js';
+import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from './envelope.js';
 import { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
+import { validateFlow, type FlowValidation, type FlowValidationOptions } from './flow.js';
 import { consoleLogger, errorMessage, type Logger } from './logger.js';
 import type { EventDefinition, EventRegistry, NormalizeResult, PayloadIssue } from './registry.js';
-import { backoffDelay, callIsolated, DEFAULT_RETRY, sleep, type Failure, type Outcome, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { StatsCollector, type RouterStats } from './stats.js';
-import { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, runInTrace, traceEnabledFromEnv, traceIdOf } from './trace.js';
+import { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
 import { TransportError, type DeliveryInfo, type Transport } from './transport.js';
+
+export type { DlqReplayOptions, DlqReplayResult, FlowValidation, FlowValidationOptions, HandlerFailureInfo };
 
 export type ValidationMode = 'strict' | 'lenient';
 
@@ -88,15 +91,6 @@ export interface PublishResult {
   readonly transported: number;
 }
 
-export interface HandlerFailureInfo {
-  readonly handlerName: string;
-  readonly envelope: EventEnvelope;
-  readonly kind: 'error' | 'timeout';
-  readonly error: unknown;
-  readonly attempt: number;
-  readonly willRetry: boolean;
-}
-
 export interface SubscribeOptions extends BusSubscribeOptions {
   /** Overrides the router's handler timeout for this handler. */
   readonly timeoutMs?: number;
@@ -110,6 +104,19 @@ export interface SubscribeOptions extends BusSubscribeOptions {
   readonly onDeadLetter?: (entry: DlqEntry) => void;
 }
 
+export interface RouterStatsSnapshot extends RouterStats {
+  /** Live subscriptions. */
+  readonly subscriptions: number;
+  /** Events in the history (at most historySize). */
+  readonly historySize: number;
+  /** Content keys remembered (at most dedupMaxEntries). */
+  readonly dedupCacheSize: number;
+  /** Envelope ids remembered (at most idMaxEntries). */
+  readonly idCacheSize: number;
+  /** Background retry chains and handler events not yet settled. */
+  readonly pendingRetries: number;
+}
+
 export interface HistoryOptions {
   /** Any spelling of an event, or a pattern (`training.*`). */
   readonly topic?: string;
@@ -121,52 +128,6 @@ export interface RouterReplayOptions {
   readonly topic?: string;
   /** Epoch ms, Date or ISO string. */
   readonly since?: number | Date | string;
-}
-
-export interface DlqReplayOptions {
-  /** Only entries parked within this many hours. Default 24. */
-  readonly maxAgeHours?: number;
-  readonly handlerName?: string;
-  readonly eventType?: string;
-  readonly limit?: number;
-}
-
-export interface DlqReplayResult {
-  /** Pending entries considered. */
-  readonly replayed: number;
-  /** The handler that failed succeeded this time. */
-  readonly recovered: number;
-  /** The handler failed again (the entry stays pending, one attempt more). */
-  readonly failed: number;
-  /** The handler is not subscribed now (not started, or no longer matching); left pending. */
-  readonly skipped: number;
-}
-
-export interface FlowValidationOptions {
-  /** A type whose duplicate rate reaches this looks like a loop. Default 0.5. */
-  readonly duplicateRateThreshold?: number;
-  /** …once it has at least this many duplicates. Default 100. */
-  readonly minDuplicates?: number;
-}
-
-export interface FlowValidation {
-  readonly healthy: boolean;
-  readonly issues: string[];
-  /** Published, reached no handler and no transport, and still no subscriber. */
-  readonly publishedWithoutSubscribers: string[];
-  /** Subscribed, but never published here nor received from a transport. */
-  readonly subscribedWithoutProducers: string[];
-  /** Types whose duplicate rate signals an amplification loop. */
-  readonly suspectedLoops: string[];
-  readonly duplicateRate: number;
-}
-
-interface SubMeta {
-  readonly timeoutMs: number;
-  readonly retry: RetryPolicy;
-  readonly coordinator: string | undefined;
-  readonly onFailure: ((info: HandlerFailureInfo) => void) | undefined;
-  readonly onDeadLetter: ((entry: DlqEntry) => void) | undefined;
 }
 
 const ROUTER_SOURCE = 'EventRouter';
@@ -189,8 +150,9 @@ export class Router {
   private readonly idsSeen: TtlSet;
   private readonly commonFields: ReadonlySet<string>;
   private readonly transports = new Set<Transport>();
-  /** Background work (retries, DLQ parking, handler events); drain() waits for it. */
-  private readonly pending = new Set<Promise<void>>();
+  private readonly runner: HandlerRunner;
+  /** Canonical names of HANDLER_FAILED / HANDLER_TIMEOUT in this catalog (never emitted about themselves). */
+  private readonly handlerEventTypes: ReadonlySet<string>;
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
   private readonly handlerTimeoutMs: number;
@@ -200,6 +162,8 @@ export class Router {
   private readonly emitHandlerEvents: boolean;
   private closed = false;
   private closing: Promise<void> | undefined;
+  private lastTimeMs = NaN;
+  private lastTimeIso = '';
 
   constructor(options: RouterOptions) {
     this.registry = options.registry;
@@ -217,6 +181,13 @@ export class Router {
     this.commonFields = new Set(this.registry.commonFields);
     this.contentSeen = new TtlSet(options.dedupTtlMs ?? 30_000, options.dedupMaxEntries ?? 10_000, this.now);
     this.idsSeen = new TtlSet(options.idTtlMs ?? 600_000, options.idMaxEntries ?? 50_000, this.now);
+    this.handlerEventTypes = new Set(
+      [HANDLER_FAILED, HANDLER_TIMEOUT].flatMap((n) => {
+        const def = this.registry.resolve(n);
+        return def ? [def.name] : [];
+      }),
+    );
+    this.runner = new HandlerRunner({ stats: this.stats, logger: this.logger, dlq: this.dlq, now: this.now, handlerEvent: this.handlerEvent });
     this.bus = new EventBus({
       historySize: options.historySize ?? 1000,
       now: this.now,
@@ -238,7 +209,7 @@ export class Router {
     if (this.closed) throw new RouterClosedError(`publish ${spelling}`);
     const started = performance.now();
     const def = this.resolve(spelling);
-    const time = options.time ?? new Date(this.now()).toISOString();
+    const time = options.time ?? this.isoNow();
     const traceparent = this.traceparentFor(options.traceparent);
     const source = options.source ?? (typeof payload?.source === 'string' ? payload.source : this.source);
     const data = this.preparePayload(def, payload, time, source, traceparent);
@@ -267,11 +238,21 @@ export class Router {
     this.stats.routed(def.name, source, true);
     if (this.trace) this.logger.info(`[EventRouter] Published: ${def.name} (source=${source})`, { id: envelope.id, traceparent });
     const names = this.trace ? this.bus.match(def.name).map((s) => s.name) : undefined;
-    const delivery = await this.bus.publish(envelope, this.invokeLocal);
+    const delivery = await this.bus.publish(envelope, this.runner.invokeLocal);
     if (delivery.matched === 0 && transported === 0) this.stats.orphaned(def.name);
     if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
     this.stats.latency(performance.now() - started);
     return { envelope, duplicate: false, delivered: delivery.matched, succeeded: delivery.succeeded, transported };
+  }
+
+  /** Now as RFC 3339; formatting a Date costs more than the rest of an envelope, so one string serves a whole millisecond. */
+  private isoNow(): string {
+    const ms = this.now();
+    if (ms !== this.lastTimeMs) {
+      this.lastTimeMs = ms;
+      this.lastTimeIso = new Date(ms).toISOString();
+    }
+    return this.lastTimeIso;
   }
 
   private resolve(spelling: string): EventDefinition {
@@ -353,14 +334,14 @@ export class Router {
   subscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>, options: SubscribeOptions = {}): () => void {
     if (this.closed) throw new RouterClosedError(`subscribe to ${spellingOrPattern}`);
     const key = this.subscriptionKey(spellingOrPattern);
-    const meta: SubMeta = {
+    const policy: HandlerPolicy = {
       timeoutMs: options.timeoutMs ?? this.handlerTimeoutMs,
       retry: { ...this.retry, ...options.retry },
       coordinator: options.coordinator,
       onFailure: options.onFailure,
       onDeadLetter: options.onDeadLetter,
     };
-    const sub = this.bus.add(key, handler as EventHandler, options, meta);
+    const sub = this.bus.add(key, handler as EventHandler, options, policy);
     return () => this.bus.unsubscribe(sub);
   }
 
@@ -389,176 +370,35 @@ export class Router {
     return this.bus.subscriptions().map((s) => s.name);
   }
 
-  // ── delivery, retries, DLQ ───────────────────────────────────────────────
-
-  private readonly invokeLocal = (sub: Subscription, handler: EventHandler, envelope: EventEnvelope): boolean | Promise<boolean> =>
-    this.invoke(sub, handler, envelope, undefined);
+  // ── DLQ ──────────────────────────────────────────────────────────────────
 
   /**
-   * First attempt inline. On failure the retry chain starts; for local
-   * publishes it runs in the background (tracked), for transport deliveries
-   * (`sink` given) it is awaited and a failure to park is collected in `sink`.
+   * Re-delivers pending DLQ entries parked within `maxAgeHours` (default 24)
+   * to the handler that failed, one attempt each; recovered only when that
+   * handler succeeds (defect 5). See HandlerRunner.replayDlq.
    */
-  private invoke(sub: Subscription, handler: EventHandler, envelope: EventEnvelope, sink: unknown[] | undefined): boolean | Promise<boolean> {
-    const meta = sub.meta as SubMeta;
-    const outcome = this.call(handler, envelope, meta.timeoutMs, sub.name);
-    if (outcome === undefined) return true;
-    if (outcome instanceof Promise) return outcome.then((o) => o === undefined || this.afterFirstFailure(sub, envelope, o, sink));
-    return this.afterFirstFailure(sub, envelope, outcome, sink);
-  }
-
-  private call(handler: EventHandler, envelope: EventEnvelope, timeoutMs: number, name: string): Outcome | Promise<Outcome> {
-    if (envelope.traceparent === undefined) return callIsolated(handler, envelope, timeoutMs, name);
-    // Inside the event's trace context, so what the handler publishes joins the trace.
-    return runInTrace(envelope.traceparent, (e) => callIsolated(handler, e, timeoutMs, name), envelope);
-  }
-
-  private afterFirstFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, sink: unknown[] | undefined): false | Promise<boolean> {
-    const chain = this.retryThenPark(sub, envelope, failure);
-    if (sink === undefined) {
-      this.track(chain.then(() => undefined));
-      return false;
-    }
-    return chain.catch((error: unknown) => {
-      sink.push(error);
-      return false;
-    });
-  }
-
-  /** Resolves true if a retry succeeded, false if parked; rejects only if the DLQ store failed. */
-  private async retryThenPark(sub: Subscription, envelope: EventEnvelope, first: Failure): Promise<boolean> {
-    const meta = sub.meta as SubMeta;
-    const attempts = meta.retry.attempts;
-    let failure = first;
-    let attempt = 1;
-    this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
-    while (attempt < attempts) {
-      await sleep(backoffDelay(meta.retry, attempt));
-      if (sub.cancelled) break; // unsubscribed (e.g. handler stopped): park it, a restart can replay it
-      const handler = sub.handler();
-      if (handler === undefined) return false; // weakly held and collected: its owner is gone
-      attempt++;
-      this.stats.retries++;
-      const outcome = await this.call(handler, envelope, meta.timeoutMs, sub.name);
-      if (outcome === undefined) {
-        this.stats.recoveredByRetry++;
-        return true;
-      }
-      failure = outcome;
-      this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
-    }
-    await this.park(sub, envelope, failure, attempt);
-    return false;
-  }
-
-  private reportFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempt: number, willRetry: boolean): void {
-    const meta = sub.meta as SubMeta;
-    if (failure.kind === 'timeout') this.stats.handlerTimeouts++;
-    else this.stats.handlerErrors++;
-    this.logger.warn(
-      `[EventRouter] Handler ${failure.kind === 'timeout' ? 'timeout' : 'error'}: ${sub.name} on ${envelope.type} ` +
-        `(attempt ${attempt}/${meta.retry.attempts}${willRetry ? ', will retry' : ''}): ${errorMessage(failure.error)}`,
-    );
-    this.notify(meta.onFailure, { handlerName: sub.name, envelope, kind: failure.kind, error: failure.error, attempt, willRetry });
-    if (failure.kind === 'timeout') {
-      this.track(this.emitHandlerEvent(HANDLER_TIMEOUT, sub, envelope, { timeout_seconds: meta.timeoutMs / 1000 }));
-    }
-  }
-
-  private async park(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempts: number): Promise<void> {
-    const meta = sub.meta as SubMeta;
-    this.stats.handlerFailures++;
-    const now = this.now();
-    const entry: DlqEntry = {
-      id: randomUUID(),
-      envelope,
-      eventType: envelope.type,
-      handlerName: sub.name,
-      error: errorMessage(failure.error),
-      attempts,
-      failedAt: now,
-      lastAttemptAt: now,
-      status: 'pending',
-    };
-    await this.dlq.add(entry);
-    this.stats.deadLettered++;
-    this.logger.error(`[EventRouter] Dead-lettered ${envelope.type} for ${sub.name} after ${attempts} attempt(s): ${entry.error}`, { id: envelope.id });
-    this.notify(meta.onDeadLetter, entry);
-    this.track(this.emitHandlerEvent(HANDLER_FAILED, sub, envelope, { error: entry.error }));
+  replayDlqEvents(options: DlqReplayOptions = {}): Promise<DlqReplayResult> {
+    return this.runner.replayDlq(this.bus, options);
   }
 
   /** HANDLER_FAILED / HANDLER_TIMEOUT, if the catalog has them; never about themselves (no feedback loop). */
-  private async emitHandlerEvent(name: string, sub: Subscription, envelope: EventEnvelope, extra: Record<string, unknown>): Promise<void> {
+  private readonly handlerEvent = async (kind: HandlerEventKind, sub: Subscription, envelope: EventEnvelope, fields: Record<string, unknown>): Promise<void> => {
     if (!this.emitHandlerEvents || this.closed) return;
-    const def = this.registry.resolve(name);
-    if (!def) return;
-    const failedDef = this.registry.resolve(HANDLER_FAILED);
-    const timeoutDef = this.registry.resolve(HANDLER_TIMEOUT);
-    if (envelope.type === failedDef?.name || envelope.type === timeoutDef?.name) return;
-    const meta = sub.meta as SubMeta;
+    const def = this.registry.resolve(kind === 'failed' ? HANDLER_FAILED : HANDLER_TIMEOUT);
+    if (!def || this.handlerEventTypes.has(envelope.type)) return;
+    const payload = {
+      handler_name: sub.name,
+      event_type: envelope.type,
+      event_id: envelope.id,
+      coordinator: (sub.meta as HandlerPolicy).coordinator ?? sub.name,
+      ...fields,
+    };
     try {
-      await this.publish(def.name, { handler_name: sub.name, event_type: envelope.type, coordinator: meta.coordinator ?? sub.name, ...extra }, { source: ROUTER_SOURCE });
+      await this.publish(def.name, payload, { source: ROUTER_SOURCE, ...(envelope.traceparent ? { traceparent: childTraceparent(envelope.traceparent) } : {}) });
     } catch (error) {
       this.logger.error(`[EventRouter] could not publish ${def.name}: ${errorMessage(error)}`);
     }
-  }
-
-  private notify<A>(callback: ((arg: A) => void) | undefined, arg: A): void {
-    if (!callback) return;
-    try {
-      callback(arg);
-    } catch (error) {
-      this.logger.error(`[EventRouter] failure callback threw: ${errorMessage(error)}`);
-    }
-  }
-
-  /** Keeps a background promise until it settles; its failure is logged, never unhandled. */
-  private track(work: Promise<void>): void {
-    const tracked: Promise<void> = work
-      .catch((error: unknown) => this.logger.error(`[EventRouter] background work failed: ${errorMessage(error)}`))
-      .finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
-  }
-
-  /**
-   * Re-delivers pending DLQ entries parked within `maxAgeHours` to the
-   * handler that failed (found by its subscription name), one at a time, one
-   * attempt each. An entry is recovered only when that handler succeeds
-   * (defect 5); if it fails again it stays pending with one attempt more; if
-   * no such handler is subscribed now it is skipped.
-   */
-  async replayDlqEvents(options: DlqReplayOptions = {}): Promise<DlqReplayResult> {
-    const since = this.now() - (options.maxAgeHours ?? 24) * 3_600_000;
-    const entries = await this.dlq.list({
-      status: 'pending',
-      since,
-      handlerName: options.handlerName,
-      eventType: options.eventType,
-      limit: options.limit,
-    });
-    let recovered = 0;
-    let failed = 0;
-    let skipped = 0;
-    for (const entry of entries) {
-      const sub = this.bus.byName(entry.handlerName);
-      const handler = sub?.handler();
-      if (!sub || !handler || !this.bus.matches(sub, entry.envelope.type)) {
-        skipped++;
-        continue;
-      }
-      const outcome = await this.call(handler, entry.envelope, (sub.meta as SubMeta).timeoutMs, sub.name);
-      if (outcome === undefined) {
-        await this.dlq.markRecovered(entry.id, this.now());
-        this.stats.dlqRecovered++;
-        recovered++;
-      } else {
-        await this.dlq.recordFailure(entry.id, errorMessage(outcome.error), this.now());
-        failed++;
-      }
-    }
-    if (entries.length > 0) this.logger.info(`[EventRouter] DLQ replay: ${recovered} recovered, ${failed} failed, ${skipped} skipped`);
-    return { replayed: entries.length, recovered, failed, skipped };
-  }
+  };
 
   // ── transports ───────────────────────────────────────────────────────────
 
@@ -595,7 +435,7 @@ export class Router {
     this.stats.routed(def.name, envelope.source, false);
     if (this.trace) this.logger.info(`[EventRouter] Received: ${def.name} (source=${envelope.source}${info.redelivered ? `, redelivery ${info.attempt}` : ''})`);
     const sink: unknown[] = [];
-    await this.bus.publish(envelope, (sub, handler, e) => this.invoke(sub, handler, e, sink));
+    await this.bus.publish(envelope, (sub, handler, e) => this.runner.invoke(sub, handler, e, sink));
     if (sink.length > 0) {
       this.idsSeen.delete(raw.id); // so the redelivery is not dropped as a duplicate
       throw new AggregateError(sink, `could not park failed deliveries of ${def.name} ${raw.id}`);
@@ -612,7 +452,7 @@ export class Router {
     const normalized = def.normalize(raw.data);
     if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, normalized, false);
     const data = normalized.payload === raw.data ? { ...raw.data } : (normalized.payload as Record<string, unknown>);
-    const time = typeof raw.time === 'string' ? raw.time : new Date(this.now()).toISOString();
+    const time = typeof raw.time === 'string' ? raw.time : this.isoNow();
     const traceparent = typeof raw.traceparent === 'string' && isTraceparent(raw.traceparent) ? raw.traceparent : undefined;
     data.timestamp ??= time;
     data.source ??= raw.source;
@@ -637,59 +477,27 @@ export class Router {
     return topic === undefined || isPattern(topic) ? topic : this.resolve(topic).name;
   }
 
-  getStats(): RouterStats & { readonly subscriptions: number; readonly historySize: number; readonly dedupCacheSize: number; readonly idCacheSize: number; readonly pendingRetries: number } {
+  getStats(): RouterStatsSnapshot {
     return {
       ...this.stats.snapshot(),
       subscriptions: this.bus.subscriptions().length,
       historySize: this.bus.historyLength,
       dedupCacheSize: this.contentSeen.size,
       idCacheSize: this.idsSeen.size,
-      pendingRetries: this.pending.size,
+      pendingRetries: this.runner.pendingCount,
     };
   }
 
-  /**
-   * EVENT_CATALOG.md "Validate Event Flow": events published with no
-   * subscriber, events subscribed with no producer, and duplicate rates that
-   * signal an amplification loop. Meaningful once the system has run a while.
-   */
+  /** Events published with no subscriber, subscribed with no producer, loop-like duplicate rates (flow.ts). */
   validateEventFlow(options: FlowValidationOptions = {}): FlowValidation {
-    const threshold = options.duplicateRateThreshold ?? 0.5;
-    const minDuplicates = options.minDuplicates ?? 100;
-    const issues: string[] = [];
-
-    const publishedWithoutSubscribers: string[] = [];
-    for (const [type, count] of this.stats.orphanedByType) {
-      if (this.bus.match(type).length > 0) continue;
-      publishedWithoutSubscribers.push(type);
-      issues.push(`${type} was published ${count} time(s) with no subscriber`);
-    }
-
-    const subscribedWithoutProducers: string[] = [];
-    for (const sub of this.bus.subscriptions()) {
-      if (sub.pattern || this.stats.routedByType.has(sub.key) || subscribedWithoutProducers.includes(sub.key)) continue;
-      subscribedWithoutProducers.push(sub.key);
-      issues.push(`${sub.key} has subscribers but was never published or received`);
-    }
-
-    const suspectedLoops: string[] = [];
-    for (const [type, dups] of this.stats.duplicatesByType) {
-      const rate = dups / (dups + (this.stats.routedByType.get(type) ?? 0));
-      if (dups >= minDuplicates && rate >= threshold) {
-        suspectedLoops.push(type);
-        issues.push(`${type}: ${dups} duplicates prevented (${(rate * 100).toFixed(0)}% of its events), possible event loop`);
-      }
-    }
-
-    const { duplicateRate } = this.stats.snapshot();
-    return { healthy: issues.length === 0, issues, publishedWithoutSubscribers, subscribedWithoutProducers, suspectedLoops, duplicateRate };
+    return validateFlow(this.stats, this.bus, this.emitHandlerEvents ? this.handlerEventTypes : new Set(), options);
   }
 
   // ── lifecycle ────────────────────────────────────────────────────────────
 
   /** Waits for background retries, DLQ parking and handler events to finish. */
   async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all(this.pending);
+    await this.runner.drain();
   }
 
   get isClosed(): boolean {

@@ -99,9 +99,13 @@ export class StatsCollector {
     if (this.latencyCount < LATENCY_WINDOW) this.latencyCount++;
   }
 
+  duplicateRate(): number {
+    const seen = this.eventsPublished + this.eventsReceived + this.duplicatesPrevented;
+    return seen === 0 ? 0 : this.duplicatesPrevented / seen;
+  }
+
   snapshot(): RouterStats {
     const eventsRouted = this.eventsPublished + this.eventsReceived;
-    const seen = eventsRouted + this.duplicatesPrevented;
     return {
       eventsRouted,
       eventsRoutedByType: Object.fromEntries(this.routedByType),
@@ -110,7 +114,7 @@ export class StatsCollector {
       eventsReceived: this.eventsReceived,
       duplicatesPrevented: this.duplicatesPrevented,
       duplicatesByType: Object.fromEntries(this.duplicatesByType),
-      duplicateRate: seen === 0 ? 0 : this.duplicatesPrevented / seen,
+      duplicateRate: this.duplicateRate(),
       validationFailures: this.validationFailures,
       handlerErrors: this.handlerErrors,
       handlerTimeouts: this.handlerTimeouts,

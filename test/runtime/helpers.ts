@@ -124,11 +124,26 @@ export const TEST_EVENTS: readonly EventDefinition[] = [
   defineEvent('HOST_ONLINE', { topic: 'cluster.host_online', fields: { node_id: { type: 'string', required: true } } }),
   defineEvent('HANDLER_FAILED', {
     topic: 'handler.failed',
-    fields: { handler_name: { type: 'string', required: true }, event_type: { type: 'string', required: true }, error: { type: 'string' }, coordinator: { type: 'string' } },
+    fields: {
+      handler_name: { type: 'string', required: true },
+      event_type: { type: 'string', required: true },
+      event_id: { type: 'string', required: true },
+      error: { type: 'string', required: true },
+      attempt: { type: 'integer', required: true },
+      coordinator: { type: 'string' },
+    },
   }),
   defineEvent('HANDLER_TIMEOUT', {
     topic: 'handler.timeout',
-    fields: { handler_name: { type: 'string', required: true }, event_type: { type: 'string', required: true }, timeout_seconds: { type: 'number' }, coordinator: { type: 'string' } },
+    fields: {
+      handler_name: { type: 'string', required: true },
+      event_type: { type: 'string', required: true },
+      event_id: { type: 'string', required: true },
+      timeout_seconds: { type: 'number', required: true },
+      error: { type: 'string', required: true },
+      attempt: { type: 'integer' },
+      coordinator: { type: 'string' },
+    },
   }),
 ];
 

@@ -70,7 +70,9 @@ describe('retries, timeouts and the dead letter queue (fake timers)', () => {
     expect(failed[0]!.data).toMatchObject({
       handler_name: 'FeedbackLoopController._trigger_evaluation',
       event_type: 'TRAINING_COMPLETED',
+      event_id: entries[0]!.envelope.id,
       error: 'attempt 3 failed',
+      attempt: 3,
       coordinator: 'FeedbackLoopController',
     });
     expect(r.getStats()).toMatchObject({ handlerErrors: 3, retries: 2, handlerFailures: 1, deadLettered: 1 });
@@ -129,7 +131,8 @@ describe('retries, timeouts and the dead letter queue (fake timers)', () => {
     await r.drain();
     expect(calls).toBe(3);
     expect(timeouts).toHaveLength(3);
-    expect(timeouts[0]!.data).toMatchObject({ handler_name: 'hangs', event_type: 'HOST_OFFLINE', timeout_seconds: 5 });
+    expect(timeouts[0]!.data).toMatchObject({ handler_name: 'hangs', event_type: 'HOST_OFFLINE', timeout_seconds: 5, attempt: 1 });
+    expect(timeouts[2]!.data).toMatchObject({ attempt: 3, error: 'handler hangs timed out after 5000 ms' });
     const [entry] = await r.dlq.list();
     expect(entry).toMatchObject({ handlerName: 'hangs', attempts: 3, failedAt: T0 + 18_000 });
     expect(entry!.error).toMatch(/timed out after 5000 ms/);

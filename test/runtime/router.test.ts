@@ -231,6 +231,20 @@ describe('subscribe / unsubscribe (defect 7)', () => {
   });
 });
 
+describe('priority, once and weak through the router', () => {
+  it('passes the bus options through', async () => {
+    const r = router();
+    const order: string[] = [];
+    r.subscribe('HOST_OFFLINE', () => void order.push('low'), { priority: -5 });
+    r.subscribe('host_offline', () => void order.push('once'), { once: true, priority: 5 });
+    const holder = { handler: (): void => void order.push('weak') };
+    r.subscribe('cluster.*', holder.handler, { weak: true });
+    await r.publish('HOST_OFFLINE', { node_id: 'a' });
+    await r.publish('HOST_OFFLINE', { node_id: 'b' });
+    expect(order).toEqual(['once', 'weak', 'low', 'weak', 'low']);
+  });
+});
+
 describe('handler isolation', () => {
   it('a throwing or hanging handler does not delay or break the others', async () => {
     const r = router({ handlerTimeoutMs: 100, retry: { attempts: 1 } });
@@ -307,6 +321,7 @@ describe('validateEventFlow', () => {
   it('reports events published with no subscriber and subscriptions with no producer', async () => {
     const r = router();
     r.subscribe('TRAINING_COMPLETED', () => undefined);
+    r.subscribe('HANDLER_FAILED', () => undefined); // the router produces it when needed: not flagged
     await r.publish('HOST_OFFLINE', { node_id: 'n' });
     const flow = r.validateEventFlow();
     expect(flow.healthy).toBe(false);

@@ -1,0 +1,235 @@
+/**
+ * Delivery of one event to one handler, as the router does it: an isolated
+ * call with a timeout; on failure, retries with exponential backoff (defect 3:
+ * bounded, never skipped), then the dead letter queue; and the replay of DLQ
+ * entries to the handler that failed (defect 5).
+ *
+ * The first attempt runs inline. What follows a failed first attempt runs in
+ * the background for local publishes (tracked: `drain()` waits for it), and
+ * is awaited for transport deliveries, so that a transport acknowledges only
+ * once the event was handled or parked (defect 4).
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventBus, EventHandler, Subscription } from './bus.js';
+import type { DlqEntry, DlqStore } from './dlq.js';
+import type { EventEnvelope } from './envelope.js';
+import { errorMessage, type Logger } from './logger.js';
+import { backoffDelay, callIsolated, sleep, type Failure, type Outcome, type RetryPolicy } from './retry.js';
+import type { StatsCollector } from './stats.js';
+import { runInTrace } from './trace.js';
+
+export interface HandlerFailureInfo {
+  readonly handlerName: string;
+  readonly envelope: EventEnvelope;
+  readonly kind: 'error' | 'timeout';
+  readonly error: unknown;
+  readonly attempt: number;
+  readonly willRetry: boolean;
+}
+
+/** What the router keeps per subscription (Subscription.meta). */
+export interface HandlerPolicy {
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly coordinator: string | undefined;
+  readonly onFailure: ((info: HandlerFailureInfo) => void) | undefined;
+  readonly onDeadLetter: ((entry: DlqEntry) => void) | undefined;
+}
+
+export interface DlqReplayOptions {
+  /** Only entries parked within this many hours. Default 24. */
+  readonly maxAgeHours?: number;
+  readonly handlerName?: string;
+  readonly eventType?: string;
+  readonly limit?: number;
+}
+
+export interface DlqReplayResult {
+  /** Pending entries considered. */
+  readonly replayed: number;
+  /** The handler that failed succeeded this time. */
+  readonly recovered: number;
+  /** The handler failed again (the entry stays pending, one attempt more). */
+  readonly failed: number;
+  /** The handler is not subscribed now (not started, or no longer matching); left pending. */
+  readonly skipped: number;
+}
+
+export type HandlerEventKind = 'failed' | 'timeout';
+
+export interface DeliveryContext {
+  readonly stats: StatsCollector;
+  readonly logger: Logger;
+  readonly dlq: DlqStore;
+  readonly now: () => number;
+  /** Publishes HANDLER_FAILED / HANDLER_TIMEOUT; must not reject. */
+  readonly handlerEvent: (kind: HandlerEventKind, sub: Subscription, envelope: EventEnvelope, fields: Record<string, unknown>) => Promise<void>;
+}
+
+const policyOf = (sub: Subscription): HandlerPolicy => sub.meta as HandlerPolicy;
+
+export class HandlerRunner {
+  /** Background work (retries, DLQ parking, handler events). */
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly ctx: DeliveryContext) {}
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Invoker for local publishes: retries run in the background. */
+  readonly invokeLocal = (sub: Subscription, handler: EventHandler, envelope: EventEnvelope): boolean | Promise<boolean> =>
+    this.invoke(sub, handler, envelope, undefined);
+
+  /**
+   * First attempt inline. On failure the retry chain starts: in the
+   * background when `sink` is undefined, else awaited, a failure to park
+   * being pushed to `sink` (the caller then asks the transport to redeliver).
+   */
+  invoke(sub: Subscription, handler: EventHandler, envelope: EventEnvelope, sink: unknown[] | undefined): boolean | Promise<boolean> {
+    const outcome = this.call(handler, envelope, policyOf(sub).timeoutMs, sub.name);
+    if (outcome === undefined) return true;
+    if (outcome instanceof Promise) return outcome.then((o) => o === undefined || this.afterFirstFailure(sub, envelope, o, sink));
+    return this.afterFirstFailure(sub, envelope, outcome, sink);
+  }
+
+  call(handler: EventHandler, envelope: EventEnvelope, timeoutMs: number, name: string): Outcome | Promise<Outcome> {
+    if (envelope.traceparent === undefined) return callIsolated(handler, envelope, timeoutMs, name);
+    // Inside the event's trace context, so what the handler publishes joins the trace.
+    return runInTrace(envelope.traceparent, (e) => callIsolated(handler, e, timeoutMs, name), envelope);
+  }
+
+  /** Keeps a background promise until it settles; its failure is logged, never unhandled. */
+  track(work: Promise<void>): void {
+    const tracked: Promise<void> = work
+      .catch((error: unknown) => this.ctx.logger.error(`[EventRouter] background work failed: ${errorMessage(error)}`))
+      .finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  /** Resolves once all background work, including what it started meanwhile, has settled. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
+
+  /**
+   * Re-delivers pending DLQ entries parked within `maxAgeHours` to the
+   * handler that failed (found by its subscription name), one at a time, one
+   * attempt each. An entry is recovered only when that handler succeeds; if
+   * it fails again it stays pending with one attempt more; if no such handler
+   * is subscribed now it is skipped.
+   */
+  async replayDlq(bus: EventBus, options: DlqReplayOptions = {}): Promise<DlqReplayResult> {
+    const { dlq, stats, now } = this.ctx;
+    const since = now() - (options.maxAgeHours ?? 24) * 3_600_000;
+    const entries = await dlq.list({ status: 'pending', since, handlerName: options.handlerName, eventType: options.eventType, limit: options.limit });
+    let recovered = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const entry of entries) {
+      const sub = bus.byName(entry.handlerName);
+      const handler = sub?.handler();
+      if (!sub || !handler || !bus.matches(sub, entry.envelope.type)) {
+        skipped++;
+        continue;
+      }
+      const outcome = await this.call(handler, entry.envelope, policyOf(sub).timeoutMs, sub.name);
+      if (outcome === undefined) {
+        await dlq.markRecovered(entry.id, now());
+        stats.dlqRecovered++;
+        recovered++;
+      } else {
+        await dlq.recordFailure(entry.id, errorMessage(outcome.error), now());
+        failed++;
+      }
+    }
+    if (entries.length > 0) this.ctx.logger.info(`[EventRouter] DLQ replay: ${recovered} recovered, ${failed} failed, ${skipped} skipped`);
+    return { replayed: entries.length, recovered, failed, skipped };
+  }
+
+  private afterFirstFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, sink: unknown[] | undefined): false | Promise<boolean> {
+    const chain = this.retryThenPark(sub, envelope, failure);
+    if (sink === undefined) {
+      this.track(chain.then(() => undefined));
+      return false;
+    }
+    return chain.catch((error: unknown) => {
+      sink.push(error);
+      return false;
+    });
+  }
+
+  /** Resolves true if a retry succeeded, false if parked; rejects only if the DLQ store failed. */
+  private async retryThenPark(sub: Subscription, envelope: EventEnvelope, first: Failure): Promise<boolean> {
+    const policy = policyOf(sub);
+    const attempts = policy.retry.attempts;
+    let failure = first;
+    let attempt = 1;
+    this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
+    while (attempt < attempts) {
+      await sleep(backoffDelay(policy.retry, attempt));
+      if (sub.cancelled) break; // unsubscribed (e.g. its handler stopped): park it; a restart can replay it
+      const handler = sub.handler();
+      if (handler === undefined) return false; // weakly held and collected: its owner is gone
+      attempt++;
+      this.ctx.stats.retries++;
+      const outcome = await this.call(handler, envelope, policy.timeoutMs, sub.name);
+      if (outcome === undefined) {
+        this.ctx.stats.recoveredByRetry++;
+        return true;
+      }
+      failure = outcome;
+      this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
+    }
+    await this.park(sub, envelope, failure, attempt);
+    return false;
+  }
+
+  private reportFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempt: number, willRetry: boolean): void {
+    const { stats, logger } = this.ctx;
+    const policy = policyOf(sub);
+    if (failure.kind === 'timeout') stats.handlerTimeouts++;
+    else stats.handlerErrors++;
+    logger.warn(
+      `[EventRouter] Handler ${failure.kind}: ${sub.name} on ${envelope.type} ` +
+        `(attempt ${attempt}/${policy.retry.attempts}${willRetry ? ', will retry' : ''}): ${errorMessage(failure.error)}`,
+    );
+    this.notify(policy.onFailure, { handlerName: sub.name, envelope, kind: failure.kind, error: failure.error, attempt, willRetry });
+    if (failure.kind === 'timeout') {
+      const fields = { timeout_seconds: policy.timeoutMs / 1000, error: errorMessage(failure.error), attempt };
+      this.track(this.ctx.handlerEvent('timeout', sub, envelope, fields));
+    }
+  }
+
+  private async park(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempts: number): Promise<void> {
+    const { stats, logger, dlq, now } = this.ctx;
+    stats.handlerFailures++;
+    const at = now();
+    const entry: DlqEntry = {
+      id: randomUUID(),
+      envelope,
+      eventType: envelope.type,
+      handlerName: sub.name,
+      error: errorMessage(failure.error),
+      attempts,
+      failedAt: at,
+      lastAttemptAt: at,
+      status: 'pending',
+    };
+    await dlq.add(entry);
+    stats.deadLettered++;
+    logger.error(`[EventRouter] Dead-lettered ${envelope.type} for ${sub.name} after ${attempts} attempt(s): ${entry.error}`, { id: envelope.id });
+    this.notify(policyOf(sub).onDeadLetter, entry);
+    this.track(this.ctx.handlerEvent('failed', sub, envelope, { error: entry.error, attempt: attempts }));
+  }
+
+  private notify<A>(callback: ((arg: A) => void) | undefined, arg: A): void {
+    if (!callback) return;
+    try {
+      callback(arg);
+    } catch (error) {
+      this.ctx.logger.error(`[EventRouter] failure callback threw: ${errorMessage(error)}`);
+    }
+  }
+}
