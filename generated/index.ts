@@ -9,3 +9,4 @@ export * from './validation.js';
 export * from './normalizers.js';
 export * from './registry.js';
 export * from './emitters.js';
+export * from './schema-ids.js';

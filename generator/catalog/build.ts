@@ -20,6 +20,7 @@ import {
   type ExtractorModel,
   type FieldModel,
   type FieldType,
+  type FlowModel,
   type ScalarType,
 } from './model.js';
 import { camelCase, pascalCase } from '../emit/names.js';
@@ -74,6 +75,7 @@ interface RawFile {
   events?: Record<string, RawEvent>;
   emitters?: Record<string, RawEmitter>;
   extractors?: Record<string, { event: string; description: string }>;
+  flows?: Record<string, { title: string; description: string; events: string[] }>;
 }
 
 interface Located<T> {
@@ -161,6 +163,7 @@ function nameRule(instancePath: string): string {
   if (instancePath === '/events') return 'event names are UPPER_SNAKE_CASE identifiers';
   if (instancePath === '/emitters') return 'emitter names are emit_lower_snake_case';
   if (instancePath === '/extractors') return 'extractor names are extract_lower_snake_case';
+  if (instancePath === '/flows') return 'flow names are lower_snake_case';
   return 'field names are lower_snake_case identifiers';
 }
 
@@ -232,6 +235,7 @@ class SemanticChecker {
     const emitters = this.emitters(events);
     const extractors = this.extractors(events);
     const configKeys = this.configKeys(sharedModels);
+    const flows = this.flows(events);
     if (!catalog || this.problems.length > 0) return undefined;
     return {
       name: catalog.name,
@@ -244,6 +248,7 @@ class SemanticChecker {
       emitters,
       extractors,
       configKeys,
+      flows,
     };
   }
 
@@ -616,6 +621,27 @@ class SemanticChecker {
       }
     }
     return result.sort(byName);
+  }
+
+  private flows(events: ReadonlyMap<string, EventModel>): FlowModel[] {
+    const result: FlowModel[] = [];
+    const seen = new Map<string, Position>();
+    for (const { file, raw } of this.files) {
+      for (const [name, flow] of Object.entries(raw.flows ?? {})) {
+        const at = file.locate(['flows', name]);
+        const prior = seen.get(name);
+        if (prior) {
+          this.report(at, `flow ${name}: duplicate flow (first at ${where(prior)})`);
+          continue;
+        }
+        seen.set(name, at);
+        for (const [i, event] of flow.events.entries()) {
+          if (!events.has(event)) this.report(file.locate(['flows', name, 'events', i]), `flow ${name}: unknown event ${event}`);
+        }
+        result.push({ name, title: flow.title, description: flow.description, events: [...flow.events] });
+      }
+    }
+    return result;
   }
 
   private configKeys(shared: ReadonlyMap<string, FieldModel>): ConfigKeyModel[] {

@@ -91,6 +91,15 @@ export interface ConfigKeyModel {
   readonly parts: readonly ({ readonly literal: string } | { readonly field: string; readonly values: readonly (string | number)[] })[];
 }
 
+/** A flow of the pipeline (selfplay → training …): its diagram is derived from the producers and consumers of its events. */
+export interface FlowModel {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** The events that seed the flow, in the order the catalog lists them. */
+  readonly events: readonly string[];
+}
+
 export interface CatalogModel {
   readonly name: string;
   readonly description: string;
@@ -104,6 +113,8 @@ export interface CatalogModel {
   readonly emitters: readonly EmitterModel[];
   readonly extractors: readonly ExtractorModel[];
   readonly configKeys: readonly ConfigKeyModel[];
+  /** In declaration order (files by path, then as written): the order of the pipeline's narrative. */
+  readonly flows: readonly FlowModel[];
 }
 
 /** Every spelling under which an event may be published or subscribed, with what it is. */

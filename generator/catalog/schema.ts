@@ -152,6 +152,20 @@ export const CATALOG_FILE_SCHEMA = {
       propertyNames: { pattern: EMITTER_NAME },
       additionalProperties: emitter,
     },
+    flows: {
+      type: 'object',
+      propertyNames: { pattern: SNAKE },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title', 'description', 'events'],
+        properties: {
+          title: { type: 'string', minLength: 1 },
+          description: { type: 'string', minLength: 1 },
+          events: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: EVENT_NAME } },
+        },
+      },
+    },
     extractors: {
       type: 'object',
       propertyNames: { pattern: EXTRACTOR_NAME },

@@ -10,6 +10,9 @@ import { payloadsFile } from './payloads.js';
 import { registryFile } from './registry.js';
 import { Printer } from './ts.js';
 import { validationFile, validatorsCjs, validatorsDts } from './validators.js';
+import { asyncApiFile } from './asyncapi.js';
+import { eventCatalogFile } from './docs/event-catalog.js';
+import { schemaFiles, schemaIdsFile } from './schemas.js';
 
 export interface EmitOptions {
   /** Module specifier the generated code imports the runtime from (e.g. `../runtime/index.js` or `ringrift-events/runtime`). */
@@ -30,6 +33,10 @@ export function emitAll(model: CatalogModel, options: EmitOptions): GeneratedFil
     printer.print('registry.ts', registryFile(model, rt)),
     printer.print('emitters.ts', emittersFile(model, rt)),
     printer.print('index.ts', indexFile()),
+    printer.print('schema-ids.ts', schemaIdsFile(model)),
+    ...schemaFiles(model),
+    asyncApiFile(model),
+    eventCatalogFile(model),
   ];
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

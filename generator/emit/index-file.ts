@@ -2,7 +2,7 @@
 import type { Statement } from './ts.js';
 
 export function indexFile(): Statement[] {
-  return ['event-types', 'payloads', 'mappings', 'validation', 'normalizers', 'registry', 'emitters'].map(
+  return ['event-types', 'payloads', 'mappings', 'validation', 'normalizers', 'registry', 'emitters', 'schema-ids'].map(
     (m) => `export * from './${m}.js';`,
   );
 }

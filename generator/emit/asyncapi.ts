@@ -1,0 +1,121 @@
+/**
+ * `asyncapi.yaml`: the catalog as an AsyncAPI 3.0 document, for tools and
+ * other languages. One channel per topic, one message per event whose payload
+ * is the event's JSON Schema (draft-07, as published in `schemas/`), a `send`
+ * operation for the producers and a `receive` operation for the consumers that
+ * the catalog lists, and the categories as tags.
+ */
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import type { CatalogModel, EventModel } from '../catalog/model.js';
+import { payloadSchema, schemaId } from './json-schema.js';
+import { banner, type GeneratedFile } from './output.js';
+
+export const ASYNCAPI_PATH = 'asyncapi.yaml';
+const SCHEMA_FORMAT = 'application/schema+json;version=draft-07';
+
+export function asyncApiFile(model: CatalogModel): GeneratedFile {
+  const body = stringify(asyncApiDocument(model), { lineWidth: 0, aliasDuplicateObjects: false });
+  return { path: ASYNCAPI_PATH, content: `${banner('hash')}${body}` };
+}
+
+/** The document as data. Maps are built in sorted key order, so the YAML never varies. */
+export function asyncApiDocument(model: CatalogModel): Record<string, unknown> {
+  const events = [...model.events].sort((a, b) => cmp(a.topic, b.topic));
+  const tag = (e: EventModel) => [{ $ref: `#/components/tags/${e.category}` }];
+  const channelRef = (e: EventModel) => ({ $ref: `#/channels/${e.topic}` });
+  const messageRef = (e: EventModel) => [{ $ref: `#/channels/${e.topic}/messages/${e.name}` }];
+
+  const channels: Record<string, unknown> = {};
+  for (const e of events) {
+    channels[e.topic] = {
+      address: e.topic,
+      title: e.name,
+      description: e.description,
+      messages: { [e.name]: { $ref: `#/components/messages/${e.name}` } },
+      tags: tag(e),
+    };
+  }
+
+  const operations: Record<string, unknown> = {};
+  const ops: [string, Record<string, unknown>][] = [];
+  for (const e of model.events) {
+    if (e.producers.length) {
+      ops.push([
+        `send_${e.value}`,
+        {
+          action: 'send',
+          channel: channelRef(e),
+          summary: `Publish ${e.name}.`,
+          description: `Producers: ${e.producers.join(', ')}.`,
+          messages: messageRef(e),
+          tags: tag(e),
+          'x-components': [...e.producers],
+        },
+      ]);
+    }
+    if (e.consumers.length) {
+      ops.push([
+        `receive_${e.value}`,
+        {
+          action: 'receive',
+          channel: channelRef(e),
+          summary: `Receive ${e.name}.`,
+          description: `Consumers: ${e.consumers.join(', ')}.`,
+          messages: messageRef(e),
+          tags: tag(e),
+          'x-components': [...e.consumers],
+        },
+      ]);
+    }
+  }
+  for (const [id, op] of ops.sort((a, b) => cmp(a[0], b[0]))) operations[id] = op;
+
+  const tags: Record<string, unknown> = {};
+  for (const c of model.categories) tags[c.name] = { name: c.name, description: `${c.title}: ${c.description}` };
+  const schemas: Record<string, unknown> = {};
+  const messages: Record<string, unknown> = {};
+  for (const e of model.events) {
+    schemas[e.name] = { schemaFormat: SCHEMA_FORMAT, schema: payloadSchema(model, e) };
+    messages[e.name] = {
+      name: e.name,
+      title: e.name,
+      summary: e.description,
+      contentType: 'application/json',
+      payload: { $ref: `#/components/schemas/${e.name}` },
+      tags: tag(e),
+      'x-cloudevents': { type: e.name, dataschema: schemaId(model, e) },
+      'x-spellings': spellings(e),
+    };
+  }
+
+  const content = {
+    info: {
+      title: `${model.name} events`,
+      description: model.description,
+      tags: model.categories.map((c) => ({ $ref: `#/components/tags/${c.name}` })),
+    },
+    defaultContentType: 'application/json',
+    channels,
+    operations,
+    components: { tags, schemas, messages },
+  };
+  // No human version exists for a catalog: the version is a digest of the content, so it changes exactly when the document does.
+  const version = `0.0.0+${createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12)}`;
+  const { title, ...info } = content.info;
+  return { asyncapi: '3.0.0', ...content, info: { title, version, ...info } };
+}
+
+function spellings(e: EventModel): Record<string, unknown> {
+  return {
+    value: e.value,
+    topic: e.topic,
+    ...(e.stage ? { stage: e.stage } : {}),
+    ...(e.crossProcess ? { crossProcess: e.crossProcess } : {}),
+    ...(e.spellings.length ? { other: [...e.spellings] } : {}),
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
