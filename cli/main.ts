@@ -12,5 +12,6 @@ const program = new Command('ringrift-events')
   });
 
 registerCatalogCommands(program);
+(await import('./queue.js')).registerQueueCommands(program); // tail, stats, dlq list|replay (SQLite queue)
 
 await program.parseAsync(process.argv);

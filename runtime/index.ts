@@ -48,3 +48,4 @@ export {
 } from './router.js';
 export { getRouter, peekRouter, resetRouter } from './default-router.js';
 export { HandlerBase, type HandlerBaseOptions, type HandlerHealth, type SubscriptionMap } from './handler-base.js';
+export * from './sqlite/index.js';

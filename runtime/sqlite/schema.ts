@@ -1,0 +1,208 @@
+/**
+ * The database layout of the cross-process queue (schema version 1), and
+ * opening a connection with the settings every process must share.
+ *
+ * docs/cross-process-queue.md describes these tables for writers in other
+ * languages; a change here is a change of the wire contract and bumps
+ * SCHEMA_VERSION.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { performance } from 'node:perf_hooks';
+import { queueError, QueueError } from './errors.js';
+
+export type SqliteDatabase = Database.Database;
+
+export const SCHEMA_VERSION = 1;
+/** What the `envelope` column holds. */
+export const WIRE_FORMAT = 'application/cloudevents+json; specversion=1.0';
+
+/**
+ * - rr_events: one row per event, in send order. `seq` never goes back
+ *   (AUTOINCREMENT: a sequence number is not reused even after retention
+ *   deleted the newest rows, which a group cursor may point past).
+ *   `event_id` is the CloudEvents id; UNIQUE makes a resend a no-op.
+ * - rr_groups: a subscriber group's cursor (every event with seq <= cursor
+ *   has been claimed by the group, or skipped by its filter) and its fencing
+ *   counter.
+ * - rr_deliveries: the group's events claimed and not yet acknowledged, or
+ *   waiting for a retry. `lease_expires` is when the row may be claimed
+ *   (again): the end of a lease, or the time of the next retry. `token` is
+ *   the fencing token of the claim; an ack or renewal with another token is
+ *   rejected. A group has only its in-flight rows here (acknowledged ones
+ *   are deleted), so the primary key prefix (group_name) finds the due ones:
+ *   a secondary index on lease_expires would add a B-tree write to every
+ *   claim and ack and buy nothing at these sizes.
+ * - rr_dlq: dead letters (the router's DLQ store, and events the queue gave
+ *   up on), with replay requests from the CLI.
+ */
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS rr_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS rr_events (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id     TEXT    NOT NULL UNIQUE,
+  event_type   TEXT    NOT NULL,
+  source       TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  origin_group TEXT,
+  envelope     TEXT    NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS rr_groups (
+  name         TEXT    PRIMARY KEY,
+  cursor       INTEGER NOT NULL,
+  event_types  TEXT,
+  ephemeral    INTEGER NOT NULL DEFAULT 0,
+  fence        INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS rr_deliveries (
+  group_name    TEXT    NOT NULL,
+  seq           INTEGER NOT NULL,
+  owner         TEXT,
+  token         INTEGER NOT NULL,
+  lease_expires INTEGER NOT NULL,
+  attempts      INTEGER NOT NULL,
+  last_error    TEXT,
+  PRIMARY KEY (group_name, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS rr_dlq (
+  id                   TEXT    PRIMARY KEY,
+  event_id             TEXT    NOT NULL,
+  event_type           TEXT    NOT NULL,
+  handler_name         TEXT    NOT NULL,
+  group_name           TEXT,
+  envelope             TEXT    NOT NULL,
+  error                TEXT    NOT NULL,
+  attempts             INTEGER NOT NULL,
+  failed_at            INTEGER NOT NULL,
+  last_attempt_at      INTEGER NOT NULL,
+  status               TEXT    NOT NULL CHECK (status IN ('pending', 'recovered')),
+  recovered_at         INTEGER,
+  replay_requested_at  INTEGER,
+  replay_owner         TEXT,
+  replay_lease_expires INTEGER
+);
+CREATE INDEX IF NOT EXISTS rr_dlq_status ON rr_dlq (status, failed_at);
+`;
+
+export type Synchronous = 'normal' | 'full';
+
+export interface OpenOptions {
+  readonly dbPath: string;
+  readonly busyTimeoutMs: number;
+  readonly synchronous: Synchronous;
+  /** Open an existing queue without writing to it (the CLI's stats, list and tail). */
+  readonly readonly?: boolean;
+  /** Create the file (and its directory) when missing. Default true; false: a missing file is an error. */
+  readonly create?: boolean;
+}
+
+/** Opens (and if needed creates) the queue database; every failure is a QueueError saying what to do. */
+export function openDatabase(options: OpenOptions): SqliteDatabase {
+  const { dbPath, busyTimeoutMs } = options;
+  const readonly = options.readonly ?? false;
+  const create = (options.create ?? true) && !readonly;
+  if (create) {
+    try {
+      mkdirSync(dirname(dbPath), { recursive: true });
+    } catch (error) {
+      throw queueError(error, dbPath, 'create the directory of the queue');
+    }
+  }
+  let db: SqliteDatabase;
+  try {
+    db = new Database(dbPath, { readonly, fileMustExist: !create, timeout: busyTimeoutMs });
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    if (!create && e.code === 'SQLITE_CANTOPEN') {
+      throw new QueueError('open', dbPath, `cannot open the event queue ${dbPath}: no such file (${e.message ?? ''})`, e.code, { cause: error });
+    }
+    throw queueError(error, dbPath, 'open the event queue', busyTimeoutMs);
+  }
+  try {
+    if (!readonly) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') {
+        throw new QueueError('open', dbPath, `cannot use ${dbPath} as an event queue: SQLite refused WAL mode (journal_mode is ${String(mode)}); the file must be on a local file system`);
+      }
+      db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      // After a burst, the -wal file is truncated back to this size once it is reused from the start.
+      db.pragma('journal_size_limit = 67108864');
+      db.transaction(() => {
+        db.exec(SCHEMA_SQL);
+        const insert = db.prepare('INSERT OR IGNORE INTO rr_meta (key, value) VALUES (?, ?)');
+        insert.run('schema_version', String(SCHEMA_VERSION));
+        insert.run('wire_format', WIRE_FORMAT);
+        insert.run('created_at', new Date().toISOString());
+      }).immediate();
+    }
+    checkSchemaVersion(db, dbPath);
+    // From here on a locked database is waited for by retryBusy (finer-grained than SQLite's busy handler).
+    db.pragma('busy_timeout = 0');
+  } catch (error) {
+    db.close();
+    throw queueError(error, dbPath, readonly ? 'read the event queue' : 'prepare the event queue', busyTimeoutMs);
+  }
+  return db;
+}
+
+function checkSchemaVersion(db: SqliteDatabase, dbPath: string): void {
+  let row: { value: string } | undefined;
+  try {
+    row = db.prepare("SELECT value FROM rr_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  } catch (error) {
+    if ((error as { message?: string }).message?.includes('no such table')) {
+      throw new QueueError('schema', dbPath, `${dbPath} is an SQLite database but not an event queue (no rr_meta table); check the path`);
+    }
+    throw error;
+  }
+  const version = Number(row?.value);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new QueueError('schema', dbPath, `${dbPath}: rr_meta has no valid schema_version (${JSON.stringify(row?.value)})`);
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new QueueError('schema', dbPath, `${dbPath} has queue schema version ${version}, newer than this package understands (${SCHEMA_VERSION}); upgrade ringrift-events`);
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** SQLITE_BUSY and its extended codes: another connection holds a lock this one needs. */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Runs `fn` (one transaction or statement), retrying while the database is
+ * locked, for up to `timeoutMs`. The connection's own busy_timeout is 0:
+ * SQLite's busy handler sleeps 1, 2, 5, 10 … ms between attempts, so a writer
+ * that meets a lock held for 100 µs loses milliseconds; here the pauses start
+ * at 50 µs and grow to 2 ms. It blocks like SQLite's handler would (the
+ * callers are synchronous), but only for as long as the lock is held.
+ */
+export function retryBusy<R>(fn: () => R, timeoutMs: number): R {
+  let deadline = 0;
+  let pause = 0.05;
+  for (;;) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      const now = performance.now();
+      if (deadline === 0) deadline = now + timeoutMs;
+      if (now >= deadline) throw error;
+      Atomics.wait(sleeper, 0, 0, Math.min(pause, deadline - now));
+      pause = Math.min(pause * 1.5, 2);
+    }
+  }
+}

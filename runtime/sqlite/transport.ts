@@ -1,0 +1,335 @@
+/**
+ * The SQLite transport: the router's cross-process events over a
+ * CrossProcessEventQueue, with the contract of ../transport.ts.
+ *
+ *   const queue = new CrossProcessEventQueue({ dbPath: 'data/events.db', registry: REGISTRY });
+ *   const router = createRouter({ registry: REGISTRY, dlq: queue.dlqStore('training') });
+ *   await attachSqliteTransport(router, { queue, group: 'training' });
+ *
+ * - Outbound: `publish` stores the router's envelope (resolves once
+ *   committed). It records the publishing group, which does not receive the
+ *   event back from the queue: the publishing process already delivered it
+ *   to its local handlers (no double delivery, no echo loop). Other groups
+ *   receive it; the router drops any id it has already seen anyway.
+ * - Inbound: a QueueConsumer of the group hands each event to the router's
+ *   `deliver`, which resolves after every local handler settled, retries and
+ *   DLQ parking included; only then is the event acknowledged (defect 4).
+ *   `deliver` rejecting (the DLQ store failed) gives the event back with a
+ *   backoff; after maxDeliveries it is parked (defect 3). Events the catalog
+ *   does not know, or whose payload is invalid, are parked at once with the
+ *   reason instead of being dropped.
+ * - Handlers learn whether they run in a redelivery from `currentDelivery()`.
+ * - With the router's DLQ on the same file (`queue.dlqStore(group)`), the
+ *   transport also carries out replay requests of `ringrift-events dlq replay`.
+ */
+import { basename } from 'node:path';
+import type { EventEnvelope } from '../envelope.js';
+import { errorMessage, type Logger } from '../logger.js';
+import type { EventRegistry } from '../registry.js';
+import type { Router } from '../router.js';
+import type { Deliver, Transport } from '../transport.js';
+import { QueueConsumer } from './consumer.js';
+import { SqliteDlqStore } from './dlq-store.js';
+import { PermanentDeliveryError } from './errors.js';
+import { onDatabaseChange, type ChangeSubscription } from './notifier.js';
+import { CrossProcessEventQueue, queueHandlerName, type CrossProcessEventQueueOptions, type ReceivedEvent, type StartFrom } from './queue.js';
+
+let transportCount = 0;
+
+export interface SqliteTransportOptions {
+  /** The catalog (the router's). */
+  readonly registry: EventRegistry;
+  /** A queue to use (shared with the router's DLQ store, say); it stays open when the transport closes. */
+  readonly queue?: CrossProcessEventQueue;
+  /** Without `queue`: the file to open (closed with the transport). */
+  readonly dbPath?: string;
+  /** Options of the queue opened from `dbPath`. */
+  readonly queueOptions?: Omit<CrossProcessEventQueueOptions, 'dbPath' | 'registry'>;
+  /**
+   * Subscriber group: every group receives every event; the processes of a
+   * group share its events. Default: a group of this process alone, removed
+   * when it closes, receiving events sent while it runs.
+   */
+  readonly group?: string;
+  /** What the group receives: event spellings or patterns (`training.*`). Default every event. */
+  readonly topics?: readonly string[];
+  /** false: publish only. Default true. */
+  readonly receive?: boolean;
+  /** Where a named group created now starts. Default `all` (every retained event). */
+  readonly startFrom?: StartFrom;
+  readonly batchSize?: number;
+  readonly leaseMs?: number;
+  readonly maxDeliveries?: number;
+  readonly mode?: 'strict' | 'lenient';
+  readonly logger?: Logger;
+}
+
+export interface SqliteTransportStats {
+  /** Events stored by publish. */
+  published: number;
+  /** Publishes of an id already stored (nothing stored again). */
+  duplicates: number;
+  /** DLQ replay requests carried out here. */
+  replays: number;
+}
+
+export class SqliteTransport implements Transport {
+  readonly name: string;
+  readonly queue: CrossProcessEventQueue;
+  readonly stats: SqliteTransportStats = { published: 0, duplicates: 0, replays: 0 };
+  private readonly ownsQueue: boolean;
+  private readonly registry: EventRegistry;
+  private readonly logger: Logger;
+  private consumerRef: QueueConsumer | undefined;
+  private deliverFn: Deliver | undefined;
+  private originGroup: string | null = null;
+  private privateGroup: string | undefined;
+  private replayer: Replayer | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: SqliteTransportOptions) {
+    this.registry = options.registry;
+    this.logger = options.logger ?? options.queue?.logger ?? options.queueOptions?.logger ?? console;
+    if (options.queue) {
+      this.queue = options.queue;
+      this.ownsQueue = false;
+    } else {
+      if (!options.dbPath) throw new TypeError('SqliteTransport needs a queue or a dbPath');
+      this.queue = new CrossProcessEventQueue({ logger: this.logger, mode: options.mode, ...options.queueOptions, dbPath: options.dbPath, registry: options.registry });
+      this.ownsQueue = true;
+    }
+    this.name = `sqlite:${basename(this.queue.dbPath)}/${options.group ?? 'process'}`;
+  }
+
+  /** The consumer of the group, once started (stats, group name). */
+  get consumer(): QueueConsumer | undefined {
+    return this.consumerRef;
+  }
+
+  async publish(envelope: EventEnvelope): Promise<void> {
+    const result = await this.queue.publishEnvelope(envelope, this.originGroup);
+    if (result.duplicate) this.stats.duplicates++;
+    else this.stats.published++;
+  }
+
+  async start(deliver: Deliver): Promise<void> {
+    if (this.deliverFn) throw new Error(`${this.name} is already started`);
+    this.deliverFn = deliver;
+    if (this.options.receive === false) return;
+    // Without a group name: a group of this transport alone, removed when it closes.
+    this.privateGroup = this.options.group === undefined ? `~${this.queue.instanceId}/transport-${transportCount++}` : undefined;
+    this.consumerRef = new QueueConsumer(this.queue, this.handle, {
+      group: this.options.group ?? this.privateGroup,
+      ephemeral: this.privateGroup !== undefined,
+      eventTypes: this.options.topics,
+      startFrom: this.options.startFrom,
+      batchSize: this.options.batchSize,
+      leaseMs: this.options.leaseMs,
+      maxDeliveries: this.options.maxDeliveries,
+    });
+    this.originGroup = this.consumerRef.groupName;
+  }
+
+  private readonly handle = async (event: ReceivedEvent): Promise<void> => {
+    if (this.queue.registry === undefined) this.check(event.envelope); // a queue without the catalog did not check it
+    await this.deliverFn!(event.envelope, { redelivered: event.redelivered, attempt: event.attempt });
+  };
+
+  private check(envelope: EventEnvelope): void {
+    const def = this.registry.resolve(envelope.type);
+    if (!def) throw new PermanentDeliveryError(`unknown event type ${JSON.stringify(envelope.type)}: no event of this catalog has that spelling`);
+    if ((this.options.mode ?? 'strict') === 'strict') {
+      const result = def.validate(def.normalize(envelope.data).payload);
+      if (!result.ok) throw new PermanentDeliveryError(`invalid ${def.name} payload: ${result.issues.map((i) => `${i.field || 'payload'} ${i.message}`).join('; ')}`);
+    }
+  }
+
+  /**
+   * Carries out `dlq replay` requests for this router: entries of its
+   * handlers (by subscription name) and entries this group's consumer parked.
+   * attachSqliteTransport calls it when the router's DLQ is on this file.
+   */
+  serveReplays(router: Router): void {
+    if (this.replayer || !(router.dlq instanceof SqliteDlqStore)) return;
+    this.replayer = new Replayer(this, router, router.dlq, this.deliverFn, this.logger);
+  }
+
+  /** @internal */
+  get groupName(): string | null {
+    return this.originGroup;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.replayer?.stop();
+    await this.consumerRef?.stop();
+    if (this.privateGroup !== undefined && !this.queue.isClosed) {
+      try {
+        this.queue.deleteGroup(this.privateGroup);
+      } catch (error) {
+        this.logger.warn(`[${this.name}] could not remove group ${this.privateGroup} (retention will): ${errorMessage(error)}`);
+      }
+    }
+    if (this.ownsQueue) await this.queue.close();
+  }
+}
+
+interface ReplayRow {
+  id: string;
+  handler_name: string;
+  group_name: string | null;
+  envelope: string;
+  event_id: string;
+  event_type: string;
+  attempts: number;
+}
+
+/** Claims replay requests this process can serve and runs them, one claim at a time. */
+class Replayer {
+  private readonly change: ChangeSubscription;
+  private readonly timer: NodeJS.Timeout;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private lastCheck = 0;
+  private readonly owner: string;
+
+  constructor(
+    private readonly transport: SqliteTransport,
+    private readonly router: Router,
+    private readonly store: SqliteDlqStore,
+    private readonly deliver: Deliver | undefined,
+    private readonly logger: Logger,
+  ) {
+    this.owner = `${transport.queue.instanceId}/replay`;
+    this.change = onDatabaseChange(transport.queue.dbPath, transport.queue.wakeMode, this.poke);
+    this.timer = setInterval(this.poke, 2000);
+    this.timer.unref();
+    this.poke();
+  }
+
+  private readonly poke = (): void => {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    // Wake-ups come with every commit of every process: look at most every 100 ms.
+    const wait = Math.max(0, this.lastCheck + 100 - Date.now());
+    this.running = new Promise<void>((r) => setTimeout(r, wait).unref()).then(() => this.run()).finally(() => {
+      this.running = undefined;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.poke();
+      }
+    });
+  };
+
+  private async run(): Promise<void> {
+    for (;;) {
+      if (this.stopped || this.transport.queue.isClosed) return;
+      this.lastCheck = Date.now();
+      let rows: ReplayRow[];
+      try {
+        rows = this.claim();
+      } catch (error) {
+        this.logger.warn(`[${this.transport.name}] cannot claim DLQ replay requests (will retry): ${errorMessage(error)}`);
+        return;
+      }
+      if (rows.length === 0) return;
+      await this.replay(rows);
+    }
+  }
+
+  private claim(): ReplayRow[] {
+    const q = this.transport.queue;
+    const names = new Set(this.router.getSubscriptionNames());
+    const group = this.transport.groupName;
+    const own = group === null ? undefined : queueHandlerName(group);
+    const mine = (r: ReplayRow): boolean =>
+      r.handler_name === own || (names.has(r.handler_name) && (r.group_name === null || r.group_name === group || r.group_name === this.store.group));
+    return q.write('claim DLQ replay requests', () => {
+      const now = q.now();
+      const candidates = q.db
+        .prepare(
+          `SELECT id, handler_name, group_name, envelope, event_id, event_type, attempts FROM rr_dlq
+            WHERE status = 'pending' AND replay_requested_at IS NOT NULL AND (replay_lease_expires IS NULL OR replay_lease_expires <= ?)
+            ORDER BY failed_at LIMIT 200`,
+        )
+        .all(now) as ReplayRow[];
+      const claimed = candidates.filter(mine).slice(0, 50);
+      const take = q.db.prepare('UPDATE rr_dlq SET replay_owner = ?, replay_lease_expires = ? WHERE id = ?');
+      for (const r of claimed) take.run(this.owner, now + 60_000, r.id);
+      return claimed;
+    });
+  }
+
+  private async replay(rows: ReplayRow[]): Promise<void> {
+    const q = this.transport.queue;
+    const group = this.transport.groupName;
+    const own = group === null ? undefined : queueHandlerName(group);
+    const handlerRows = rows.filter((r) => r.handler_name !== own);
+    const queueRows = rows.filter((r) => r.handler_name === own);
+    if (handlerRows.length > 0) {
+      // Through the router: each entry to the handler that failed, once; recovered only if it succeeds (defect 5).
+      await SqliteDlqStore.withScope(
+        handlerRows.map((r) => r.id),
+        () => this.router.replayDlqEvents({ maxAgeHours: 1e7 }),
+      );
+    }
+    for (const r of queueRows) {
+      // Parked by the group's consumer: delivered again to this router as a whole.
+      const checked = q.inspect({ seq: 0, eventId: r.event_id, eventType: r.event_type, source: '', createdAt: 0, originGroup: null, text: r.envelope, attempt: r.attempts + 1, token: 0 });
+      try {
+        if ('problem' in checked) throw new PermanentDeliveryError(checked.problem);
+        if (!this.deliver) throw new Error('the transport does not receive (receive: false)');
+        await this.deliver(checked.envelope, { redelivered: true, attempt: r.attempts + 1 });
+        await this.store.markRecovered(r.id, q.now());
+      } catch (error) {
+        await this.store.recordFailure(r.id, errorMessage(error), q.now()).catch(() => undefined);
+      }
+    }
+    this.transport.stats.replays += rows.length;
+    // Entries the router skipped (handler no longer matching) go back to the pool for another process.
+    try {
+      q.write('release DLQ replay requests', () => {
+        const release = q.db.prepare(
+          "UPDATE rr_dlq SET replay_owner = NULL, replay_lease_expires = ? WHERE id = ? AND replay_owner = ? AND status = 'pending' AND replay_requested_at IS NOT NULL",
+        );
+        for (const r of rows) release.run(q.now() + 5000, r.id, this.owner);
+      });
+    } catch (error) {
+      this.logger.warn(`[${this.transport.name}] cannot release DLQ replay requests (they expire in 60 s): ${errorMessage(error)}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.change.unsubscribe();
+    await this.running;
+  }
+}
+
+export type AttachSqliteOptions = Omit<SqliteTransportOptions, 'registry'> & Partial<Pick<SqliteTransportOptions, 'registry'>>;
+
+/**
+ * Creates a SQLite transport for `router` (its catalog, logger and mode
+ * unless given), attaches it, and, when the router's DLQ is a
+ * SqliteDlqStore, serves `dlq replay` requests for it.
+ */
+export async function attachSqliteTransport(router: Router, options: AttachSqliteOptions): Promise<SqliteTransport> {
+  const transport = new SqliteTransport({ registry: router.registry, logger: router.logger, mode: router.mode, ...options });
+  try {
+    await router.attachTransport(transport);
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
+  if (router.dlq instanceof SqliteDlqStore && router.dlq.queue.dbPath === transport.queue.dbPath) transport.serveReplays(router);
+  return transport;
+}
