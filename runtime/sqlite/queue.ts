@@ -432,8 +432,8 @@ export class CrossProcessEventQueue {
     }
   }
 
-  /** @internal prepared statements (prepared on first use). */
-  get s(): Stmts {
+  /** Prepared statements (prepared on first use). */
+  private get s(): Stmts {
     this.stmts ??= prepareStatements(this.db);
     return this.stmts;
   }

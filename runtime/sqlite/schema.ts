@@ -8,11 +8,21 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import { queueError, QueueError } from './errors.js';
 
 export type SqliteDatabase = Database.Database;
+
+const requireHere = createRequire(import.meta.url);
+let DatabaseCtor: typeof Database | undefined;
+
+/** better-sqlite3 (a native module) is loaded on the first open, so importing the runtime costs nothing to programs without a queue. */
+function sqlite(): typeof Database {
+  DatabaseCtor ??= requireHere('better-sqlite3') as typeof Database;
+  return DatabaseCtor;
+}
 
 export const SCHEMA_VERSION = 1;
 /** What the `envelope` column holds. */
@@ -120,7 +130,8 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
   }
   let db: SqliteDatabase;
   try {
-    db = new Database(dbPath, { readonly, fileMustExist: !create, timeout: busyTimeoutMs });
+    const Sqlite = sqlite();
+    db = new Sqlite(dbPath, { readonly, fileMustExist: !create, timeout: busyTimeoutMs });
   } catch (error) {
     const e = error as { code?: string; message?: string };
     if (!create && e.code === 'SQLITE_CANTOPEN') {
