@@ -37,7 +37,7 @@ import Database from 'better-sqlite3';
 import { REGISTRY } from '../generated/index.js';
 import { attachSqliteTransport, createRouter, CrossProcessEventQueue, silentLogger, type WakeMode } from '../runtime/index.js';
 import { startCheckpointer } from '../runtime/sqlite/checkpoint.js';
-import { uuidv7 } from '../runtime/sqlite/queue.js';
+import { uuidv7 } from '../runtime/ids.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const SEND_N = Number(process.env.RR_BENCH_SEND_N ?? 20_000);

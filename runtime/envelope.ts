@@ -6,7 +6,7 @@
  * the normalized payload with the common fields the documents promise
  * (`timestamp`, `source`, `trace_id`) filled in.
  */
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './ids.js';
 
 export const SPEC_VERSION = '1.0';
 export const CONTENT_TYPE = 'application/json';
@@ -45,7 +45,7 @@ export interface EnvelopeAttributes {
 export function createEnvelope<T extends Record<string, unknown>>(attrs: EnvelopeAttributes, data: T): EventEnvelope<T> {
   const envelope: { -readonly [K in keyof EventEnvelope<T>]: EventEnvelope<T>[K] } = {
     specversion: SPEC_VERSION,
-    id: attrs.id ?? randomUUID(),
+    id: attrs.id ?? uuidv7(),
     source: attrs.source,
     type: attrs.type,
     time: attrs.time,

@@ -4,6 +4,7 @@
  */
 export * from './registry.js';
 export { canonicalJson } from './canonical-json.js';
+export { uuidv7 } from './ids.js';
 export { createEnvelope, envelopeProblem, SPEC_VERSION, CONTENT_TYPE, type EventEnvelope, type EnvelopeAttributes } from './envelope.js';
 export { dedupKey, sha256, TtlSet } from './dedup.js';
 export {

@@ -22,7 +22,8 @@
  * write lock (up to `busyTimeoutMs`) blocks its event loop meanwhile.
  * The schema and the protocol are in docs/cross-process-queue.md.
  */
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../ids.js';
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -1281,35 +1282,6 @@ export class CrossProcessEventQueue {
 
   /** The schema version this package writes. */
   static readonly schemaVersion = SCHEMA_VERSION;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-let pool = new Uint8Array(0);
-let poolAt = 0;
-
-/**
- * A time-ordered UUID (RFC 9562 version 7) for the events `send` creates:
- * consecutive events land next to each other in the UNIQUE index on
- * event_id, so a transaction touches a few index pages instead of one per
- * event (random version-4 ids spread over the whole index).
- */
-export function uuidv7(now = Date.now()): string {
-  if (poolAt + 10 > pool.length) {
-    pool = randomFillSync(new Uint8Array(4096));
-    poolAt = 0;
-  }
-  const r = pool;
-  const i = poolAt;
-  poolAt += 10;
-  const hi = Math.floor(now / 2 ** 32);
-  const lo = now >>> 0;
-  return (
-    HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + HEX[lo >>> 24]! + HEX[(lo >>> 16) & 0xff]! + '-' +
-    HEX[(lo >>> 8) & 0xff]! + HEX[lo & 0xff]! + '-' +
-    HEX[0x70 | (r[i]! & 0x0f)]! + HEX[r[i + 1]!]! + '-' +
-    HEX[0x80 | (r[i + 2]! & 0x3f)]! + HEX[r[i + 3]!]! + '-' +
-    HEX[r[i + 4]!]! + HEX[r[i + 5]!]! + HEX[r[i + 6]!]! + HEX[r[i + 7]!]! + HEX[r[i + 8]!]! + HEX[r[i + 9]!]!
-  );
 }
 
 /**
