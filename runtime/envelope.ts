@@ -23,6 +23,8 @@ export interface EventEnvelope<T = Record<string, unknown>> {
   readonly time: string;
   readonly datacontenttype: 'application/json';
   readonly subject?: string;
+  /** The `$id` of the payload's JSON Schema (generated/schemas/), when the catalog publishes one. */
+  readonly dataschema?: string;
   /** W3C Trace Context, present when tracing (distributed-tracing extension). */
   readonly traceparent?: string;
   readonly data: Readonly<T>;
@@ -34,6 +36,7 @@ export interface EnvelopeAttributes {
   readonly time: string;
   readonly id?: string;
   readonly subject?: string;
+  readonly dataschema?: string;
   readonly traceparent?: string;
 }
 
@@ -53,6 +56,7 @@ export function createEnvelope<T extends Record<string, unknown>>(attrs: Envelop
     data: Object.freeze(data),
   };
   if (attrs.subject !== undefined) envelope.subject = attrs.subject;
+  if (attrs.dataschema !== undefined) envelope.dataschema = attrs.dataschema;
   if (attrs.traceparent !== undefined) envelope.traceparent = attrs.traceparent;
   return Object.freeze(envelope);
 }

@@ -52,6 +52,8 @@ export interface EventDefinition {
   /** Set only for events that cross process boundaries. */
   readonly crossProcess?: string;
   readonly category: string;
+  /** The `$id` of the payload's JSON Schema: the CloudEvents `dataschema` of its envelopes. */
+  readonly dataschema?: string;
   readonly dedup: DedupPolicy;
   /** Names of the payload fields the catalog declares required. */
   readonly requiredFields: readonly string[];

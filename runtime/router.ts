@@ -213,7 +213,7 @@ export class Router {
     const traceparent = this.traceparentFor(options.traceparent);
     const source = options.source ?? (typeof payload?.source === 'string' ? payload.source : this.source);
     const data = this.preparePayload(def, payload, time, source, traceparent);
-    const envelope = createEnvelope({ type: def.name, source, time, id: options.id, subject: options.subject, traceparent }, data);
+    const envelope = createEnvelope({ type: def.name, source, time, id: options.id, subject: options.subject, dataschema: def.dataschema, traceparent }, data);
 
     // Dedup: an explicit id first (cheap), then the content key of the catalog's policy.
     const key = dedupKey(def, data, this.commonFields);
@@ -458,7 +458,7 @@ export class Router {
     data.source ??= raw.source;
     if (traceparent !== undefined) data.trace_id ??= traceIdOf(traceparent);
     this.validate(def, data, this.mode === 'strict');
-    return createEnvelope({ type: def.name, source: raw.source, time, id: raw.id, subject: raw.subject, traceparent }, data);
+    return createEnvelope({ type: def.name, source: raw.source, time, id: raw.id, subject: raw.subject, dataschema: def.dataschema, traceparent }, data);
   }
 
   // ── history, stats, flow validation ──────────────────────────────────────

@@ -5,6 +5,7 @@
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel, DedupModel, EventModel } from '../catalog/model.js';
+import { schemaId } from './json-schema.js';
 import { str } from './names.js';
 import { importFrom, objectLiteral, type Statement } from './ts.js';
 
@@ -27,6 +28,7 @@ export function registryFile(model: CatalogModel, runtimeImport: string): Statem
         { name: 'stage', type: 'string', isReadonly: true, hasQuestionToken: true },
         { name: 'crossProcess', type: 'string', isReadonly: true, hasQuestionToken: true },
         { name: 'category', type: 'string', isReadonly: true },
+        { name: 'dataschema', type: 'string', isReadonly: true },
         { name: 'dedup', type: 'DedupPolicy', isReadonly: true },
         { name: 'requiredFields', type: 'readonly string[]', isReadonly: true },
         { name: 'producers', type: 'readonly string[]', isReadonly: true },
@@ -42,7 +44,7 @@ export function registryFile(model: CatalogModel, runtimeImport: string): Statem
         {
           name: 'EVENT_METADATA',
           type: '{ readonly [E in EventName]: EventMetadata }',
-          initializer: objectLiteral(model.events.map((e) => ({ key: e.name, value: metadata(e) }))),
+          initializer: objectLiteral(model.events.map((e) => ({ key: e.name, value: metadata(model, e) }))),
         },
       ],
     },
@@ -84,13 +86,14 @@ export function registryFile(model: CatalogModel, runtimeImport: string): Statem
   ];
 }
 
-function metadata(e: EventModel): string {
+function metadata(model: CatalogModel, e: EventModel): string {
   const parts = [
     `value: ${str(e.value)}`,
     `topic: ${str(e.topic)}`,
     ...(e.stage ? [`stage: ${str(e.stage)}`] : []),
     ...(e.crossProcess ? [`crossProcess: ${str(e.crossProcess)}`] : []),
     `category: ${str(e.category)}`,
+    `dataschema: ${str(schemaId(model, e))}`,
     `dedup: ${dedup(e.dedup)}`,
     `requiredFields: [${e.fields.filter((f) => f.required).map((f) => str(f.name)).join(', ')}]`,
     `producers: [${e.producers.map(str).join(', ')}]`,

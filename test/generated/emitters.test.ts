@@ -19,6 +19,9 @@ describe('generated emitters', () => {
     const result = await minimal.emitJobStarted({ job_id: 'j1' }, { router, source: 'Worker', id: 'evt-1' });
     expect(result.envelope).toMatchObject({ type: 'JOB_STARTED', id: 'evt-1', source: 'Worker', data: { job_id: 'j1', source: 'Worker' } });
     expect(seen.map((e) => e.type)).toEqual(['JOB_STARTED']);
+    // CloudEvents dataschema: the $id of the payload's published JSON Schema.
+    expect(result.envelope.dataschema).toBe(minimal.SCHEMA_IDS.JOB_STARTED);
+    expect(result.envelope.dataschema).toBe('https://example.test/schemas/job_started.json');
   });
 
   it('a named emitter publishes the event the catalog gives it', async () => {
