@@ -192,19 +192,49 @@ export class QueueConsumer<T = Record<string, unknown>> {
     this.lost.clear();
     this.startHeartbeat();
     try {
-      for (let i = 0; i < batch.length; i++) {
-        const row = batch[i]!;
-        if (this.stopping) {
-          for (const rest of batch.slice(i)) if (!this.lost.has(rest.seq)) settle.push({ kind: 'release', seq: rest.seq, token: rest.token });
-          break;
+      // Consecutive acknowledgements of the batch (one claim, one token) become one ranged DELETE.
+      let runFrom = 0;
+      let runTo = 0;
+      let runCount = 0;
+      let runToken = 0;
+      const endRun = (): void => {
+        if (runCount > 0) settle.push({ kind: 'ackRun', seq: runFrom, to: runTo, count: runCount, token: runToken });
+        runCount = 0;
+      };
+      try {
+        for (let i = 0; i < batch.length; i++) {
+          const row = batch[i]!;
+          if (this.stopping) {
+            endRun();
+            for (const rest of batch.slice(i)) if (!this.lost.has(rest.seq)) settle.push({ kind: 'release', seq: rest.seq, token: rest.token });
+            break;
+          }
+          if (this.lost.has(row.seq)) {
+            this.stats.leasesLost++;
+            endRun();
+            continue;
+          }
+          this.stats.claimed++;
+          if (row.attempt > 1) this.stats.redelivered++;
+          const pending = this.handleOne(row);
+          const st = pending instanceof Promise ? await pending : pending; // a synchronous handler costs no promise
+          if (st === ACK) {
+            if (runCount > 0 && runToken === row.token) {
+              runTo = row.seq;
+              runCount++;
+            } else {
+              endRun();
+              runFrom = runTo = row.seq;
+              runToken = row.token;
+              runCount = 1;
+            }
+          } else {
+            endRun();
+            settle.push(st);
+          }
         }
-        if (this.lost.has(row.seq)) {
-          this.stats.leasesLost++;
-          continue;
-        }
-        this.stats.claimed++;
-        if (row.attempt > 1) this.stats.redelivered++;
-        settle.push(await this.handleOne(row));
+      } finally {
+        endRun();
       }
     } finally {
       this.stopHeartbeat();
@@ -213,23 +243,32 @@ export class QueueConsumer<T = Record<string, unknown>> {
     return settle;
   }
 
-  private async handleOne(row: ClaimedRow): Promise<Settlement> {
+  /** ACK when the handler succeeded, else the settlement; a promise only when the handler returned one. */
+  private handleOne(row: ClaimedRow): Settlement | typeof ACK | Promise<Settlement | typeof ACK> {
     const checked = this.queue.inspect(row);
     if ('problem' in checked) return { kind: 'park', row, error: checked.problem, handlerName: this.handlerName };
     const event = this.event(row, checked.envelope as EventEnvelope<T>);
     const info: QueueDeliveryInfo = { group: this.group.name, seq: row.seq, eventId: row.eventId, attempt: row.attempt, redelivered: row.attempt > 1 };
+    let result: unknown;
     try {
-      const result = deliveryContext.run(info, () => this.handler(event));
-      if (isThenable(result)) await result; // a synchronous handler costs no promise
-      return { kind: 'ack', seq: row.seq, token: row.token };
+      result = deliveryContext.run(info, this.handler, event);
     } catch (error) {
-      const message = errorMessage(error);
-      if (error instanceof PermanentDeliveryError) return { kind: 'park', row, error: message, handlerName: this.handlerName };
-      if (row.attempt >= this.maxDeliveries) {
-        return { kind: 'park', row, error: `${row.attempt} deliveries failed; last: ${message}`, handlerName: this.handlerName };
-      }
-      return { kind: 'nack', seq: row.seq, token: row.token, error: message, delayMs: this.queue.retryDelay(row.attempt) };
+      return this.failed(row, error);
     }
+    if (!isThenable(result)) return ACK;
+    return Promise.resolve(result).then(
+      () => ACK,
+      (error: unknown) => this.failed(row, error),
+    );
+  }
+
+  private failed(row: ClaimedRow, error: unknown): Settlement {
+    const message = errorMessage(error);
+    if (error instanceof PermanentDeliveryError) return { kind: 'park', row, error: message, handlerName: this.handlerName };
+    if (row.attempt >= this.maxDeliveries) {
+      return { kind: 'park', row, error: `${row.attempt} deliveries failed; last: ${message}`, handlerName: this.handlerName };
+    }
+    return { kind: 'nack', seq: row.seq, token: row.token, error: message, delayMs: this.queue.retryDelay(row.attempt) };
   }
 
   /** The event as the handler sees it; ack/nack are managed by the consumer (calling them does nothing). */
@@ -247,8 +286,8 @@ export class QueueConsumer<T = Record<string, unknown>> {
       attempt: row.attempt,
       redelivered: row.attempt > 1,
       token: row.token,
-      ack: () => false,
-      nack: () => false,
+      ack: managed,
+      nack: managed,
     };
   }
 
@@ -315,6 +354,12 @@ export class QueueConsumer<T = Record<string, unknown>> {
     this.queue.logger.warn(`[CrossProcessEventQueue] ${message}`);
   }
 }
+
+/** The handler settled without an error (acknowledged in a ranged DELETE with its neighbours). */
+const ACK = Symbol('ack');
+
+/** ack/nack of a consumer's event: the consumer settles it (calling them does nothing). */
+const managed = (): boolean => false;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
