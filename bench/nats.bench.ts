@@ -23,6 +23,7 @@ import { REGISTRY } from '../generated/index.js';
 import { createRouter, silentLogger, type Router } from '../runtime/index.js';
 import { attachNatsTransport, PubAckPipeline } from '../runtime/nats/index.js';
 import { findNatsServer, NatsServer } from '../test/nats/server.js';
+import { median } from './stats.js';
 
 const ROUNDS = 5;
 const EVENTS = 20_000;
@@ -193,10 +194,6 @@ async function latency(n: number, op: () => Promise<void>): Promise<number[]> {
   return samples;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function percentiles(xs: number[]): { p50: number; p99: number } {
   const s = [...xs].sort((a, b) => a - b);

@@ -21,6 +21,7 @@ import { sha256 } from '../runtime/dedup.js';
 import { createEnvelope } from '../runtime/envelope.js';
 import { silentLogger } from '../runtime/logger.js';
 import { createRouter } from '../runtime/router.js';
+import { median } from './stats.js';
 
 const ROUNDS = 7;
 const ROUND_MS = 250;
@@ -160,10 +161,5 @@ async function timed(c: Case, ms: number): Promise<number> {
   return (ops / elapsed) * 1000;
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -38,6 +38,7 @@ import { REGISTRY } from '../generated/index.js';
 import { attachSqliteTransport, createRouter, CrossProcessEventQueue, silentLogger, type WakeMode } from '../runtime/index.js';
 import { startCheckpointer } from '../runtime/sqlite/checkpoint.js';
 import { uuidv7 } from '../runtime/ids.js';
+import { median } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const SEND_N = Number(process.env.RR_BENCH_SEND_N ?? 20_000);
@@ -384,10 +385,6 @@ async function runChild(
   commands.close();
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 export default async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rr-bench-sqlite-'));

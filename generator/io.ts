@@ -2,10 +2,11 @@
  * The only generator module that touches the disk: read a catalog directory,
  * compare generated files with what is on disk, and write them atomically.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SourceFile } from './catalog/source.js';
 import { BANNER_MARKER, type GeneratedFile } from './emit/output.js';
+import { compareText } from './order.js';
 
 /** Every `*.yaml` / `*.yml` file of a catalog directory (not recursive), with display paths relative to cwd. */
 export function readCatalogDir(dir: string): SourceFile[] {
@@ -74,11 +75,23 @@ export function writeGenerated(outDir: string, files: readonly GeneratedFile[]):
 function listGenerated(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name))) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listGenerated(full, rel));
-    else if (readFileSync(full, 'utf8').slice(0, 400).includes(BANNER_MARKER)) out.push(rel);
+    else if (startsWithBanner(full)) out.push(rel);
   }
   return out;
+}
+
+/** Whether a file carries the banner in its first 400 bytes; reads only those (generated files can be large). */
+function startsWithBanner(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(400);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.toString('utf8', 0, n).includes(BANNER_MARKER);
+  } finally {
+    closeSync(fd);
+  }
 }

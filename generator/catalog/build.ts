@@ -24,6 +24,7 @@ import {
   type ScalarType,
 } from './model.js';
 import { camelCase, pascalCase } from '../emit/names.js';
+import { compareText } from '../order.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 const validateFile = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(CATALOG_FILE_SCHEMA);
@@ -90,7 +91,7 @@ export function buildCatalog(sources: readonly SourceFile[]): BuildResult {
   if (sources.length === 0) {
     return { ok: false, problems: [{ file: '.', line: 1, col: 1, message: 'the catalog directory has no .yaml files' }] };
   }
-  for (const source of [...sources].sort((a, b) => cmp(a.path, b.path))) {
+  for (const source of [...sources].sort((a, b) => compareText(a.path, b.path))) {
     const parsed = parseSource(source);
     problems.push(...parsed.problems);
     if (!parsed.file) continue;
@@ -309,7 +310,7 @@ class SemanticChecker {
         this.events.set(name, loc);
         names.push(name);
       }
-      categories.set(raw.category.name, { ...raw.category, events: names.sort(cmp), file: file.path, at });
+      categories.set(raw.category.name, { ...raw.category, events: names.sort(compareText), file: file.path, at });
     }
     return [...categories.values()].sort(byName).map(({ at: _at, ...c }) => c);
   }
@@ -539,7 +540,7 @@ class SemanticChecker {
 
   private checkTypeNames(events: ReadonlyMap<string, EventModel>): void {
     const seen = new Map<string, string>();
-    for (const name of [...events.keys()].sort(cmp)) {
+    for (const name of [...events.keys()].sort(compareText)) {
       const ident = pascalCase(name);
       const prior = seen.get(ident);
       if (prior) this.report(this.at(this.events.get(name)!), `event ${name}: its type name ${ident} is also that of ${prior}`);
@@ -600,7 +601,7 @@ class SemanticChecker {
             kind: 'select',
             argument: e.select.argument,
             ...pick('default', e.select.default),
-            cases: cases.sort((a, b) => cmp(a.value, b.value)),
+            cases: cases.sort((a, b) => compareText(a.value, b.value)),
           });
         }
       }
@@ -679,7 +680,7 @@ class SemanticChecker {
       }
       if (ok) result.push({ field: name, template, parts });
     }
-    return result.sort((a, b) => cmp(a.field, b.field));
+    return result.sort((a, b) => compareText(a.field, b.field));
   }
 }
 
@@ -714,16 +715,13 @@ function where(p: Position): string {
   return `${p.file}:${p.line}:${p.col}`;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function byName(a: { name: string }, b: { name: string }): number {
-  return cmp(a.name, b.name);
+  return compareText(a.name, b.name);
 }
 
 function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => cmp(a.file, b.file) || a.line - b.line || a.col - b.col || cmp(a.message, b.message));
+  return [...problems].sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.col - b.col || compareText(a.message, b.message));
 }
 
 function deepFreeze<T>(value: T): T {

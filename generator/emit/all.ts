@@ -9,6 +9,7 @@ import type { GeneratedFile } from './output.js';
 import { payloadsFile } from './payloads.js';
 import { registryFile } from './registry.js';
 import { Printer } from './ts.js';
+import { compareText } from '../order.js';
 import { validationFile, validatorsCjs, validatorsDts } from './validators.js';
 import { asyncApiFile } from './asyncapi.js';
 import { eventCatalogFile } from './docs/event-catalog.js';
@@ -38,5 +39,5 @@ export function emitAll(model: CatalogModel, options: EmitOptions): GeneratedFil
     asyncApiFile(model),
     eventCatalogFile(model),
   ];
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort((a, b) => compareText(a.path, b.path));
 }

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import type { CatalogModel, EventModel } from '../catalog/model.js';
 import { payloadSchema, schemaId } from './json-schema.js';
 import { banner, type GeneratedFile } from './output.js';
+import { compareText } from '../order.js';
 
 export const ASYNCAPI_PATH = 'asyncapi.yaml';
 const SCHEMA_FORMAT = 'application/schema+json;version=draft-07';
@@ -21,7 +22,7 @@ export function asyncApiFile(model: CatalogModel): GeneratedFile {
 
 /** The document as data. Maps are built in sorted key order, so the YAML never varies. */
 export function asyncApiDocument(model: CatalogModel): Record<string, unknown> {
-  const events = [...model.events].sort((a, b) => cmp(a.topic, b.topic));
+  const events = [...model.events].sort((a, b) => compareText(a.topic, b.topic));
   const tag = (e: EventModel) => [{ $ref: `#/components/tags/${e.category}` }];
   const channelRef = (e: EventModel) => ({ $ref: `#/channels/${e.topic}` });
   const messageRef = (e: EventModel) => [{ $ref: `#/channels/${e.topic}/messages/${e.name}` }];
@@ -69,7 +70,7 @@ export function asyncApiDocument(model: CatalogModel): Record<string, unknown> {
       ]);
     }
   }
-  for (const [id, op] of ops.sort((a, b) => cmp(a[0], b[0]))) operations[id] = op;
+  for (const [id, op] of ops.sort((a, b) => compareText(a[0], b[0]))) operations[id] = op;
 
   const tags: Record<string, unknown> = {};
   for (const c of model.categories) tags[c.name] = { name: c.name, description: `${c.title}: ${c.description}` };
@@ -116,6 +117,3 @@ function spellings(e: EventModel): Record<string, unknown> {
   };
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -7,11 +7,12 @@ import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel } from '../catalog/model.js';
 import { docText, str } from './names.js';
 import { objectLiteral, type Statement } from './ts.js';
+import { compareText } from '../order.js';
 
 export function eventTypesFile(model: CatalogModel): Statement[] {
   const events = model.events;
-  const staged = events.filter((e) => e.stage).sort((a, b) => cmp(a.stage!, b.stage!));
-  const crossing = events.filter((e) => e.crossProcess).sort((a, b) => cmp(a.crossProcess!, b.crossProcess!));
+  const staged = events.filter((e) => e.stage).sort((a, b) => compareText(a.stage!, b.stage!));
+  const crossing = events.filter((e) => e.crossProcess).sort((a, b) => compareText(a.crossProcess!, b.crossProcess!));
   return [
     ...constEnum(
       'DataEventType',
@@ -93,6 +94,3 @@ function constEnum(name: string, doc: string, entries: { key: string; value: str
   ];
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -9,11 +9,12 @@ import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import { spellingsOf, type CatalogModel } from '../catalog/model.js';
 import { str } from './names.js';
 import { importFrom, objectLiteral, type Statement } from './ts.js';
+import { compareText } from '../order.js';
 
 export function mappingsFile(model: CatalogModel): Statement[] {
   const staged = model.events.filter((e) => e.stage);
   const crossing = model.events.filter((e) => e.crossProcess);
-  const sortBy = <T>(list: T[], k: (t: T) => string) => [...list].sort((a, b) => cmp(k(a), k(b)));
+  const sortBy = <T>(list: T[], k: (t: T) => string) => [...list].sort((a, b) => compareText(k(a), k(b)));
 
   const spellings = model.events.flatMap((e) => spellingsOf(e).map((s) => ({ spelling: s.spelling, event: e.name })));
   return [
@@ -94,6 +95,3 @@ function fn(name: string, params: string, returnType: string, doc: string, body:
   };
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

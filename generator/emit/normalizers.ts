@@ -8,6 +8,7 @@ import type { CatalogModel, ConfigKeyModel, EventModel } from '../catalog/model.
 import { composedPattern } from './json-schema.js';
 import { camelCase, docText, pascalCase, payloadTypeName, str } from './names.js';
 import { importFrom, lines, objectLiteral, type Statement } from './ts.js';
+import { compareText } from '../order.js';
 
 export function normalizersFile(model: CatalogModel, runtimeImport: string): Statement[] {
   const configKeyTypes = model.configKeys.flatMap((c) => [pascalCase(c.field), ...c.parts.flatMap((p) => ('field' in p ? [pascalCase(p.field)] : []))]);
@@ -41,7 +42,7 @@ export function normalizersFile(model: CatalogModel, runtimeImport: string): Sta
           name: 'SHARED_FIELD_ALIASES',
           type: 'Readonly<Record<string, string>>',
           initializer: objectLiteral(
-            model.sharedFields.flatMap((f) => f.aliases.map((a) => ({ key: a, value: str(f.name) }))).sort((a, b) => (a.key < b.key ? -1 : 1)),
+            model.sharedFields.flatMap((f) => f.aliases.map((a) => ({ key: a, value: str(f.name) }))).sort((a, b) => compareText(a.key, b.key)),
           ),
         },
       ],
@@ -90,7 +91,7 @@ export function normalizersFile(model: CatalogModel, runtimeImport: string): Sta
 }
 
 function aliasObject(e: EventModel): string {
-  const pairs = e.fields.flatMap((f) => f.aliases.map((a) => [a, f.name] as const)).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const pairs = e.fields.flatMap((f) => f.aliases.map((a) => [a, f.name] as const)).sort((a, b) => compareText(a[0], b[0]));
   return pairs.length ? `{ ${pairs.map(([a, f]) => `${str(a)}: ${str(f)}`).join(', ')} }` : '{}';
 }
 

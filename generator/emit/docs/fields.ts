@@ -6,6 +6,7 @@
 import { describeType } from '../../catalog/build.js';
 import type { CatalogModel, FieldModel } from '../../catalog/model.js';
 import { code } from './markdown.js';
+import { compareText } from '../../order.js';
 
 /** The type alone (`string`, `array of string`, `integer or null`): what two uses of a field must agree on. */
 export function typeOf(field: FieldModel): string {
@@ -49,7 +50,7 @@ export function fieldIndex(model: CatalogModel): FieldUse[] {
       byName.set(field.name, list);
     }
   }
-  return [...byName.keys()].sort(cmp).map((name) => {
+  return [...byName.keys()].sort(compareText).map((name) => {
     const uses = byName.get(name)!;
     const types = new Map<string, string[]>();
     for (const u of uses) {
@@ -59,7 +60,7 @@ export function fieldIndex(model: CatalogModel): FieldUse[] {
     return {
       name,
       events: uses.map((u) => u.event),
-      types: [...types.entries()].sort((a, b) => b[1].length - a[1].length || cmp(a[0], b[0])).map(([type, events]) => ({ type, events })),
+      types: [...types.entries()].sort((a, b) => b[1].length - a[1].length || compareText(a[0], b[0])).map(([type, events]) => ({ type, events })),
       agree: types.size === 1,
       refs: uniqueSorted(uses.flatMap((u) => (u.field.ref ? [u.field.ref] : []))),
       aliases: uniqueSorted(uses.flatMap((u) => u.field.aliases)),
@@ -68,9 +69,6 @@ export function fieldIndex(model: CatalogModel): FieldUse[] {
 }
 
 function uniqueSorted(list: readonly string[]): string[] {
-  return [...new Set(list)].sort(cmp);
+  return [...new Set(list)].sort(compareText);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -5,6 +5,7 @@
  * the chain (DataPipelineOrchestrator: NEW_GAMES_AVAILABLE → TRAINING_THRESHOLD_REACHED).
  */
 import type { CatalogModel, FlowModel } from '../../catalog/model.js';
+import { compareText } from '../../order.js';
 
 export interface GraphNode {
   /** A Mermaid-safe identifier: `ev_` + event name, or `co_` + the component name made an identifier. */
@@ -22,7 +23,7 @@ export interface FlowGraph {
 
 export function flowGraph(model: CatalogModel, flow: FlowModel): FlowGraph {
   const events = flow.events.map((name) => model.events.find((e) => e.name === name)!);
-  const components = [...new Set(events.flatMap((e) => [...e.producers, ...e.consumers]))].sort(cmp);
+  const components = [...new Set(events.flatMap((e) => [...e.producers, ...e.consumers]))].sort(compareText);
   const ids = componentIds(components);
   const nodes: GraphNode[] = [
     ...events.map((e) => ({ id: `ev_${e.name}`, label: e.name, kind: 'event' as const })),
@@ -78,6 +79,3 @@ export function label(s: string): string {
     .trim();
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
