@@ -14,7 +14,7 @@ const { generate } = await import('../generator/index.js');
 const { readCatalogDir } = await import('../generator/io.js');
 const sources = readCatalogDir(catalogDir);
 const t1 = performance.now();
-const result = generate(sources, { runtimeImport: '../runtime/index.js' });
+const result = generate(sources);
 const generateMs = performance.now() - t1;
 if (!result.ok) throw new Error('benchmark catalogs must be valid');
 console.log(JSON.stringify({ load, generateMs, events: result.model.events.length }));

@@ -1,6 +1,5 @@
 /** `codegen` and `validate`: the commands that read the catalog. */
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildCatalog } from '../generator/catalog/build.js';
 import { formatProblem, type Problem } from '../generator/catalog/source.js';
@@ -10,9 +9,6 @@ import { CatalogDirError, compareWithDisk, displayPath, readCatalogDir, writeGen
 /** Exit codes: 0 done, 1 drift found by --check, 2 invalid catalog or usage. */
 export const EXIT = { ok: 0, drift: 1, invalid: 2 } as const;
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** Compiled (an installed package) or run from the TypeScript sources of a checkout. */
-const COMPILED = import.meta.url.endsWith('.js');
 
 export function registerCatalogCommands(program: Command): void {
   program
@@ -21,7 +17,7 @@ export function registerCatalogCommands(program: Command): void {
     .option('--catalog <dir>', 'catalog directory', 'catalog')
     .option('--out <dir>', 'output directory', 'generated')
     .option('--check', 'write nothing; exit 1 listing stale, missing or orphaned generated files')
-    .option('--runtime-import <specifier>', 'module the generated code imports the runtime from (default: a relative path to this package\'s runtime)')
+    .option('--runtime-import <specifier>', 'module the generated code imports the runtime from (overrides the catalog\'s `runtime_import`; default `ringrift-events/runtime`)')
     .action((opts: { catalog: string; out: string; check?: boolean; runtimeImport?: string }) => {
       process.exitCode = codegen(opts);
     });
@@ -44,7 +40,7 @@ export function codegen(opts: { catalog: string; out: string; check?: boolean; r
   const sources = readSources(opts.catalog);
   if (!sources) return EXIT.invalid;
   const outDir = resolve(opts.out);
-  const result = generate(sources, { runtimeImport: opts.runtimeImport ?? defaultRuntimeImport(outDir) });
+  const result = generate(sources, opts.runtimeImport === undefined ? {} : { runtimeImport: opts.runtimeImport });
   if (!result.ok) return reportProblems(result.problems);
   const shown = displayPath(outDir);
   if (opts.check) {
@@ -85,16 +81,4 @@ function reportProblems(problems: readonly Problem[]): number {
   for (const p of problems) console.error(formatProblem(p));
   console.error(`${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written`);
   return EXIT.invalid;
-}
-
-/**
- * Where generated code imports the runtime from: the package's `./runtime`
- * export when this CLI is the installed package, and a relative path to the
- * runtime sources when it runs from a checkout (this repository, its fixtures).
- */
-function defaultRuntimeImport(outDir: string): string {
-  if (COMPILED) return 'ringrift-events/runtime';
-  let rel = relative(outDir, join(HERE, '..', 'runtime', 'index.js')).split(sep).join('/');
-  if (!rel.startsWith('.')) rel = `./${rel}`;
-  return rel;
 }

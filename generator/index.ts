@@ -19,7 +19,7 @@ export type GenerateResult =
   | { readonly ok: true; readonly model: CatalogModel; readonly files: readonly GeneratedFile[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
-export function generate(sources: readonly SourceFile[], options: EmitOptions): GenerateResult {
+export function generate(sources: readonly SourceFile[], options: EmitOptions = {}): GenerateResult {
   const built = buildCatalog(sources);
   if (!built.ok) return built;
   return { ok: true, model: built.model, files: emitAll(built.model, options) };

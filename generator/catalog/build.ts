@@ -6,7 +6,7 @@
  * catalog. Problems are collected, not thrown, so one run reports them all.
  */
 import AjvModule, { type ErrorObject } from 'ajv';
-import { CATALOG_FILE_SCHEMA } from './schema.js';
+import { CATALOG_FILE_SCHEMA, PATTERN_DESCRIPTIONS } from './schema.js';
 import { parseSource, type ParsedFile, type PathSegment, type Position, type Problem, type SourceFile } from './source.js';
 import {
   spellingsOf,
@@ -23,11 +23,14 @@ import {
   type FlowModel,
   type ScalarType,
 } from './model.js';
-import { camelCase, pascalCase } from '../emit/names.js';
+import { camelCase, pascalCase } from './naming.js';
 import { compareText } from '../order.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 const validateFile = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(CATALOG_FILE_SCHEMA);
+
+/** Where generated code finds the runtime when the catalog does not say: the installed package. */
+export const DEFAULT_RUNTIME_IMPORT = 'ringrift-events/runtime';
 
 export type BuildResult = { ok: true; model: CatalogModel } | { ok: false; problems: Problem[] };
 
@@ -69,7 +72,7 @@ interface RawEmitter {
   select?: { argument: string; default?: string; cases: Record<string, string> };
 }
 interface RawFile {
-  catalog?: { name: string; description: string; schema_base_url?: string };
+  catalog?: { name: string; description: string; schema_base_url?: string; runtime_import?: string };
   common_fields?: Record<string, RawField>;
   fields?: Record<string, RawField>;
   category?: { name: string; title: string; description: string };
@@ -150,7 +153,7 @@ function schemaMessage(e: ErrorObject): string {
     case 'propertyNames':
       return `invalid name "${String(e.params.propertyName)}": ${nameRule(e.instancePath)}`;
     case 'pattern':
-      return `must match ${String(e.params.pattern)}`;
+      return PATTERN_DESCRIPTIONS[String(e.params.pattern)] ?? `must match ${String(e.params.pattern)}`;
     case 'enum':
       return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'dependencies':
@@ -242,6 +245,7 @@ class SemanticChecker {
       name: catalog.name,
       description: catalog.description,
       schemaBaseUrl: catalog.schema_base_url ?? `https://example.invalid/${catalog.name}/schemas/`,
+      runtimeImport: catalog.runtime_import ?? DEFAULT_RUNTIME_IMPORT,
       commonFields: commonModels,
       sharedFields: [...sharedModels.values()].sort(byName),
       categories,

@@ -104,6 +104,8 @@ export interface CatalogModel {
   readonly name: string;
   readonly description: string;
   readonly schemaBaseUrl: string;
+  /** The module specifier the generated code imports the runtime from: a property of the output, the same whoever runs the generator. */
+  readonly runtimeImport: string;
   readonly commonFields: readonly FieldModel[];
   /** Sorted by name. */
   readonly sharedFields: readonly FieldModel[];

@@ -1,6 +1,6 @@
 /**
  * JSON Schema of one catalog YAML file. Structural checks only; what needs the
- * whole catalog (uniqueness, references, collisions) is in `semantics.ts`.
+ * whole catalog (uniqueness, references, collisions) is in `build.ts`.
  */
 
 const EVENT_NAME = '^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$';
@@ -9,6 +9,25 @@ const SNAKE = '^[a-z][a-z0-9]*(_[a-z0-9]+)*$';
 const TOPIC = '^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$';
 const EMITTER_NAME = '^emit(_[a-z0-9]+)+$';
 const EXTRACTOR_NAME = '^extract(_[a-z0-9]+)+$';
+/** Any spelling a producer may use: words joined by `_ . - :`; no pattern characters (`*`), no leading `_` (`__proto__`). */
+const SPELLING = '^[A-Za-z][A-Za-z0-9]*([_.:-][A-Za-z0-9]+)*$';
+/**
+ * The base of each schema's `$id`: an http(s) URL of unreserved characters
+ * only, so it can never close a comment or a string of the generated code.
+ */
+const BASE_URL = '^https?://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?(/[A-Za-z0-9._~%-]+)*/$';
+/** A module specifier: a package name with an optional subpath, or a relative path; never absolute. */
+const MODULE_SPECIFIER = '^((@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*|\\.\\.?)(/[A-Za-z0-9._-]+)*$';
+
+/** Messages for a value that fails one of the patterns above. */
+export const PATTERN_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  [SPELLING]: 'a spelling is letters and digits in words joined by "_", ".", "-" or ":", starting with a letter (no "*": patterns are for subscribers, not spellings)',
+  [BASE_URL]: 'must be an http(s) URL ending in "/", of letters, digits and "-._~%" only',
+  [MODULE_SPECIFIER]: 'must be a package name with an optional subpath (`ringrift-events/runtime`) or a relative path (`../runtime/index.js`); never an absolute path',
+  [SNAKE]: 'must be lower_snake_case',
+  [EVENT_NAME]: 'must be an UPPER_SNAKE_CASE event name',
+  [TOPIC]: 'must be a `domain.action` topic of lower-case words',
+};
 
 const scalarType = { enum: ['string', 'integer', 'number', 'boolean'] };
 const elementType = { enum: ['string', 'integer', 'number', 'boolean', 'object', 'any'] };
@@ -65,7 +84,7 @@ const event = {
     topic: { type: 'string', pattern: TOPIC },
     stage: { type: 'string', pattern: SNAKE },
     cross_process: { type: 'string', pattern: EVENT_NAME },
-    spellings: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+    spellings: { type: 'array', items: { type: 'string', pattern: SPELLING }, uniqueItems: true },
     description: { type: 'string', minLength: 1 },
     producers: nameList,
     consumers: nameList,
@@ -100,11 +119,11 @@ const emitter = {
       required: ['argument', 'cases'],
       properties: {
         argument: { type: 'string', pattern: FIELD_NAME },
-        default: { type: 'string', minLength: 1 },
+        default: { type: 'string', pattern: '^[a-z0-9][a-z0-9_]*$' },
         cases: {
           type: 'object',
           minProperties: 2,
-          propertyNames: { pattern: '^[a-z0-9_]+$' },
+          propertyNames: { pattern: '^[a-z0-9][a-z0-9_]*$' },
           additionalProperties: { type: 'string', pattern: EVENT_NAME },
         },
       },
@@ -127,7 +146,8 @@ export const CATALOG_FILE_SCHEMA = {
       properties: {
         name: { type: 'string', pattern: SNAKE },
         description: { type: 'string', minLength: 1 },
-        schema_base_url: { type: 'string', pattern: '^https?://.+/$' },
+        schema_base_url: { type: 'string', pattern: BASE_URL, maxLength: 200 },
+        runtime_import: { type: 'string', pattern: MODULE_SPECIFIER, maxLength: 200 },
       },
     },
     common_fields: fieldMap,

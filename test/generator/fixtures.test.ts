@@ -16,7 +16,7 @@ describe('fixture catalogs', () => {
   for (const name of readdirSync(FIXTURES)) {
     it(`${name}: committed generated output is what the generator produces (run npm run codegen:fixtures)`, () => {
       const dir = join(FIXTURES, name);
-      const result = generate(readCatalogDir(dir), { runtimeImport: '../../../../../runtime/index.js' });
+      const result = generate(readCatalogDir(dir));
       if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'));
       expect(compareWithDisk(join(dir, 'generated'), result.files)).toEqual({ stale: [], missing: [], orphaned: [] });
     });
@@ -24,8 +24,8 @@ describe('fixture catalogs', () => {
 
   it('generation is deterministic: twice the same catalog gives byte-identical files', () => {
     const sources = readCatalogDir(fileURLToPath(new URL('../../catalog', import.meta.url)));
-    const a = generate(sources, { runtimeImport: '../runtime/index.js' });
-    const b = generate([...sources].reverse(), { runtimeImport: '../runtime/index.js' });
+    const a = generate(sources);
+    const b = generate([...sources].reverse());
     expect(a.ok && b.ok).toBe(true);
     if (!a.ok || !b.ok) return;
     expect(b.files).toEqual(a.files);
@@ -39,7 +39,7 @@ describe('fixture catalogs', () => {
 describe('descriptions that would break the output', () => {
   it('a description with */, backticks, ${} and quotes is kept as data and cannot end a comment early', () => {
     const dir = join(FIXTURES, 'minimal');
-    const result = generate(readCatalogDir(dir), { runtimeImport: '../../../../../runtime/index.js' });
+    const result = generate(readCatalogDir(dir));
     if (!result.ok) throw new Error('fixture must be valid');
     const payloads = result.files.find((f) => f.path === 'payloads.ts')!.content;
     expect(payloads).toContain('Tricky text: `backticks`, a *\\/ comment end, ${template} and "quotes".');

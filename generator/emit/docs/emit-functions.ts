@@ -5,7 +5,7 @@
  * (`emitSelfplayComplete({ selfplay_type: "gpu_accelerated", … })`).
  */
 import type { CatalogModel } from '../../catalog/model.js';
-import { camelCase, eventEmitterName } from '../names.js';
+import { camelCase, eventEmitterName } from '../../catalog/naming.js';
 
 export interface EmitFunction {
   /** The exported function. */

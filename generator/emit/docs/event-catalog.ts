@@ -10,7 +10,7 @@
  */
 import Handlebars from 'handlebars';
 import type { CatalogModel, EventModel, FieldModel } from '../../catalog/model.js';
-import { camelCase } from '../names.js';
+import { camelCase } from '../../catalog/naming.js';
 import { banner, type GeneratedFile } from '../output.js';
 import { EVENT_CATALOG_TEMPLATE, EVENT_PARTIAL } from '../../templates/event-catalog.md.js';
 import { schemaFileName } from '../schemas.js';

@@ -4,9 +4,9 @@
  * from event name to payload type that the emitters and extractors use.
  */
 import { StructureKind, type InterfaceDeclarationStructure, type PropertySignatureStructure } from 'ts-morph';
-import type { CatalogModel, ElementType, EventModel, FieldModel } from '../catalog/model.js';
-import { docText, key, pascalCase, payloadTypeName, str } from './names.js';
-import { importFrom, type Statement } from './ts.js';
+import type { CatalogModel, ElementType, EventModel, FieldModel } from '../../catalog/model.js';
+import { docText, key, pascalCase, payloadTypeName, str } from './syntax.js';
+import { importFrom, type Statement } from './printer.js';
 
 export function payloadsFile(model: CatalogModel): Statement[] {
   const statements: Statement[] = [importFrom('./event-types.js', ['EventName'], true)];

@@ -4,10 +4,10 @@
  * one EventRegistry, and binds the runtime's router to it.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { CatalogModel, DedupModel, EventModel } from '../catalog/model.js';
-import { schemaId } from './json-schema.js';
-import { str } from './names.js';
-import { importFrom, objectLiteral, type Statement } from './ts.js';
+import type { CatalogModel, DedupModel, EventModel } from '../../catalog/model.js';
+import { schemaId } from '../json-schema.js';
+import { str } from './syntax.js';
+import { importFrom, objectLiteral, type Statement } from './printer.js';
 
 export function registryFile(model: CatalogModel, runtimeImport: string): Statement[] {
   return [

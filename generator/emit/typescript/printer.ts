@@ -3,7 +3,7 @@
  * emitters of a run; nothing here touches the disk.
  */
 import { IndentationText, Project, QuoteKind, StructureKind, type ImportDeclarationStructure, type StatementStructures, type WriterFunction } from 'ts-morph';
-import { banner, type GeneratedFile } from './output.js';
+import { banner, type GeneratedFile } from '../output.js';
 
 export type Statement = string | WriterFunction | StatementStructures;
 

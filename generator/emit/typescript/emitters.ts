@@ -5,9 +5,9 @@
  * argument). All publish through the runtime router bound to the registry.
  */
 import { StructureKind, type FunctionDeclarationStructure } from 'ts-morph';
-import type { CatalogModel, EmitterModel, EventModel } from '../catalog/model.js';
-import { camelCase, docText, eventEmitterName, pascalCase, payloadTypeName, str } from './names.js';
-import { importFrom, lines, type Statement } from './ts.js';
+import type { CatalogModel, EmitterModel, EventModel } from '../../catalog/model.js';
+import { camelCase, docText, eventEmitterName, pascalCase, payloadTypeName, str } from './syntax.js';
+import { importFrom, lines, type Statement } from './printer.js';
 
 export function emittersFile(model: CatalogModel, runtimeImport: string): Statement[] {
   const byName = new Map(model.events.map((e) => [e.name, e] as const));

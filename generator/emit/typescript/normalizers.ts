@@ -4,11 +4,11 @@
  * shared fields defining theirs once), so extractors and the router agree.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { CatalogModel, ConfigKeyModel, EventModel } from '../catalog/model.js';
-import { composedPattern } from './json-schema.js';
-import { camelCase, docText, pascalCase, payloadTypeName, str } from './names.js';
-import { importFrom, lines, objectLiteral, type Statement } from './ts.js';
-import { compareText } from '../order.js';
+import type { CatalogModel, ConfigKeyModel, EventModel } from '../../catalog/model.js';
+import { composedPattern } from '../json-schema.js';
+import { camelCase, docText, pascalCase, payloadTypeName, str } from './syntax.js';
+import { importFrom, lines, objectLiteral, type Statement } from './printer.js';
+import { compareText } from '../../order.js';
 
 export function normalizersFile(model: CatalogModel, runtimeImport: string): Statement[] {
   const configKeyTypes = model.configKeys.flatMap((c) => [pascalCase(c.field), ...c.parts.flatMap((p) => ('field' in p ? [pascalCase(p.field)] : []))]);

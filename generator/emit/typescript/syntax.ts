@@ -1,29 +1,11 @@
-/** The naming vocabulary shared by every emitter. */
+/** The TypeScript vocabulary of the emitters: literals, keys, doc comments, type names. */
+import { pascalCase } from '../../catalog/naming.js';
 
-/** `TRAINING_COMPLETED` or `emit_training_complete` → `TrainingCompleted` / `EmitTrainingComplete`. */
-export function pascalCase(snake: string): string {
-  return snake
-    .toLowerCase()
-    .split('_')
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('');
-}
-
-/** `emit_training_complete` → `emitTrainingComplete`. */
-export function camelCase(snake: string): string {
-  const p = pascalCase(snake);
-  return p[0]!.toLowerCase() + p.slice(1);
-}
+export { camelCase, eventEmitterName, pascalCase } from '../../catalog/naming.js';
 
 /** The payload interface of an event: `TRAINING_COMPLETED` → `TrainingCompletedPayload`. */
 export function payloadTypeName(event: string): string {
   return `${pascalCase(event)}Payload`;
-}
-
-/** The per-event emitter: `TRAINING_COMPLETED` → `emitTrainingCompleted`. */
-export function eventEmitterName(event: string): string {
-  return camelCase(`emit_${event}`);
 }
 
 /** A JS string literal (JSON quoting is valid JS and escapes everything that matters). */

@@ -1,5 +1,5 @@
 /** `index.ts`: the public surface of the generated package. */
-import type { Statement } from './ts.js';
+import type { Statement } from './printer.js';
 
 export function indexFile(): Statement[] {
   return ['event-types', 'payloads', 'mappings', 'validation', 'normalizers', 'registry', 'emitters', 'schema-ids'].map(

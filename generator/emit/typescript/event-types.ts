@@ -4,10 +4,10 @@
  * EventTopic, and the category of each event.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import type { CatalogModel } from '../catalog/model.js';
-import { docText, str } from './names.js';
-import { objectLiteral, type Statement } from './ts.js';
-import { compareText } from '../order.js';
+import type { CatalogModel } from '../../catalog/model.js';
+import { docText, str } from './syntax.js';
+import { objectLiteral, type Statement } from './printer.js';
+import { compareText } from '../../order.js';
 
 export function eventTypesFile(model: CatalogModel): Statement[] {
   const events = model.events;

@@ -6,10 +6,10 @@
  * matching in callers (defect 1 of the original).
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import { spellingsOf, type CatalogModel } from '../catalog/model.js';
-import { str } from './names.js';
-import { importFrom, objectLiteral, type Statement } from './ts.js';
-import { compareText } from '../order.js';
+import { spellingsOf, type CatalogModel } from '../../catalog/model.js';
+import { str } from './syntax.js';
+import { importFrom, objectLiteral, type Statement } from './printer.js';
+import { compareText } from '../../order.js';
 
 export function mappingsFile(model: CatalogModel): Statement[] {
   const staged = model.events.filter((e) => e.stage);

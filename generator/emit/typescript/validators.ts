@@ -9,10 +9,10 @@
 import AjvModule from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { StructureKind } from 'ts-morph';
-import type { CatalogModel } from '../catalog/model.js';
-import { payloadSchema } from './json-schema.js';
-import { banner, type GeneratedFile } from './output.js';
-import { importFrom, lines, type Statement } from './ts.js';
+import type { CatalogModel } from '../../catalog/model.js';
+import { payloadSchema } from '../json-schema.js';
+import { banner, type GeneratedFile } from '../output.js';
+import { importFrom, lines, type Statement } from './printer.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 // ajv ships CommonJS: under NodeNext the callable is the module's `default` export.

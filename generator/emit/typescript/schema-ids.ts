@@ -1,0 +1,31 @@
+/** `schema-ids.ts`: the `$id` of each event's payload JSON Schema, which the runtime sets as the CloudEvents `dataschema`. */
+import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { CatalogModel } from '../../catalog/model.js';
+import { schemaId } from '../json-schema.js';
+import { str } from './syntax.js';
+import { importFrom, objectLiteral, type Statement } from './printer.js';
+
+export function schemaIdsFile(model: CatalogModel): Statement[] {
+  return [
+    importFrom('./event-types.js', ['EventName'], true),
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [
+        'The `$id` of each event\'s payload JSON Schema (published as `schemas/<value>.json`): the CloudEvents `dataschema` of the event.',
+      ],
+      declarations: [
+        {
+          name: 'SCHEMA_IDS',
+          type: '{ readonly [E in EventName]: string }',
+          initializer: (w) => {
+            w.write('Object.freeze(');
+            objectLiteral(model.events.map((e) => ({ key: e.name, value: str(schemaId(model, e)) })))(w);
+            w.write(')');
+          },
+        },
+      ],
+    },
+  ];
+}
