@@ -12,6 +12,7 @@ const program = new Command('ringrift-events')
   });
 
 registerCatalogCommands(program);
+(await import('./breaking.js')).registerBreakingCommand(program); // breaking --against BASELINE (catalog evolution)
 (await import('./queue.js')).registerQueueCommands(program); // tail, stats, dlq list|replay (SQLite queue)
 
 await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@
  * catalog. Problems are collected, not thrown, so one run reports them all.
  */
 import AjvModule, { type ErrorObject } from 'ajv';
+import { isSafe } from 'redos-detector';
 import { CATALOG_FILE_SCHEMA, PATTERN_DESCRIPTIONS } from './schema.js';
 import { parseSource, type ParsedFile, type PathSegment, type Position, type Problem, type SourceFile } from './source.js';
 import {
@@ -14,6 +15,7 @@ import {
   type CategoryModel,
   type ConfigKeyModel,
   type DedupModel,
+  type DeprecationModel,
   type ElementType,
   type EmitterModel,
   type EventModel,
@@ -50,6 +52,11 @@ interface RawField {
   description?: string;
   aliases?: string[];
   composed_of?: string;
+  deprecated?: RawDeprecation;
+}
+interface RawDeprecation {
+  reason: string;
+  replaced_by?: string;
 }
 interface RawEvent {
   value: string;
@@ -63,6 +70,8 @@ interface RawEvent {
   sources?: string[];
   extends?: string;
   payload_documented?: boolean;
+  version?: number;
+  deprecated?: RawDeprecation;
   dedup?: 'none' | 'payload' | { fields: string[] };
   payload?: Record<string, RawField>;
 }
@@ -234,11 +243,14 @@ class SemanticChecker {
     }
     this.checkSharedTypeNames(sharedModels);
     const events = this.eventModels(sharedModels);
+    this.checkDeprecations(events);
     this.checkSpellings(events);
     this.checkTypeNames(events);
     const emitters = this.emitters(events);
     const extractors = this.extractors(events);
     const configKeys = this.configKeys(sharedModels);
+    this.checkGeneratedNames(sharedModels, configKeys, extractors);
+    if (events.size === 0 && this.problems.length === 0) this.report(this.files[0]!.file.locate([]), 'the catalog has no events');
     const flows = this.flows(events);
     if (!catalog || this.problems.length > 0) return undefined;
     return {
@@ -356,6 +368,8 @@ class SemanticChecker {
       ...pick('minimum', raw.minimum ?? base?.minimum),
       ...pick('maximum', raw.maximum ?? base?.maximum),
       ...pick('ref', raw.ref),
+      ...pick('deprecated', deprecationModel(raw.deprecated)),
+      location: this.at(loc),
     };
     if (!field.description) this.report(this.at(loc), `${this.label(loc)}: missing "description"`);
     this.checkConstraints(field, raw, loc);
@@ -393,11 +407,8 @@ class SemanticChecker {
     }
     if (field.pattern !== undefined) {
       if (!scalars.includes('string')) this.report(this.at(loc, 'pattern'), `${label}: "pattern" needs a string type`);
-      try {
-        new RegExp(field.pattern, 'u');
-      } catch (e) {
-        this.report(this.at(loc, 'pattern'), `${label}: invalid pattern: ${(e as Error).message}`);
-      }
+      const problem = patternProblem(field.pattern);
+      if (problem) this.report(this.at(loc, 'pattern'), `${label}: ${problem}`);
     }
     if (field.format !== undefined && !scalars.includes('string')) this.report(this.at(loc, 'format'), `${label}: "format" needs a string type`);
     for (const bound of ['minimum', 'maximum'] as const) {
@@ -405,8 +416,18 @@ class SemanticChecker {
         this.report(this.at(loc, bound), `${label}: "${bound}" needs a number type`);
       }
     }
+    for (const bound of ['minimum', 'maximum'] as const) {
+      const v = field[bound];
+      if (v !== undefined && !Number.isFinite(v)) this.report(this.at(loc, bound), `${label}: "${bound}" must be a finite number`);
+    }
+    for (const [i, v] of (field.enum ?? []).entries()) {
+      if (typeof v === 'number' && !Number.isFinite(v)) this.report(this.at(loc, 'enum', i), `${label}: enum value ${String(v)} is not a finite number`);
+    }
     if (field.minimum !== undefined && field.maximum !== undefined && field.minimum > field.maximum) {
       this.report(this.at(loc, 'minimum'), `${label}: minimum ${field.minimum} is above maximum ${field.maximum}`);
+    }
+    if (raw.deprecated !== undefined && loc.path[0] !== 'events') {
+      this.report(this.at(loc, 'deprecated'), `${label}: "deprecated" is for the fields of an event; deprecate the field where events carry it`);
     }
     if (raw.composed_of !== undefined && loc.path[0] !== 'fields') {
       this.report(this.at(loc, 'composed_of'), `${label}: "composed_of" is only for shared fields`);
@@ -481,6 +502,8 @@ class SemanticChecker {
         dedup,
         payloadDocumented: raw.payload_documented ?? true,
         ...pick('extends', raw.extends),
+        version: raw.version ?? 1,
+        ...pick('deprecated', deprecationModel(raw.deprecated)),
         fields: ordered,
         location: this.at(loc),
       };
@@ -521,6 +544,24 @@ class SemanticChecker {
       if (!fields.some((x) => x.name === f)) this.report(this.at(loc, 'dedup', 'fields', i), `event ${event}: dedup field "${f}" is not a field of its payload`);
     }
     return { kind: 'fields', fields: [...d.fields] };
+  }
+
+  /** What a deprecation names as its replacement must exist: an event, or a field of the same event. */
+  private checkDeprecations(events: ReadonlyMap<string, EventModel>): void {
+    for (const event of events.values()) {
+      const loc = this.events.get(event.name)!;
+      const instead = event.deprecated?.replacedBy;
+      if (instead !== undefined && (instead === event.name || !events.has(instead))) {
+        const why = instead === event.name ? 'is the event itself' : 'names no event of the catalog';
+        this.report(this.at(loc, 'deprecated', 'replaced_by'), `event ${event.name}: deprecated.replaced_by ${instead} ${why}`);
+      }
+      for (const field of event.fields) {
+        const by = field.deprecated?.replacedBy;
+        if (by === undefined || (by !== field.name && event.fields.some((f) => f.name === by))) continue;
+        const why = by === field.name ? 'is the field itself' : `is not a field of ${event.name}`;
+        this.report(this.at(loc, 'payload', field.name, 'deprecated', 'replaced_by'), `event ${event.name}, field ${field.name}: deprecated.replaced_by "${by}" ${why}`);
+      }
+    }
   }
 
   private checkSpellings(events: ReadonlyMap<string, EventModel>): void {
@@ -592,7 +633,7 @@ class SemanticChecker {
             }
             cases.push({ value, event });
           }
-          if (e.select.default !== undefined && !(e.select.default in e.select.cases)) {
+          if (e.select.default !== undefined && !Object.hasOwn(e.select.cases, e.select.default)) {
             this.report(this.at(loc, 'select', 'default'), `emitter ${name}: default "${e.select.default}" is not one of its cases`);
           }
           // A selecting emitter may take over the per-event emitter of one of its own cases
@@ -649,6 +690,36 @@ class SemanticChecker {
     return result;
   }
 
+  /**
+   * The functions and types the generated code declares for composed fields
+   * and extractors must not collide with each other or with the generated API
+   * (`extract_config_key` as an extractor would redeclare the config key helper).
+   */
+  private checkGeneratedNames(shared: ReadonlyMap<string, FieldModel>, configKeys: readonly ConfigKeyModel[], extractors: readonly ExtractorModel[]): void {
+    const owner = new Map<string, string>();
+    const claim = (name: string, what: string, at: Position): void => {
+      const prior = owner.get(name) ?? (RESERVED_TYPE_NAMES.has(name) || RESERVED_FUNCTION_NAMES.has(name) ? 'the generated API' : undefined);
+      if (prior) this.report(at, `${what}: its generated name ${name} is already taken by ${prior}; rename it`);
+      else owner.set(name, what);
+    };
+    for (const [name, field] of shared) {
+      if (field.enum && !configKeys.some((c) => c.field === name)) claim(pascalCase(name), `shared field ${name}`, this.at(this.sharedFields.get(name)!));
+    }
+    if (shared.has('model_path')) owner.set('extractModelPath', 'the model_path helper');
+    for (const c of configKeys) {
+      const T = pascalCase(c.field);
+      const at = this.at(this.sharedFields.get(c.field)!, 'composed_of');
+      for (const n of [T, `${T}Error`, `is${T}`, `tryParse${T}`, `parse${T}`, `make${T}`, `extract${T}`, `${c.field.toUpperCase()}_PATTERN`]) claim(n, `shared field ${c.field}`, at);
+      for (const p of c.parts) {
+        if ('field' in p && !owner.has(pascalCase(p.field))) claim(pascalCase(p.field), `shared field ${p.field}`, at);
+      }
+    }
+    for (const x of extractors) {
+      const file = this.files.find((f) => f.raw.extractors && Object.hasOwn(f.raw.extractors, x.name))!;
+      claim(camelCase(x.name), `extractor ${x.name}`, file.file.locate(['extractors', x.name]));
+    }
+  }
+
   private configKeys(shared: ReadonlyMap<string, FieldModel>): ConfigKeyModel[] {
     const result: ConfigKeyModel[] = [];
     for (const [name, loc] of this.sharedFields) {
@@ -680,6 +751,19 @@ class SemanticChecker {
           ok = false;
           continue;
         }
+        if (parts.some((p) => 'field' in p && p.field === part.name)) {
+          this.report(at, `shared field ${name}: template part {${part.name}} appears twice`);
+          ok = false;
+        }
+        if (part.enum.some((v) => typeof v === 'boolean')) {
+          this.report(at, `shared field ${name}: template part {${part.name}} has boolean values; a key is made of strings and numbers`);
+          ok = false;
+        }
+        const spelled = part.enum.map(String);
+        if (new Set(spelled).size !== spelled.length) {
+          this.report(at, `shared field ${name}: template part {${part.name}} has values that are spelled alike (${spelled.join(', ')})`);
+          ok = false;
+        }
         parts.push({ field: part.name, values: part.enum.filter((v): v is string | number => typeof v !== 'boolean') });
       }
       if (ok) result.push({ field: name, template, parts });
@@ -688,15 +772,50 @@ class SemanticChecker {
   }
 }
 
+/**
+ * Why a string pattern is refused, if it is: it must compile as a Unicode
+ * regular expression, and redos-detector must prove it cannot backtrack
+ * catastrophically (one validation of a crafted string could otherwise block
+ * the event loop for seconds). A pattern too complex to prove safe is refused
+ * too: rewrite it without nested or overlapping repetition.
+ */
+export function patternProblem(pattern: string): string | undefined {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch (e) {
+    return `invalid pattern: ${(e as Error).message}`;
+  }
+  const verdict = isSafe(re, { maxSteps: 2000 });
+  if (verdict.safe) return undefined;
+  return verdict.error === 'hitMaxSteps'
+    ? `pattern ${JSON.stringify(pattern)} is too complex to prove free of catastrophic backtracking; simplify it (no nested or overlapping repetition)`
+    : `pattern ${JSON.stringify(pattern)} can backtrack catastrophically (one validation of a crafted string could block the process); rewrite it without nested or overlapping repetition, e.g. "(a+)+" as "a+"`;
+}
+
 /** Type names the generated code declares itself. */
 const RESERVED_TYPE_NAMES = new Set([
   'CommonFields', 'EventName', 'EventPayloadMap', 'PayloadOf', 'DataEventType', 'StageEvent', 'CrossProcessEventType',
   'EventTopic', 'EventCategory', 'EmitOptions', 'EventMetadata', 'PayloadIssue', 'PayloadValidation', 'PayloadValidationError',
   'Validator', 'ValidatorError', 'Router', 'RouterOptions', 'PublishResult', 'NormalizeResult', 'EventRegistry', 'EventDefinition',
   'DedupPolicy', 'Error', 'Record', 'Promise', 'Object', 'String', 'Number', 'Boolean', 'Array', 'Map', 'Set',
+  'EventSpelling', 'SpellingMap', 'EventCatalogTypes', 'CatalogRouter', 'TypedRouter', 'CompiledValidator', 'ValidationResult',
+  'NormalizeResult', 'RegExp', 'Readonly', 'Omit', 'Partial', 'Date', 'Symbol', 'BigInt', 'Function', 'Exclude', 'Extract',
+]);
+
+/** Functions and constants of the generated API that catalog-derived names must not take. */
+const RESERVED_FUNCTION_NAMES = new Set([
+  'normalizePayload', 'normalizeEventPayload', 'renameAliases', 'validatePayload', 'assertPayload', 'resolveEvent', 'getRouter',
+  'publishEvent', 'ownValue', 'FIELD_ALIASES', 'SHARED_FIELD_ALIASES', 'SPELLING_TO_EVENT', 'EVENT_METADATA', 'REGISTRY', 'VALIDATORS',
+  'EVENT_NAMES', 'CATEGORIES', 'SCHEMA_IDS', 'getDataEventType', 'getStageEventType', 'getCrossProcessEventType',
+  'getDataEventTypeFromCrossProcess', 'getCrossProcessEventTypeForStage',
 ]);
 
 // ---------------------------------------------------------------- small helpers
+
+function deprecationModel(raw: RawDeprecation | undefined): DeprecationModel | undefined {
+  return raw === undefined ? undefined : { reason: raw.reason, ...pick('replacedBy', raw.replaced_by) };
+}
 
 function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

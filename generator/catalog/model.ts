@@ -29,6 +29,15 @@ export interface FieldModel {
   readonly maximum?: number;
   /** The shared field this one refers to, if any. */
   readonly ref?: string;
+  readonly deprecated?: DeprecationModel;
+  /** Where the field is written (for an inherited field: in the event it comes from). */
+  readonly location?: Position;
+}
+
+/** Why an event or field is deprecated, and what replaces it (an event, or a field of the same event). */
+export interface DeprecationModel {
+  readonly reason: string;
+  readonly replacedBy?: string;
 }
 
 export type DedupModel =
@@ -52,6 +61,9 @@ export interface EventModel {
   readonly dedup: DedupModel;
   readonly payloadDocumented: boolean;
   readonly extends?: string;
+  /** The payload's version (1 unless the catalog says otherwise); envelopes carry it as `dataversion`. */
+  readonly version: number;
+  readonly deprecated?: DeprecationModel;
   readonly fields: readonly FieldModel[];
   readonly location: Position;
 }

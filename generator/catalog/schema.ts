@@ -29,6 +29,19 @@ export const PATTERN_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [TOPIC]: 'must be a `domain.action` topic of lower-case words',
 };
 
+/** `deprecated: { reason, replaced_by }`: why, and what to use instead (an event for an event, a field of the same event for a field). */
+function deprecation(replacement: string) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['reason'],
+    properties: {
+      reason: { type: 'string', minLength: 1 },
+      replaced_by: { type: 'string', pattern: replacement },
+    },
+  } as const;
+}
+
 const scalarType = { enum: ['string', 'integer', 'number', 'boolean'] };
 const elementType = { enum: ['string', 'integer', 'number', 'boolean', 'object', 'any'] };
 
@@ -57,6 +70,7 @@ const fieldProperties = {
   description: { type: 'string', minLength: 1 },
   aliases: { type: 'array', items: { type: 'string', pattern: FIELD_NAME }, uniqueItems: true },
   composed_of: { type: 'string', minLength: 1 },
+  deprecated: deprecation(FIELD_NAME),
 } as const;
 
 const field = {
@@ -91,6 +105,9 @@ const event = {
     sources: nameList,
     extends: { type: 'string', pattern: EVENT_NAME },
     payload_documented: { type: 'boolean' },
+    /** The payload's version: bumped when the payload changes incompatibly (docs/evolution.md). */
+    version: { type: 'integer', minimum: 1 },
+    deprecated: deprecation(EVENT_NAME),
     dedup: {
       oneOf: [
         { enum: ['none', 'payload'] },
