@@ -22,6 +22,17 @@ describe('fixture catalogs', () => {
     });
   }
 
+  it('covers the minimal fixture and the shop fixture, a second domain without emitters, extractors or composed_of', () => {
+    expect(readdirSync(FIXTURES)).toEqual(expect.arrayContaining(['minimal', 'shop']));
+    const result = generate(readCatalogDir(join(FIXTURES, 'shop')));
+    if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'));
+    expect(result.model.emitters).toEqual([]);
+    expect(result.model.extractors).toEqual([]);
+    expect(result.model.configKeys).toEqual([]);
+    expect(result.model.events.length).toBe(11);
+    expect(result.files.map((f) => f.path)).toContain('emitters.ts');
+  });
+
   it('generation is deterministic: twice the same catalog gives byte-identical files', () => {
     const sources = readCatalogDir(fileURLToPath(new URL('../../catalog', import.meta.url)));
     const a = generate(sources);
