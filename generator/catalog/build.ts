@@ -616,7 +616,7 @@ class SemanticChecker {
           }
           const clash = perEvent.get(fn);
           if (clash && clash !== e.event) this.report(at, `emitter ${name}: ${fn} is already the emitter of ${clash}`);
-          result.push({ name, description: e.description, kind: 'event', event: e.event });
+          result.push({ name, description: e.description, kind: 'event', event: e.event, location: at });
         } else if (e.select) {
           const cases: { value: string; event: string }[] = [];
           for (const [value, event] of Object.entries(e.select.cases)) {
@@ -647,6 +647,7 @@ class SemanticChecker {
             argument: e.select.argument,
             ...pick('default', e.select.default),
             cases: cases.sort((a, b) => compareText(a.value, b.value)),
+            location: at,
           });
         }
       }

@@ -77,7 +77,8 @@ export interface CategoryModel {
   readonly file: string;
 }
 
-export type EmitterModel =
+/** `location`: where the emitter is written (set by the catalog builder; absent in models built by hand). */
+export type EmitterModel = { readonly location?: Position } & (
   | { readonly name: string; readonly description: string; readonly kind: 'event'; readonly event: string }
   | {
       readonly name: string;
@@ -87,7 +88,8 @@ export type EmitterModel =
       readonly default?: string;
       /** Sorted by case value. */
       readonly cases: readonly { readonly value: string; readonly event: string }[];
-    };
+    }
+);
 
 export interface ExtractorModel {
   readonly name: string;

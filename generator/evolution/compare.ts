@@ -197,8 +197,9 @@ function compareConfigKeys(a: ConfigKeyModel | undefined, b: ConfigKeyModel | un
 function compareEmitters(baseline: CatalogModel, current: CatalogModel, out: Finding[]): void {
   const deprecated = new Set(baseline.events.filter((e) => e.deprecated).map((e) => e.name));
   const now = new Map(current.emitters.map((e) => [e.name, e] as const));
-  // An emitter carries no position of its own in the model: it is reported at the first event it emits.
-  const at = (model: CatalogModel, e: EmitterModel): Position => model.events.find((x) => x.name === eventsOf(e)[0])?.location ?? { file: '.', line: 1, col: 1 };
+  // A model built by hand may lack the emitter's position: then it is reported at the first event it emits.
+  const at = (model: CatalogModel, e: EmitterModel): Position =>
+    e.location ?? model.events.find((x) => x.name === eventsOf(e)[0])?.location ?? { file: '.', line: 1, col: 1 };
   for (const old of baseline.emitters) {
     const events = eventsOf(old);
     const acceptance = events.every((e) => deprecated.has(e)) ? { accepted: `its event${events.length > 1 ? 's were' : ' was'} deprecated in the baseline` } : {};
