@@ -451,7 +451,7 @@ export function removeLeftovers(dir: string): string[] {
         walk(full);
         continue;
       }
-      if (!entry.isFile()) continue;
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue; // unlinking a planted symlink never touches its target
       const m = LEFTOVER.exec(entry.name) ?? OLD_LEFTOVER.exec(entry.name);
       if (!m || isAlive(Number(m[2]))) continue;
       try {
