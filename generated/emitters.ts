@@ -2,29 +2,156 @@
  * Edit the YAML catalog and run `npm run codegen` instead.
  */
 
+import { untypedRouter } from "../runtime/index.js";
 import type { PublishResult, Router } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
-import type { AdaptiveParamsChangedPayload, BackpressureActivatedPayload, BackpressureReleasedPayload, CacheInvalidatedPayload, CanonicalSelfplayCompletePayload, ClusterCapacityChangedPayload, ClusterStallDetectedPayload, CmaesTriggeredPayload, ConsolidationCompletePayload, ConsolidationStartedPayload, CoordinatorHealthDegradedPayload, CoordinatorHeartbeatPayload, CoordinatorShutdownPayload, CurriculumAdvancedPayload, CurriculumEmergencyUpdatePayload, CurriculumRebalancedPayload, DaemonStartedPayload, DaemonStatusChangedPayload, DaemonStoppedPayload, DataFreshPayload, DataQualityAlertPayload, DataStalePayload, DataSyncCompletedPayload, DataSyncFailedPayload, DataSyncStartedPayload, DiskSpaceLowPayload, EloSignificantChangePayload, EloUpdatedPayload, EloVelocityChangedPayload, ErrorPayload, EvaluationBackpressurePayload, EvaluationCompletedPayload, EvaluationFailedPayload, EvaluationProgressPayload, EvaluationStartedPayload, ExplorationAdjustedPayload, GameSyncedPayload, GpuSelfplayCompletePayload, HandlerFailedPayload, HandlerTimeoutPayload, HealthCheckFailedPayload, HealthCheckPassedPayload, HighQualityDataAvailablePayload, HostOfflinePayload, HostOnlinePayload, HyperparameterUpdatedPayload, IdleResourceDetectedPayload, JobPreemptedPayload, LeaderElectedPayload, LeaderLostPayload, LeaderStepdownPayload, LowQualityDataWarningPayload, MemoryPressurePayload, ModelCorruptedPayload, ModelDistributionCompletePayload, ModelDistributionStartedPayload, ModelPromotedPayload, ModelUpdatedPayload, NasTriggeredPayload, NewGamesAvailablePayload, NodeCapacityUpdatedPayload, NodeOverloadedPayload, NodeRecoveredPayload, NodeUnhealthyPayload, NpzCombinationCompletePayload, NpzExportCompletePayload, NpzExportStartedPayload, OpponentMasteredPayload, P2pClusterHealthyPayload, P2pClusterUnhealthyPayload, ParityFailureRateChangedPayload, ParityValidationCompletePayload, ParityValidationStartedPayload, PlateauDetectedPayload, PromotionCandidatePayload, PromotionCompletePayload, PromotionFailedPayload, PromotionRejectedPayload, PromotionRolledBackPayload, PromotionStartedPayload, QualityCheckFailedPayload, QualityCheckRequestedPayload, QualityDegradedPayload, QualityDistributionChangedPayload, QualityFeedbackAdjustedPayload, QualityPenaltyAppliedPayload, QualityScoreUpdatedPayload, RecoveryCompletedPayload, RecoveryFailedPayload, RecoveryInitiatedPayload, RegressionClearedPayload, RegressionCriticalPayload, RegressionDetectedPayload, RegressionMinorPayload, RegressionModeratePayload, RegressionSeverePayload, SelfplayAllocationUpdatedPayload, SelfplayCompletePayload, SelfplayRateChangedPayload, SelfplayTargetUpdatedPayload, SyncCompletePayload, SyncRequestPayload, SyncStalledPayload, SyncTriggeredPayload, TaskAbandonedPayload, TaskOrphanedPayload, TrainingBlockedByQualityPayload, TrainingCheckpointPayload, TrainingCompletedPayload, TrainingEarlyStoppedPayload, TrainingFailedPayload, TrainingLossAnomalyPayload, TrainingLossTrendPayload, TrainingProgressPayload, TrainingRollbackCompletedPayload, TrainingRollbackNeededPayload, TrainingStartedPayload, TrainingThresholdReachedPayload, WeightUpdatedPayload, WorkClaimedPayload, WorkCompletedPayload, WorkFailedPayload, WorkQueuedPayload, WorkTimeoutPayload } from "./payloads.js";
+import type {
+  AdaptiveParamsChangedPayload,
+  BackpressureActivatedPayload,
+  BackpressureReleasedPayload,
+  CacheInvalidatedPayload,
+  CanonicalSelfplayCompletePayload,
+  ClusterCapacityChangedPayload,
+  ClusterStallDetectedPayload,
+  CmaesTriggeredPayload,
+  ConsolidationCompletePayload,
+  ConsolidationStartedPayload,
+  CoordinatorHealthDegradedPayload,
+  CoordinatorHeartbeatPayload,
+  CoordinatorShutdownPayload,
+  CurriculumAdvancedPayload,
+  CurriculumEmergencyUpdatePayload,
+  CurriculumRebalancedPayload,
+  DaemonStartedPayload,
+  DaemonStatusChangedPayload,
+  DaemonStoppedPayload,
+  DataFreshPayload,
+  DataQualityAlertPayload,
+  DataStalePayload,
+  DataSyncCompletedPayload,
+  DataSyncFailedPayload,
+  DataSyncStartedPayload,
+  DiskSpaceLowPayload,
+  EloSignificantChangePayload,
+  EloUpdatedPayload,
+  EloVelocityChangedPayload,
+  ErrorPayload,
+  EvaluationBackpressurePayload,
+  EvaluationCompletedPayload,
+  EvaluationFailedPayload,
+  EvaluationProgressPayload,
+  EvaluationStartedPayload,
+  ExplorationAdjustedPayload,
+  GameSyncedPayload,
+  GpuSelfplayCompletePayload,
+  HandlerFailedPayload,
+  HandlerTimeoutPayload,
+  HealthCheckFailedPayload,
+  HealthCheckPassedPayload,
+  HighQualityDataAvailablePayload,
+  HostOfflinePayload,
+  HostOnlinePayload,
+  HyperparameterUpdatedPayload,
+  IdleResourceDetectedPayload,
+  JobPreemptedPayload,
+  LeaderElectedPayload,
+  LeaderLostPayload,
+  LeaderStepdownPayload,
+  LowQualityDataWarningPayload,
+  MemoryPressurePayload,
+  ModelCorruptedPayload,
+  ModelDistributionCompletePayload,
+  ModelDistributionStartedPayload,
+  ModelPromotedPayload,
+  ModelUpdatedPayload,
+  NasTriggeredPayload,
+  NewGamesAvailablePayload,
+  NodeCapacityUpdatedPayload,
+  NodeOverloadedPayload,
+  NodeRecoveredPayload,
+  NodeUnhealthyPayload,
+  NpzCombinationCompletePayload,
+  NpzExportCompletePayload,
+  NpzExportStartedPayload,
+  OpponentMasteredPayload,
+  P2pClusterHealthyPayload,
+  P2pClusterUnhealthyPayload,
+  ParityFailureRateChangedPayload,
+  ParityValidationCompletePayload,
+  ParityValidationStartedPayload,
+  PlateauDetectedPayload,
+  PromotionCandidatePayload,
+  PromotionCompletePayload,
+  PromotionFailedPayload,
+  PromotionRejectedPayload,
+  PromotionRolledBackPayload,
+  PromotionStartedPayload,
+  QualityCheckFailedPayload,
+  QualityCheckRequestedPayload,
+  QualityDegradedPayload,
+  QualityDistributionChangedPayload,
+  QualityFeedbackAdjustedPayload,
+  QualityPenaltyAppliedPayload,
+  QualityScoreUpdatedPayload,
+  RecoveryCompletedPayload,
+  RecoveryFailedPayload,
+  RecoveryInitiatedPayload,
+  RegressionClearedPayload,
+  RegressionCriticalPayload,
+  RegressionDetectedPayload,
+  RegressionMinorPayload,
+  RegressionModeratePayload,
+  RegressionSeverePayload,
+  SelfplayAllocationUpdatedPayload,
+  SelfplayCompletePayload,
+  SelfplayRateChangedPayload,
+  SelfplayTargetUpdatedPayload,
+  SyncCompletePayload,
+  SyncRequestPayload,
+  SyncStalledPayload,
+  SyncTriggeredPayload,
+  TaskAbandonedPayload,
+  TaskOrphanedPayload,
+  TrainingBlockedByQualityPayload,
+  TrainingCheckpointPayload,
+  TrainingCompletedPayload,
+  TrainingEarlyStoppedPayload,
+  TrainingFailedPayload,
+  TrainingLossAnomalyPayload,
+  TrainingLossTrendPayload,
+  TrainingProgressPayload,
+  TrainingRollbackCompletedPayload,
+  TrainingRollbackNeededPayload,
+  TrainingStartedPayload,
+  TrainingThresholdReachedPayload,
+  WeightUpdatedPayload,
+  WorkClaimedPayload,
+  WorkCompletedPayload,
+  WorkFailedPayload,
+  WorkQueuedPayload,
+  WorkTimeoutPayload,
+} from "./payloads.js";
 import { getRouter } from "./registry.js";
+import type { CatalogRouter } from "./registry.js";
 
 /** Envelope attributes and the router to publish through (the process-wide one by default). */
 export interface EmitOptions {
   /** The emitting component, e.g. `TrainingCoordinator`. */
   source?: string;
-  /** Event id; a random UUID by default. Resending an id is deduplicated. */
+  /** Event id; a time-ordered UUIDv7 by default. Resending an id is deduplicated. */
   id?: string;
   /** ISO 8601 time of the event; now by default. */
   time?: string;
   /** W3C trace context to continue. */
   traceparent?: string;
   /** Publish through this router instead of the process-wide one. */
-  router?: Router;
+  router?: Router | CatalogRouter;
 }
 
 /** The one place the emitters reach the router. */
 function publishEvent(event: EventName, payload: object, options: EmitOptions): Promise<PublishResult> {
-  const { router = getRouter(), ...envelope } = options;
-  return router.publish(event, payload as Record<string, unknown>, envelope);
+  const { router, ...envelope } = options;
+  return untypedRouter(router ?? getRouter()).publish(event, payload as Record<string, unknown>, envelope);
 }
 
 /** Publishes ADAPTIVE_PARAMS_CHANGED: Training parameters of a configuration were adjusted based on its Elo velocity. */
@@ -670,8 +797,9 @@ export function emitNewGames(payload: NewGamesAvailablePayload, options: EmitOpt
 }
 
 /** The arguments of emitOptimizationTriggered: `optimization_type` picks the event, the rest is its payload. */
-export type EmitOptimizationTriggeredArgs = ({ optimization_type: "cmaes" } & Omit<CmaesTriggeredPayload, "optimization_type">)
-    | ({ optimization_type: "nas" } & Omit<NasTriggeredPayload, "optimization_type">);
+export type EmitOptimizationTriggeredArgs =
+  | ({ optimization_type: "cmaes" } & Omit<CmaesTriggeredPayload, "optimization_type">)
+  | ({ optimization_type: "nas" } & Omit<NasTriggeredPayload, "optimization_type">);
 
 /**
  * Announce a triggered hyperparameter or architecture search; the optimization type picks the event.
@@ -679,10 +807,16 @@ export type EmitOptimizationTriggeredArgs = ({ optimization_type: "cmaes" } & Om
  * `emit_optimization_triggered(optimization_type=…)` of the reference documents: `cmaes` → CMAES_TRIGGERED, `nas` → NAS_TRIGGERED. Throws on an unknown `optimization_type`.
  */
 export function emitOptimizationTriggered(args: EmitOptimizationTriggeredArgs, options: EmitOptions = {}): Promise<PublishResult> {
-  const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = { "cmaes": { event: "CMAES_TRIGGERED", hasField: false }, "nas": { event: "NAS_TRIGGERED", hasField: false } };
+  const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = {
+    cmaes: { event: "CMAES_TRIGGERED", hasField: false },
+    nas: { event: "NAS_TRIGGERED", hasField: false },
+  };
   const { optimization_type: selected = undefined, ...payload } = args as { optimization_type?: string } & Record<string, unknown>;
   const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];
-  if (!chosen) return Promise.reject(new TypeError(`emitOptimizationTriggered: unknown optimization_type ${JSON.stringify(selected)}; expected one of cmaes, nas`));
+  if (!chosen) {
+    const expected = "cmaes, nas";
+    return Promise.reject(new TypeError(`emitOptimizationTriggered: unknown optimization_type ${JSON.stringify(selected)}; expected one of ${expected}`));
+  }
   return publishEvent(chosen.event, chosen.hasField ? { ...payload, optimization_type: selected } : payload, options);
 }
 
@@ -696,9 +830,10 @@ export function emitQualityUpdated(payload: QualityScoreUpdatedPayload, options:
 }
 
 /** The arguments of emitSelfplayComplete: `selfplay_type` picks the event, the rest is its payload. */
-export type EmitSelfplayCompleteArgs = ({ selfplay_type: "canonical" } & Omit<CanonicalSelfplayCompletePayload, "selfplay_type">)
-    | ({ selfplay_type: "gpu_accelerated" } & Omit<GpuSelfplayCompletePayload, "selfplay_type">)
-    | ({ selfplay_type?: "standard" } & Omit<SelfplayCompletePayload, "selfplay_type">);
+export type EmitSelfplayCompleteArgs =
+  | ({ selfplay_type: "canonical" } & Omit<CanonicalSelfplayCompletePayload, "selfplay_type">)
+  | ({ selfplay_type: "gpu_accelerated" } & Omit<GpuSelfplayCompletePayload, "selfplay_type">)
+  | ({ selfplay_type?: "standard" } & Omit<SelfplayCompletePayload, "selfplay_type">);
 
 /**
  * Announce a finished selfplay batch; the selfplay type picks the event.
@@ -706,10 +841,17 @@ export type EmitSelfplayCompleteArgs = ({ selfplay_type: "canonical" } & Omit<Ca
  * `emit_selfplay_complete(selfplay_type=…)` of the reference documents: `canonical` → CANONICAL_SELFPLAY_COMPLETE, `gpu_accelerated` → GPU_SELFPLAY_COMPLETE, `standard` → SELFPLAY_COMPLETE (default `standard`). Throws on an unknown `selfplay_type`.
  */
 export function emitSelfplayComplete(args: EmitSelfplayCompleteArgs, options: EmitOptions = {}): Promise<PublishResult> {
-  const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = { "canonical": { event: "CANONICAL_SELFPLAY_COMPLETE", hasField: true }, "gpu_accelerated": { event: "GPU_SELFPLAY_COMPLETE", hasField: true }, "standard": { event: "SELFPLAY_COMPLETE", hasField: true } };
+  const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = {
+    canonical: { event: "CANONICAL_SELFPLAY_COMPLETE", hasField: true },
+    gpu_accelerated: { event: "GPU_SELFPLAY_COMPLETE", hasField: true },
+    standard: { event: "SELFPLAY_COMPLETE", hasField: true },
+  };
   const { selfplay_type: selected = "standard", ...payload } = args as { selfplay_type?: string } & Record<string, unknown>;
   const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];
-  if (!chosen) return Promise.reject(new TypeError(`emitSelfplayComplete: unknown selfplay_type ${JSON.stringify(selected)}; expected one of canonical, gpu_accelerated, standard`));
+  if (!chosen) {
+    const expected = "canonical, gpu_accelerated, standard";
+    return Promise.reject(new TypeError(`emitSelfplayComplete: unknown selfplay_type ${JSON.stringify(selected)}; expected one of ${expected}`));
+  }
   return publishEvent(chosen.event, chosen.hasField ? { ...payload, selfplay_type: selected } : payload, options);
 }
 

@@ -4,655 +4,743 @@
 
 /** Every event of the catalog: canonical name → value string. */
 export const DataEventType = {
-    /** Training parameters of a configuration were adjusted based on its Elo velocity. */
-    ADAPTIVE_PARAMS_CHANGED: "adaptive_params_changed",
-    /** Backpressure was activated because of queue or resource constraints, so work generation is reduced. */
-    BACKPRESSURE_ACTIVATED: "backpressure_activated",
-    /** Backpressure was released and resources are available again, so the normal rate resumes. */
-    BACKPRESSURE_RELEASED: "backpressure_released",
-    /** Cache entries were invalidated for a model or a node. */
-    CACHE_INVALIDATED: "cache_invalidated",
-    /** A canonical selfplay batch for parity validation finished. */
-    CANONICAL_SELFPLAY_COMPLETE: "canonical_selfplay_complete",
-    /** The capacity of the cluster changed, so allocations should be adjusted. */
-    CLUSTER_CAPACITY_CHANGED: "cluster_capacity_changed",
-    /** The cluster watchdog detected a cluster stall that needs investigation. */
-    CLUSTER_STALL_DETECTED: "cluster_stall_detected",
-    /** A CMA-ES hyperparameter optimization run started. */
-    CMAES_TRIGGERED: "cmaes_triggered",
-    /** Database consolidation finished, which triggers export. */
-    CONSOLIDATION_COMPLETE: "consolidation_complete",
-    /** Database consolidation started. */
-    CONSOLIDATION_STARTED: "consolidation_started",
-    /** A coordinator's health degraded but it is still functional. */
-    COORDINATOR_HEALTH_DEGRADED: "coordinator_health_degraded",
-    /** Periodic liveness signal from a coordinator. */
-    COORDINATOR_HEARTBEAT: "coordinator_heartbeat",
-    /** A coordinator is shutting down, gracefully, on error or forced. */
-    COORDINATOR_SHUTDOWN: "coordinator_shutdown",
-    /** The curriculum moved to a harder tier after evaluation showed a plateau. */
-    CURRICULUM_ADVANCED: "curriculum_advanced",
-    /** The curriculum was updated as an emergency response to a critical regression. */
-    CURRICULUM_EMERGENCY_UPDATE: "curriculum_emergency_update",
-    /** Curriculum weights were rebalanced across configurations. */
-    CURRICULUM_REBALANCED: "curriculum_rebalanced",
-    /** A daemon was started. */
-    DAEMON_STARTED: "daemon_started",
-    /** The status of a daemon changed, which may lead to an automatic restart. */
-    DAEMON_STATUS_CHANGED: "daemon_status_changed",
-    /** A daemon was stopped. */
-    DAEMON_STOPPED: "daemon_stopped",
-    /** The training data of a configuration is fresh (recently synced), so training can proceed. */
-    DATA_FRESH: "data_fresh",
-    /** A data quality checker raised an alert, which is logged as a warning. */
-    DATA_QUALITY_ALERT: "data_quality_alert",
-    /** The training data of a configuration is stale (too old), which triggers a priority sync. */
-    DATA_STALE: "data_stale",
-    /** A data sync finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the source node. */
-    DATA_SYNC_COMPLETED: "sync_completed",
-    /** A data sync failed; the common `source` field names the source node. */
-    DATA_SYNC_FAILED: "sync_failed",
-    /** A data sync operation started; the common `source` field names the source node. */
-    DATA_SYNC_STARTED: "sync_started",
-    /** Disk space is running low, so cleanup should be triggered. */
-    DISK_SPACE_LOW: "disk_space_low",
-    /** A large Elo change that may trigger a curriculum rebalance. */
-    ELO_SIGNIFICANT_CHANGE: "elo_significant_change",
-    /** A model's Elo rating was recalculated. */
-    ELO_UPDATED: "elo_updated",
-    /** A significant change in the rate of Elo improvement was detected. */
-    ELO_VELOCITY_CHANGED: "elo_velocity_changed",
-    /** A component reports an error. */
-    ERROR: "error",
-    /** The evaluation stage is backed up, so new training jobs and export triggering pause. */
-    EVALUATION_BACKPRESSURE: "evaluation_backpressure",
-    /** A model evaluation (gauntlet) finished with results. */
-    EVALUATION_COMPLETED: "evaluation_completed",
-    /** A model evaluation crashed or failed. */
-    EVALUATION_FAILED: "evaluation_failed",
-    /** Real-time progress report of a running evaluation. */
-    EVALUATION_PROGRESS: "evaluation_progress",
-    /** An evaluation (gauntlet) of a model started. */
-    EVALUATION_STARTED: "evaluation_started",
-    /** The exploration temperature strategy of a configuration changed. */
-    EXPLORATION_ADJUSTED: "exploration_adjusted",
-    /** Individual games were synced to target nodes; the common `source` field names the source node. */
-    GAME_SYNCED: "game_synced",
-    /** A GPU-accelerated selfplay batch finished generating games. */
-    GPU_SELFPLAY_COMPLETE: "gpu_selfplay_complete",
-    /** An event handler threw an exception while handling an event. */
-    HANDLER_FAILED: "handler_failed",
-    /** An event handler did not finish within its timeout. */
-    HANDLER_TIMEOUT: "handler_timeout",
-    /** A node health check failed. */
-    HEALTH_CHECK_FAILED: "health_check_failed",
-    /** A node health check succeeded. */
-    HEALTH_CHECK_PASSED: "health_check_passed",
-    /** Sufficient high-quality data is ready for training, which enables training. */
-    HIGH_QUALITY_DATA_AVAILABLE: "high_quality_data_available",
-    /** A node went offline, became unreachable or was evicted. */
-    HOST_OFFLINE: "host_offline",
-    /** A node came online or was discovered. */
-    HOST_ONLINE: "host_online",
-    /** A training hyperparameter changed, manually or automatically. */
-    HYPERPARAMETER_UPDATED: "hyperparameter_updated",
-    /** An idle GPU or CPU was detected, so work can be spawned on it. */
-    IDLE_RESOURCE_DETECTED: "idle_resource_detected",
-    /** A job was preempted, so the worker stops its current work. */
-    JOB_PREEMPTED: "job_preempted",
-    /** A new cluster leader was elected and assumes leadership. */
-    LEADER_ELECTED: "leader_elected",
-    /** The cluster lost its leader, so an election starts. */
-    LEADER_LOST: "leader_lost",
-    /** The leader stepped down for a graceful hand-off. */
-    LEADER_STEPDOWN: "leader_stepdown",
-    /** Data quality is below the threshold and may block training. */
-    LOW_QUALITY_DATA_WARNING: "low_quality_data_warning",
-    /** GPU or CPU memory of a node reached a critical level. */
-    MEMORY_PRESSURE: "memory_pressure",
-    /** Corruption of a model file was detected. */
-    MODEL_CORRUPTED: "model_corrupted",
-    /** A model was distributed to all cluster nodes. */
-    MODEL_DISTRIBUTION_COMPLETE: "model_distribution_complete",
-    /** Distribution of a newly trained model to the cluster nodes started. */
-    MODEL_DISTRIBUTION_STARTED: "model_distribution_started",
-    /** A model was promoted to canonical (production or champion) status. */
-    MODEL_PROMOTED: "model_promoted",
-    /** Model metadata changed in the model registry and needs syncing. */
-    MODEL_UPDATED: "model_updated",
-    /** A neural architecture search run started (its payload is the same as CMAES_TRIGGERED). */
-    NAS_TRIGGERED: "nas_triggered",
-    /** New games were synced or generated and are ready for processing (export, then training). */
-    NEW_GAMES_AVAILABLE: "new_games",
-    /** The capacity of a node was updated, so the capacity map should be updated. */
-    NODE_CAPACITY_UPDATED: "node_capacity_updated",
-    /** A node's CPU, GPU or memory utilization is critical, so work should be redistributed. */
-    NODE_OVERLOADED: "node_overloaded",
-    /** A previously offline or unhealthy node recovered. */
-    NODE_RECOVERED: "node_recovered",
-    /** A node's health check failed and the node is considered unhealthy, which triggers recovery. */
-    NODE_UNHEALTHY: "node_unhealthy",
-    /** Several NPZ files of a configuration were combined into one. */
-    NPZ_COMBINATION_COMPLETE: "npz_combination_complete",
-    /** An NPZ export finished and the data is ready for training. */
-    NPZ_EXPORT_COMPLETE: "npz_export_complete",
-    /** An export of games to an NPZ training-data file started. */
-    NPZ_EXPORT_STARTED: "npz_export_started",
-    /** A model mastered its current opponent, so the curriculum can advance. */
-    OPPONENT_MASTERED: "opponent_mastered",
-    /** The P2P cluster is healthy (quorum achieved), so normal operations resume. */
-    P2P_CLUSTER_HEALTHY: "p2p_cluster_healthy",
-    /** The P2P cluster is unhealthy (quorum or leader lost, e.g. a majority of nodes offline), so the cluster enters emergency mode. */
-    P2P_CLUSTER_UNHEALTHY: "p2p_cluster_unhealthy",
-    /** The parity failure rate of a configuration changed significantly. */
-    PARITY_FAILURE_RATE_CHANGED: "parity_failure_rate_changed",
-    /** A parity validation run finished. */
-    PARITY_VALIDATION_COMPLETE: "parity_validation_complete",
-    /** A parity validation run started. */
-    PARITY_VALIDATION_STARTED: "parity_validation_started",
-    /** A training metric plateaued (no improvement). */
-    PLATEAU_DETECTED: "plateau_detected",
-    /** A model was identified as a candidate for promotion. */
-    PROMOTION_CANDIDATE: "promotion_candidate",
-    /** The promotion stage of the pipeline finished (the StageEvent variant of MODEL_PROMOTED). */
-    PROMOTION_COMPLETE: "promotion_complete",
-    /** Promotion of a model failed. */
-    PROMOTION_FAILED: "promotion_failed",
-    /** A model failed the promotion criteria. */
-    PROMOTION_REJECTED: "promotion_rejected",
-    /** A promotion was rolled back because of problems and the previous model restored. */
-    PROMOTION_ROLLED_BACK: "promotion_rolled_back",
-    /** Promotion of a model started. */
-    PROMOTION_STARTED: "promotion_started",
-    /** A data quality check failed, which blocks training. */
-    QUALITY_CHECK_FAILED: "quality_check_failed",
-    /** A data quality check is requested (before training). */
-    QUALITY_CHECK_REQUESTED: "quality_check_requested",
-    /** Data quality dropped below the threshold, so selfplay should focus on quality. */
-    QUALITY_DEGRADED: "quality_degraded",
-    /** A significant shift in the quality distribution of a configuration's data was detected. */
-    QUALITY_DISTRIBUTION_CHANGED: "quality_distribution_changed",
-    /** The quality feedback parameters (weight) of a configuration were updated. */
-    QUALITY_FEEDBACK_ADJUSTED: "quality_feedback_adjusted",
-    /** A quality penalty was applied to a configuration, reducing its selfplay rate. */
-    QUALITY_PENALTY_APPLIED: "quality_penalty_applied",
-    /** A quality score was calculated or recalculated, either aggregated for a board configuration or for a single game. */
-    QUALITY_SCORE_UPDATED: "quality_score_updated",
-    /** Automatic recovery finished successfully. */
-    RECOVERY_COMPLETED: "recovery_completed",
-    /** Automatic recovery failed. */
-    RECOVERY_FAILED: "recovery_failed",
-    /** Automatic recovery started, e.g. for an unhealthy node. */
-    RECOVERY_INITIATED: "recovery_initiated",
-    /** A previously detected regression cleared, so normal operation resumes. */
-    REGRESSION_CLEARED: "regression_cleared",
-    /** A critical regression was detected, which pauses training and calls for an immediate rollback. */
-    REGRESSION_CRITICAL: "regression_critical",
-    /** A model performance regression was detected. */
-    REGRESSION_DETECTED: "regression_detected",
-    /** A minor regression was detected, calling for a minor training adjustment. */
-    REGRESSION_MINOR: "regression_minor",
-    /** A moderate regression was detected, calling for increased scrutiny. */
-    REGRESSION_MODERATE: "regression_moderate",
-    /** A severe regression was detected, calling for a possible rollback. */
-    REGRESSION_SEVERE: "regression_severe",
-    /** The allocation of selfplay across configurations (the config weights) changed. */
-    SELFPLAY_ALLOCATION_UPDATED: "selfplay_allocation_updated",
-    /** A standard selfplay batch finished generating games. */
-    SELFPLAY_COMPLETE: "selfplay_complete",
-    /** The selfplay rate multiplier of a configuration changed by more than 20%. */
-    SELFPLAY_RATE_CHANGED: "selfplay_rate_changed",
-    /** A request to change the selfplay target of a configuration because more or fewer games are needed. */
-    SELFPLAY_TARGET_UPDATED: "selfplay_target_updated",
-    /** Generic sync completion, the stage-event variant of DATA_SYNC_COMPLETED. */
-    SYNC_COMPLETE: "sync_complete",
-    /** An explicit, router-driven request to sync data; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the requesting component. */
-    SYNC_REQUEST: "sync_request",
-    /** A sync operation stalled or timed out; the common `source` field names the source node. */
-    SYNC_STALLED: "sync_stalled",
-    /** An immediate sync was triggered because the training data is stale. */
-    SYNC_TRIGGERED: "sync_triggered",
-    /** A task was intentionally abandoned (not orphaned). */
-    TASK_ABANDONED: "task_abandoned",
-    /** A task lost its parent worker because the worker failed. */
-    TASK_ORPHANED: "task_orphaned",
-    /** Training of a configuration is blocked (paused) because its data quality is insufficient. */
-    TRAINING_BLOCKED_BY_QUALITY: "training_blocked_by_quality",
-    /** A training checkpoint was saved. */
-    TRAINING_CHECKPOINT: "training_checkpoint",
-    /** A training job finished successfully. */
-    TRAINING_COMPLETED: "training_completed",
-    /** Early stopping ended a training run because of stagnation, regression or a plateau. */
-    TRAINING_EARLY_STOPPED: "training_early_stopped",
-    /** A training job failed or crashed. */
-    TRAINING_FAILED: "training_failed",
-    /** A spike in the training loss was detected. */
-    TRAINING_LOSS_ANOMALY: "training_loss_anomaly",
-    /** Result of a trend analysis of the training loss (improving, stalled or degrading). */
-    TRAINING_LOSS_TREND: "training_loss_trend",
-    /** Periodic progress report during training. */
-    TRAINING_PROGRESS: "training_progress",
-    /** A model was successfully rolled back to a previous checkpoint. */
-    TRAINING_ROLLBACK_COMPLETED: "training_rollback_completed",
-    /** Training produced a bad model and a rollback to a previous checkpoint is needed. */
-    TRAINING_ROLLBACK_NEEDED: "training_rollback_needed",
-    /** A training job began execution. */
-    TRAINING_STARTED: "training_started",
-    /** Enough data is available to train a configuration; the decision to train is made, before training starts. */
-    TRAINING_THRESHOLD_REACHED: "training_threshold",
-    /** The curriculum weight of one configuration was updated. */
-    WEIGHT_UPDATED: "weight_updated",
-    /** A worker node claimed a work item. */
-    WORK_CLAIMED: "work_claimed",
-    /** A work item finished successfully. */
-    WORK_COMPLETED: "work_completed",
-    /** A work item failed on a worker node. */
-    WORK_FAILED: "work_failed",
-    /** A work item was added to the queue, so new work is available. */
-    WORK_QUEUED: "work_queued",
-    /** A work item timed out, so it should be reassigned. */
-    WORK_TIMEOUT: "work_timeout",
-  } as const;
+  /** Training parameters of a configuration were adjusted based on its Elo velocity. */
+  ADAPTIVE_PARAMS_CHANGED: "adaptive_params_changed",
+  /** Backpressure was activated because of queue or resource constraints, so work generation is reduced. */
+  BACKPRESSURE_ACTIVATED: "backpressure_activated",
+  /** Backpressure was released and resources are available again, so the normal rate resumes. */
+  BACKPRESSURE_RELEASED: "backpressure_released",
+  /** Cache entries were invalidated for a model or a node. */
+  CACHE_INVALIDATED: "cache_invalidated",
+  /** A canonical selfplay batch for parity validation finished. */
+  CANONICAL_SELFPLAY_COMPLETE: "canonical_selfplay_complete",
+  /** The capacity of the cluster changed, so allocations should be adjusted. */
+  CLUSTER_CAPACITY_CHANGED: "cluster_capacity_changed",
+  /** The cluster watchdog detected a cluster stall that needs investigation. */
+  CLUSTER_STALL_DETECTED: "cluster_stall_detected",
+  /** A CMA-ES hyperparameter optimization run started. */
+  CMAES_TRIGGERED: "cmaes_triggered",
+  /** Database consolidation finished, which triggers export. */
+  CONSOLIDATION_COMPLETE: "consolidation_complete",
+  /** Database consolidation started. */
+  CONSOLIDATION_STARTED: "consolidation_started",
+  /** A coordinator's health degraded but it is still functional. */
+  COORDINATOR_HEALTH_DEGRADED: "coordinator_health_degraded",
+  /** Periodic liveness signal from a coordinator. */
+  COORDINATOR_HEARTBEAT: "coordinator_heartbeat",
+  /** A coordinator is shutting down, gracefully, on error or forced. */
+  COORDINATOR_SHUTDOWN: "coordinator_shutdown",
+  /** The curriculum moved to a harder tier after evaluation showed a plateau. */
+  CURRICULUM_ADVANCED: "curriculum_advanced",
+  /** The curriculum was updated as an emergency response to a critical regression. */
+  CURRICULUM_EMERGENCY_UPDATE: "curriculum_emergency_update",
+  /** Curriculum weights were rebalanced across configurations. */
+  CURRICULUM_REBALANCED: "curriculum_rebalanced",
+  /** A daemon was started. */
+  DAEMON_STARTED: "daemon_started",
+  /** The status of a daemon changed, which may lead to an automatic restart. */
+  DAEMON_STATUS_CHANGED: "daemon_status_changed",
+  /** A daemon was stopped. */
+  DAEMON_STOPPED: "daemon_stopped",
+  /** The training data of a configuration is fresh (recently synced), so training can proceed. */
+  DATA_FRESH: "data_fresh",
+  /** A data quality checker raised an alert, which is logged as a warning. */
+  DATA_QUALITY_ALERT: "data_quality_alert",
+  /** The training data of a configuration is stale (too old), which triggers a priority sync. */
+  DATA_STALE: "data_stale",
+  /** A data sync finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the source node. */
+  DATA_SYNC_COMPLETED: "sync_completed",
+  /** A data sync failed; the common `source` field names the source node. */
+  DATA_SYNC_FAILED: "sync_failed",
+  /** A data sync operation started; the common `source` field names the source node. */
+  DATA_SYNC_STARTED: "sync_started",
+  /** Disk space is running low, so cleanup should be triggered. */
+  DISK_SPACE_LOW: "disk_space_low",
+  /** A large Elo change that may trigger a curriculum rebalance. */
+  ELO_SIGNIFICANT_CHANGE: "elo_significant_change",
+  /** A model's Elo rating was recalculated. */
+  ELO_UPDATED: "elo_updated",
+  /** A significant change in the rate of Elo improvement was detected. */
+  ELO_VELOCITY_CHANGED: "elo_velocity_changed",
+  /** A component reports an error. */
+  ERROR: "error",
+  /** The evaluation stage is backed up, so new training jobs and export triggering pause. */
+  EVALUATION_BACKPRESSURE: "evaluation_backpressure",
+  /** A model evaluation (gauntlet) finished with results. */
+  EVALUATION_COMPLETED: "evaluation_completed",
+  /** A model evaluation crashed or failed. */
+  EVALUATION_FAILED: "evaluation_failed",
+  /** Real-time progress report of a running evaluation. */
+  EVALUATION_PROGRESS: "evaluation_progress",
+  /** An evaluation (gauntlet) of a model started. */
+  EVALUATION_STARTED: "evaluation_started",
+  /** The exploration temperature strategy of a configuration changed. */
+  EXPLORATION_ADJUSTED: "exploration_adjusted",
+  /** Individual games were synced to target nodes; the common `source` field names the source node. */
+  GAME_SYNCED: "game_synced",
+  /** A GPU-accelerated selfplay batch finished generating games. */
+  GPU_SELFPLAY_COMPLETE: "gpu_selfplay_complete",
+  /** An event handler threw an exception while handling an event. */
+  HANDLER_FAILED: "handler_failed",
+  /** An event handler did not finish within its timeout. */
+  HANDLER_TIMEOUT: "handler_timeout",
+  /** A node health check failed. */
+  HEALTH_CHECK_FAILED: "health_check_failed",
+  /** A node health check succeeded. */
+  HEALTH_CHECK_PASSED: "health_check_passed",
+  /** Sufficient high-quality data is ready for training, which enables training. */
+  HIGH_QUALITY_DATA_AVAILABLE: "high_quality_data_available",
+  /** A node went offline, became unreachable or was evicted. */
+  HOST_OFFLINE: "host_offline",
+  /** A node came online or was discovered. */
+  HOST_ONLINE: "host_online",
+  /** A training hyperparameter changed, manually or automatically. */
+  HYPERPARAMETER_UPDATED: "hyperparameter_updated",
+  /** An idle GPU or CPU was detected, so work can be spawned on it. */
+  IDLE_RESOURCE_DETECTED: "idle_resource_detected",
+  /** A job was preempted, so the worker stops its current work. */
+  JOB_PREEMPTED: "job_preempted",
+  /** A new cluster leader was elected and assumes leadership. */
+  LEADER_ELECTED: "leader_elected",
+  /** The cluster lost its leader, so an election starts. */
+  LEADER_LOST: "leader_lost",
+  /** The leader stepped down for a graceful hand-off. */
+  LEADER_STEPDOWN: "leader_stepdown",
+  /** Data quality is below the threshold and may block training. */
+  LOW_QUALITY_DATA_WARNING: "low_quality_data_warning",
+  /** GPU or CPU memory of a node reached a critical level. */
+  MEMORY_PRESSURE: "memory_pressure",
+  /** Corruption of a model file was detected. */
+  MODEL_CORRUPTED: "model_corrupted",
+  /** A model was distributed to all cluster nodes. */
+  MODEL_DISTRIBUTION_COMPLETE: "model_distribution_complete",
+  /** Distribution of a newly trained model to the cluster nodes started. */
+  MODEL_DISTRIBUTION_STARTED: "model_distribution_started",
+  /** A model was promoted to canonical (production or champion) status. */
+  MODEL_PROMOTED: "model_promoted",
+  /** Model metadata changed in the model registry and needs syncing. */
+  MODEL_UPDATED: "model_updated",
+  /** A neural architecture search run started (its payload is the same as CMAES_TRIGGERED). */
+  NAS_TRIGGERED: "nas_triggered",
+  /** New games were synced or generated and are ready for processing (export, then training). */
+  NEW_GAMES_AVAILABLE: "new_games",
+  /** The capacity of a node was updated, so the capacity map should be updated. */
+  NODE_CAPACITY_UPDATED: "node_capacity_updated",
+  /** A node's CPU, GPU or memory utilization is critical, so work should be redistributed. */
+  NODE_OVERLOADED: "node_overloaded",
+  /** A previously offline or unhealthy node recovered. */
+  NODE_RECOVERED: "node_recovered",
+  /** A node's health check failed and the node is considered unhealthy, which triggers recovery. */
+  NODE_UNHEALTHY: "node_unhealthy",
+  /** Several NPZ files of a configuration were combined into one. */
+  NPZ_COMBINATION_COMPLETE: "npz_combination_complete",
+  /** An NPZ export finished and the data is ready for training. */
+  NPZ_EXPORT_COMPLETE: "npz_export_complete",
+  /** An export of games to an NPZ training-data file started. */
+  NPZ_EXPORT_STARTED: "npz_export_started",
+  /** A model mastered its current opponent, so the curriculum can advance. */
+  OPPONENT_MASTERED: "opponent_mastered",
+  /** The P2P cluster is healthy (quorum achieved), so normal operations resume. */
+  P2P_CLUSTER_HEALTHY: "p2p_cluster_healthy",
+  /** The P2P cluster is unhealthy (quorum or leader lost, e.g. a majority of nodes offline), so the cluster enters emergency mode. */
+  P2P_CLUSTER_UNHEALTHY: "p2p_cluster_unhealthy",
+  /** The parity failure rate of a configuration changed significantly. */
+  PARITY_FAILURE_RATE_CHANGED: "parity_failure_rate_changed",
+  /** A parity validation run finished. */
+  PARITY_VALIDATION_COMPLETE: "parity_validation_complete",
+  /** A parity validation run started. */
+  PARITY_VALIDATION_STARTED: "parity_validation_started",
+  /** A training metric plateaued (no improvement). */
+  PLATEAU_DETECTED: "plateau_detected",
+  /** A model was identified as a candidate for promotion. */
+  PROMOTION_CANDIDATE: "promotion_candidate",
+  /** The promotion stage of the pipeline finished (the StageEvent variant of MODEL_PROMOTED). */
+  PROMOTION_COMPLETE: "promotion_complete",
+  /** Promotion of a model failed. */
+  PROMOTION_FAILED: "promotion_failed",
+  /** A model failed the promotion criteria. */
+  PROMOTION_REJECTED: "promotion_rejected",
+  /** A promotion was rolled back because of problems and the previous model restored. */
+  PROMOTION_ROLLED_BACK: "promotion_rolled_back",
+  /** Promotion of a model started. */
+  PROMOTION_STARTED: "promotion_started",
+  /** A data quality check failed, which blocks training. */
+  QUALITY_CHECK_FAILED: "quality_check_failed",
+  /** A data quality check is requested (before training). */
+  QUALITY_CHECK_REQUESTED: "quality_check_requested",
+  /** Data quality dropped below the threshold, so selfplay should focus on quality. */
+  QUALITY_DEGRADED: "quality_degraded",
+  /** A significant shift in the quality distribution of a configuration's data was detected. */
+  QUALITY_DISTRIBUTION_CHANGED: "quality_distribution_changed",
+  /** The quality feedback parameters (weight) of a configuration were updated. */
+  QUALITY_FEEDBACK_ADJUSTED: "quality_feedback_adjusted",
+  /** A quality penalty was applied to a configuration, reducing its selfplay rate. */
+  QUALITY_PENALTY_APPLIED: "quality_penalty_applied",
+  /** A quality score was calculated or recalculated, either aggregated for a board configuration or for a single game. */
+  QUALITY_SCORE_UPDATED: "quality_score_updated",
+  /** Automatic recovery finished successfully. */
+  RECOVERY_COMPLETED: "recovery_completed",
+  /** Automatic recovery failed. */
+  RECOVERY_FAILED: "recovery_failed",
+  /** Automatic recovery started, e.g. for an unhealthy node. */
+  RECOVERY_INITIATED: "recovery_initiated",
+  /** A previously detected regression cleared, so normal operation resumes. */
+  REGRESSION_CLEARED: "regression_cleared",
+  /** A critical regression was detected, which pauses training and calls for an immediate rollback. */
+  REGRESSION_CRITICAL: "regression_critical",
+  /** A model performance regression was detected. */
+  REGRESSION_DETECTED: "regression_detected",
+  /** A minor regression was detected, calling for a minor training adjustment. */
+  REGRESSION_MINOR: "regression_minor",
+  /** A moderate regression was detected, calling for increased scrutiny. */
+  REGRESSION_MODERATE: "regression_moderate",
+  /** A severe regression was detected, calling for a possible rollback. */
+  REGRESSION_SEVERE: "regression_severe",
+  /** The allocation of selfplay across configurations (the config weights) changed. */
+  SELFPLAY_ALLOCATION_UPDATED: "selfplay_allocation_updated",
+  /** A standard selfplay batch finished generating games. */
+  SELFPLAY_COMPLETE: "selfplay_complete",
+  /** The selfplay rate multiplier of a configuration changed by more than 20%. */
+  SELFPLAY_RATE_CHANGED: "selfplay_rate_changed",
+  /** A request to change the selfplay target of a configuration because more or fewer games are needed. */
+  SELFPLAY_TARGET_UPDATED: "selfplay_target_updated",
+  /** Generic sync completion, the stage-event variant of DATA_SYNC_COMPLETED. */
+  SYNC_COMPLETE: "sync_complete",
+  /** An explicit, router-driven request to sync data; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the requesting component. */
+  SYNC_REQUEST: "sync_request",
+  /** A sync operation stalled or timed out; the common `source` field names the source node. */
+  SYNC_STALLED: "sync_stalled",
+  /** An immediate sync was triggered because the training data is stale. */
+  SYNC_TRIGGERED: "sync_triggered",
+  /** A task was intentionally abandoned (not orphaned). */
+  TASK_ABANDONED: "task_abandoned",
+  /** A task lost its parent worker because the worker failed. */
+  TASK_ORPHANED: "task_orphaned",
+  /** Training of a configuration is blocked (paused) because its data quality is insufficient. */
+  TRAINING_BLOCKED_BY_QUALITY: "training_blocked_by_quality",
+  /** A training checkpoint was saved. */
+  TRAINING_CHECKPOINT: "training_checkpoint",
+  /** A training job finished successfully. */
+  TRAINING_COMPLETED: "training_completed",
+  /** Early stopping ended a training run because of stagnation, regression or a plateau. */
+  TRAINING_EARLY_STOPPED: "training_early_stopped",
+  /** A training job failed or crashed. */
+  TRAINING_FAILED: "training_failed",
+  /** A spike in the training loss was detected. */
+  TRAINING_LOSS_ANOMALY: "training_loss_anomaly",
+  /** Result of a trend analysis of the training loss (improving, stalled or degrading). */
+  TRAINING_LOSS_TREND: "training_loss_trend",
+  /** Periodic progress report during training. */
+  TRAINING_PROGRESS: "training_progress",
+  /** A model was successfully rolled back to a previous checkpoint. */
+  TRAINING_ROLLBACK_COMPLETED: "training_rollback_completed",
+  /** Training produced a bad model and a rollback to a previous checkpoint is needed. */
+  TRAINING_ROLLBACK_NEEDED: "training_rollback_needed",
+  /** A training job began execution. */
+  TRAINING_STARTED: "training_started",
+  /** Enough data is available to train a configuration; the decision to train is made, before training starts. */
+  TRAINING_THRESHOLD_REACHED: "training_threshold",
+  /** The curriculum weight of one configuration was updated. */
+  WEIGHT_UPDATED: "weight_updated",
+  /** A worker node claimed a work item. */
+  WORK_CLAIMED: "work_claimed",
+  /** A work item finished successfully. */
+  WORK_COMPLETED: "work_completed",
+  /** A work item failed on a worker node. */
+  WORK_FAILED: "work_failed",
+  /** A work item was added to the queue, so new work is available. */
+  WORK_QUEUED: "work_queued",
+  /** A work item timed out, so it should be reassigned. */
+  WORK_TIMEOUT: "work_timeout",
+} as const;
+
 export type DataEventType = (typeof DataEventType)[keyof typeof DataEventType];
+
 /** The canonical name of an event. */
 export type EventName = keyof typeof DataEventType;
+
 /** Every canonical event name, sorted. */
 export const EVENT_NAMES: readonly EventName[] = Object.freeze(Object.keys(DataEventType) as EventName[]);
+
 /** Pipeline stage events (StageEventBus names): enum name → stage name. */
 export const StageEvent = {
-    /** Stage of EVALUATION_COMPLETED. */
-    EVALUATION_COMPLETE: "evaluation_complete",
-    /** Stage of PROMOTION_COMPLETE. */
-    PROMOTION_COMPLETE: "promotion_complete",
-    /** Stage of SELFPLAY_COMPLETE. */
-    SELFPLAY_COMPLETE: "selfplay_complete",
-    /** Stage of SYNC_COMPLETE. */
-    SYNC_COMPLETE: "sync_complete",
-    /** Stage of TRAINING_COMPLETED. */
-    TRAINING_COMPLETE: "training_complete",
-  } as const;
+  /** Stage of EVALUATION_COMPLETED. */
+  EVALUATION_COMPLETE: "evaluation_complete",
+  /** Stage of PROMOTION_COMPLETE. */
+  PROMOTION_COMPLETE: "promotion_complete",
+  /** Stage of SELFPLAY_COMPLETE. */
+  SELFPLAY_COMPLETE: "selfplay_complete",
+  /** Stage of SYNC_COMPLETE. */
+  SYNC_COMPLETE: "sync_complete",
+  /** Stage of TRAINING_COMPLETED. */
+  TRAINING_COMPLETE: "training_complete",
+} as const;
+
 export type StageEvent = (typeof StageEvent)[keyof typeof StageEvent];
+
 /** Events that cross process boundaries: cross-process name → itself. */
 export const CrossProcessEventType = {
-    /** Cross-process name of BACKPRESSURE_ACTIVATED. */
-    BACKPRESSURE_ACTIVATED: "BACKPRESSURE_ACTIVATED",
-    /** Cross-process name of BACKPRESSURE_RELEASED. */
-    BACKPRESSURE_RELEASED: "BACKPRESSURE_RELEASED",
-    /** Cross-process name of CANONICAL_SELFPLAY_COMPLETE. */
-    CANONICAL_SELFPLAY_COMPLETE: "CANONICAL_SELFPLAY_COMPLETE",
-    /** Cross-process name of CLUSTER_CAPACITY_CHANGED. */
-    CLUSTER_CAPACITY_CHANGED: "CLUSTER_CAPACITY_CHANGED",
-    /** Cross-process name of CLUSTER_STALL_DETECTED. */
-    CLUSTER_STALL_DETECTED: "CLUSTER_STALL_DETECTED",
-    /** Cross-process name of CURRICULUM_EMERGENCY_UPDATE. */
-    CURRICULUM_EMERGENCY_UPDATE: "CURRICULUM_EMERGENCY_UPDATE",
-    /** Cross-process name of DATA_SYNC_COMPLETED. */
-    DATA_SYNC_COMPLETED: "DATA_SYNC_COMPLETED",
-    /** Cross-process name of DISK_SPACE_LOW. */
-    DISK_SPACE_LOW: "DISK_SPACE_LOW",
-    /** Cross-process name of EVALUATION_BACKPRESSURE. */
-    EVALUATION_BACKPRESSURE: "EVALUATION_BACKPRESSURE",
-    /** Cross-process name of EVALUATION_COMPLETED. */
-    EVALUATION_COMPLETED: "EVALUATION_COMPLETED",
-    /** Cross-process name of EVALUATION_STARTED. */
-    EVALUATION_STARTED: "EVALUATION_STARTED",
-    /** Cross-process name of GPU_SELFPLAY_COMPLETE. */
-    GPU_SELFPLAY_COMPLETE: "GPU_SELFPLAY_COMPLETE",
-    /** Cross-process name of HEALTH_CHECK_FAILED. */
-    HEALTH_CHECK_FAILED: "HEALTH_CHECK_FAILED",
-    /** Cross-process name of HEALTH_CHECK_PASSED. */
-    HEALTH_CHECK_PASSED: "HEALTH_CHECK_PASSED",
-    /** Cross-process name of HOST_OFFLINE. */
-    HOST_OFFLINE: "HOST_OFFLINE",
-    /** Cross-process name of HOST_ONLINE. */
-    HOST_ONLINE: "HOST_ONLINE",
-    /** Cross-process name of IDLE_RESOURCE_DETECTED. */
-    IDLE_RESOURCE_DETECTED: "IDLE_RESOURCE_DETECTED",
-    /** Cross-process name of JOB_PREEMPTED. */
-    JOB_PREEMPTED: "JOB_PREEMPTED",
-    /** Cross-process name of LEADER_ELECTED. */
-    LEADER_ELECTED: "LEADER_ELECTED",
-    /** Cross-process name of LEADER_LOST. */
-    LEADER_LOST: "LEADER_LOST",
-    /** Cross-process name of LEADER_STEPDOWN. */
-    LEADER_STEPDOWN: "LEADER_STEPDOWN",
-    /** Cross-process name of MEMORY_PRESSURE. */
-    MEMORY_PRESSURE: "MEMORY_PRESSURE",
-    /** Cross-process name of MODEL_CORRUPTED. */
-    MODEL_CORRUPTED: "MODEL_CORRUPTED",
-    /** Cross-process name of MODEL_DISTRIBUTION_COMPLETE. */
-    MODEL_DISTRIBUTION_COMPLETE: "MODEL_DISTRIBUTION_COMPLETE",
-    /** Cross-process name of MODEL_PROMOTED. */
-    MODEL_PROMOTED: "MODEL_PROMOTED",
-    /** Cross-process name of NEW_GAMES_AVAILABLE. */
-    NEW_GAMES_AVAILABLE: "NEW_GAMES_AVAILABLE",
-    /** Cross-process name of NODE_CAPACITY_UPDATED. */
-    NODE_CAPACITY_UPDATED: "NODE_CAPACITY_UPDATED",
-    /** Cross-process name of NODE_OVERLOADED. */
-    NODE_OVERLOADED: "NODE_OVERLOADED",
-    /** Cross-process name of NODE_RECOVERED. */
-    NODE_RECOVERED: "NODE_RECOVERED",
-    /** Cross-process name of NODE_UNHEALTHY. */
-    NODE_UNHEALTHY: "NODE_UNHEALTHY",
-    /** Cross-process name of P2P_CLUSTER_HEALTHY. */
-    P2P_CLUSTER_HEALTHY: "P2P_CLUSTER_HEALTHY",
-    /** Cross-process name of P2P_CLUSTER_UNHEALTHY. */
-    P2P_CLUSTER_UNHEALTHY: "P2P_CLUSTER_UNHEALTHY",
-    /** Cross-process name of PROMOTION_ROLLED_BACK. */
-    PROMOTION_ROLLED_BACK: "PROMOTION_ROLLED_BACK",
-    /** Cross-process name of RECOVERY_COMPLETED. */
-    RECOVERY_COMPLETED: "RECOVERY_COMPLETED",
-    /** Cross-process name of RECOVERY_FAILED. */
-    RECOVERY_FAILED: "RECOVERY_FAILED",
-    /** Cross-process name of RECOVERY_INITIATED. */
-    RECOVERY_INITIATED: "RECOVERY_INITIATED",
-    /** Cross-process name of REGRESSION_CRITICAL. */
-    REGRESSION_CRITICAL: "REGRESSION_CRITICAL",
-    /** Cross-process name of REGRESSION_DETECTED. */
-    REGRESSION_DETECTED: "REGRESSION_DETECTED",
-    /** Cross-process name of SELFPLAY_COMPLETE. */
-    SELFPLAY_COMPLETE: "SELFPLAY_COMPLETE",
-    /** Cross-process name of TASK_ABANDONED. */
-    TASK_ABANDONED: "TASK_ABANDONED",
-    /** Cross-process name of TASK_ORPHANED. */
-    TASK_ORPHANED: "TASK_ORPHANED",
-    /** Cross-process name of TRAINING_COMPLETED. */
-    TRAINING_COMPLETED: "TRAINING_COMPLETED",
-    /** Cross-process name of TRAINING_FAILED. */
-    TRAINING_FAILED: "TRAINING_FAILED",
-    /** Cross-process name of TRAINING_ROLLBACK_NEEDED. */
-    TRAINING_ROLLBACK_NEEDED: "TRAINING_ROLLBACK_NEEDED",
-    /** Cross-process name of TRAINING_STARTED. */
-    TRAINING_STARTED: "TRAINING_STARTED",
-    /** Cross-process name of TRAINING_THRESHOLD_REACHED. */
-    TRAINING_THRESHOLD_REACHED: "TRAINING_THRESHOLD_REACHED",
-    /** Cross-process name of WORK_CLAIMED. */
-    WORK_CLAIMED: "WORK_CLAIMED",
-    /** Cross-process name of WORK_COMPLETED. */
-    WORK_COMPLETED: "WORK_COMPLETED",
-    /** Cross-process name of WORK_FAILED. */
-    WORK_FAILED: "WORK_FAILED",
-    /** Cross-process name of WORK_QUEUED. */
-    WORK_QUEUED: "WORK_QUEUED",
-    /** Cross-process name of WORK_TIMEOUT. */
-    WORK_TIMEOUT: "WORK_TIMEOUT",
-  } as const;
+  /** Cross-process name of BACKPRESSURE_ACTIVATED. */
+  BACKPRESSURE_ACTIVATED: "BACKPRESSURE_ACTIVATED",
+  /** Cross-process name of BACKPRESSURE_RELEASED. */
+  BACKPRESSURE_RELEASED: "BACKPRESSURE_RELEASED",
+  /** Cross-process name of CANONICAL_SELFPLAY_COMPLETE. */
+  CANONICAL_SELFPLAY_COMPLETE: "CANONICAL_SELFPLAY_COMPLETE",
+  /** Cross-process name of CLUSTER_CAPACITY_CHANGED. */
+  CLUSTER_CAPACITY_CHANGED: "CLUSTER_CAPACITY_CHANGED",
+  /** Cross-process name of CLUSTER_STALL_DETECTED. */
+  CLUSTER_STALL_DETECTED: "CLUSTER_STALL_DETECTED",
+  /** Cross-process name of CURRICULUM_EMERGENCY_UPDATE. */
+  CURRICULUM_EMERGENCY_UPDATE: "CURRICULUM_EMERGENCY_UPDATE",
+  /** Cross-process name of DATA_SYNC_COMPLETED. */
+  DATA_SYNC_COMPLETED: "DATA_SYNC_COMPLETED",
+  /** Cross-process name of DISK_SPACE_LOW. */
+  DISK_SPACE_LOW: "DISK_SPACE_LOW",
+  /** Cross-process name of EVALUATION_BACKPRESSURE. */
+  EVALUATION_BACKPRESSURE: "EVALUATION_BACKPRESSURE",
+  /** Cross-process name of EVALUATION_COMPLETED. */
+  EVALUATION_COMPLETED: "EVALUATION_COMPLETED",
+  /** Cross-process name of EVALUATION_STARTED. */
+  EVALUATION_STARTED: "EVALUATION_STARTED",
+  /** Cross-process name of GPU_SELFPLAY_COMPLETE. */
+  GPU_SELFPLAY_COMPLETE: "GPU_SELFPLAY_COMPLETE",
+  /** Cross-process name of HEALTH_CHECK_FAILED. */
+  HEALTH_CHECK_FAILED: "HEALTH_CHECK_FAILED",
+  /** Cross-process name of HEALTH_CHECK_PASSED. */
+  HEALTH_CHECK_PASSED: "HEALTH_CHECK_PASSED",
+  /** Cross-process name of HOST_OFFLINE. */
+  HOST_OFFLINE: "HOST_OFFLINE",
+  /** Cross-process name of HOST_ONLINE. */
+  HOST_ONLINE: "HOST_ONLINE",
+  /** Cross-process name of IDLE_RESOURCE_DETECTED. */
+  IDLE_RESOURCE_DETECTED: "IDLE_RESOURCE_DETECTED",
+  /** Cross-process name of JOB_PREEMPTED. */
+  JOB_PREEMPTED: "JOB_PREEMPTED",
+  /** Cross-process name of LEADER_ELECTED. */
+  LEADER_ELECTED: "LEADER_ELECTED",
+  /** Cross-process name of LEADER_LOST. */
+  LEADER_LOST: "LEADER_LOST",
+  /** Cross-process name of LEADER_STEPDOWN. */
+  LEADER_STEPDOWN: "LEADER_STEPDOWN",
+  /** Cross-process name of MEMORY_PRESSURE. */
+  MEMORY_PRESSURE: "MEMORY_PRESSURE",
+  /** Cross-process name of MODEL_CORRUPTED. */
+  MODEL_CORRUPTED: "MODEL_CORRUPTED",
+  /** Cross-process name of MODEL_DISTRIBUTION_COMPLETE. */
+  MODEL_DISTRIBUTION_COMPLETE: "MODEL_DISTRIBUTION_COMPLETE",
+  /** Cross-process name of MODEL_PROMOTED. */
+  MODEL_PROMOTED: "MODEL_PROMOTED",
+  /** Cross-process name of NEW_GAMES_AVAILABLE. */
+  NEW_GAMES_AVAILABLE: "NEW_GAMES_AVAILABLE",
+  /** Cross-process name of NODE_CAPACITY_UPDATED. */
+  NODE_CAPACITY_UPDATED: "NODE_CAPACITY_UPDATED",
+  /** Cross-process name of NODE_OVERLOADED. */
+  NODE_OVERLOADED: "NODE_OVERLOADED",
+  /** Cross-process name of NODE_RECOVERED. */
+  NODE_RECOVERED: "NODE_RECOVERED",
+  /** Cross-process name of NODE_UNHEALTHY. */
+  NODE_UNHEALTHY: "NODE_UNHEALTHY",
+  /** Cross-process name of P2P_CLUSTER_HEALTHY. */
+  P2P_CLUSTER_HEALTHY: "P2P_CLUSTER_HEALTHY",
+  /** Cross-process name of P2P_CLUSTER_UNHEALTHY. */
+  P2P_CLUSTER_UNHEALTHY: "P2P_CLUSTER_UNHEALTHY",
+  /** Cross-process name of PROMOTION_ROLLED_BACK. */
+  PROMOTION_ROLLED_BACK: "PROMOTION_ROLLED_BACK",
+  /** Cross-process name of RECOVERY_COMPLETED. */
+  RECOVERY_COMPLETED: "RECOVERY_COMPLETED",
+  /** Cross-process name of RECOVERY_FAILED. */
+  RECOVERY_FAILED: "RECOVERY_FAILED",
+  /** Cross-process name of RECOVERY_INITIATED. */
+  RECOVERY_INITIATED: "RECOVERY_INITIATED",
+  /** Cross-process name of REGRESSION_CRITICAL. */
+  REGRESSION_CRITICAL: "REGRESSION_CRITICAL",
+  /** Cross-process name of REGRESSION_DETECTED. */
+  REGRESSION_DETECTED: "REGRESSION_DETECTED",
+  /** Cross-process name of SELFPLAY_COMPLETE. */
+  SELFPLAY_COMPLETE: "SELFPLAY_COMPLETE",
+  /** Cross-process name of TASK_ABANDONED. */
+  TASK_ABANDONED: "TASK_ABANDONED",
+  /** Cross-process name of TASK_ORPHANED. */
+  TASK_ORPHANED: "TASK_ORPHANED",
+  /** Cross-process name of TRAINING_COMPLETED. */
+  TRAINING_COMPLETED: "TRAINING_COMPLETED",
+  /** Cross-process name of TRAINING_FAILED. */
+  TRAINING_FAILED: "TRAINING_FAILED",
+  /** Cross-process name of TRAINING_ROLLBACK_NEEDED. */
+  TRAINING_ROLLBACK_NEEDED: "TRAINING_ROLLBACK_NEEDED",
+  /** Cross-process name of TRAINING_STARTED. */
+  TRAINING_STARTED: "TRAINING_STARTED",
+  /** Cross-process name of TRAINING_THRESHOLD_REACHED. */
+  TRAINING_THRESHOLD_REACHED: "TRAINING_THRESHOLD_REACHED",
+  /** Cross-process name of WORK_CLAIMED. */
+  WORK_CLAIMED: "WORK_CLAIMED",
+  /** Cross-process name of WORK_COMPLETED. */
+  WORK_COMPLETED: "WORK_COMPLETED",
+  /** Cross-process name of WORK_FAILED. */
+  WORK_FAILED: "WORK_FAILED",
+  /** Cross-process name of WORK_QUEUED. */
+  WORK_QUEUED: "WORK_QUEUED",
+  /** Cross-process name of WORK_TIMEOUT. */
+  WORK_TIMEOUT: "WORK_TIMEOUT",
+} as const;
+
 export type CrossProcessEventType = (typeof CrossProcessEventType)[keyof typeof CrossProcessEventType];
+
 /** The `domain.action` topic of each event, for topic patterns such as `training.*`. */
 export const EventTopic = {
-    ADAPTIVE_PARAMS_CHANGED: "optimization.adaptive_params_changed",
-    BACKPRESSURE_ACTIVATED: "backpressure.activated",
-    BACKPRESSURE_RELEASED: "backpressure.released",
-    CACHE_INVALIDATED: "cache.invalidated",
-    CANONICAL_SELFPLAY_COMPLETE: "selfplay.canonical_complete",
-    CLUSTER_CAPACITY_CHANGED: "resource.cluster_capacity_changed",
-    CLUSTER_STALL_DETECTED: "cluster.stall_detected",
-    CMAES_TRIGGERED: "optimization.cmaes_triggered",
-    CONSOLIDATION_COMPLETE: "data.consolidation_complete",
-    CONSOLIDATION_STARTED: "data.consolidation_started",
-    COORDINATOR_HEALTH_DEGRADED: "coordinator.health_degraded",
-    COORDINATOR_HEARTBEAT: "coordinator.heartbeat",
-    COORDINATOR_SHUTDOWN: "coordinator.shutdown",
-    CURRICULUM_ADVANCED: "curriculum.advanced",
-    CURRICULUM_EMERGENCY_UPDATE: "curriculum.emergency_update",
-    CURRICULUM_REBALANCED: "curriculum.rebalanced",
-    DAEMON_STARTED: "daemon.started",
-    DAEMON_STATUS_CHANGED: "daemon.status_changed",
-    DAEMON_STOPPED: "daemon.stopped",
-    DATA_FRESH: "freshness.fresh",
-    DATA_QUALITY_ALERT: "quality.alert",
-    DATA_STALE: "freshness.stale",
-    DATA_SYNC_COMPLETED: "data.sync_completed",
-    DATA_SYNC_FAILED: "data.sync_failed",
-    DATA_SYNC_STARTED: "data.sync_started",
-    DISK_SPACE_LOW: "resource.disk_space_low",
-    ELO_SIGNIFICANT_CHANGE: "elo.significant_change",
-    ELO_UPDATED: "elo.updated",
-    ELO_VELOCITY_CHANGED: "elo.velocity_changed",
-    ERROR: "system.error",
-    EVALUATION_BACKPRESSURE: "evaluation.backpressure",
-    EVALUATION_COMPLETED: "evaluation.completed",
-    EVALUATION_FAILED: "evaluation.failed",
-    EVALUATION_PROGRESS: "evaluation.progress",
-    EVALUATION_STARTED: "evaluation.started",
-    EXPLORATION_ADJUSTED: "curriculum.exploration_adjusted",
-    GAME_SYNCED: "data.game_synced",
-    GPU_SELFPLAY_COMPLETE: "selfplay.gpu_complete",
-    HANDLER_FAILED: "handler.failed",
-    HANDLER_TIMEOUT: "handler.timeout",
-    HEALTH_CHECK_FAILED: "health.check_failed",
-    HEALTH_CHECK_PASSED: "health.check_passed",
-    HIGH_QUALITY_DATA_AVAILABLE: "quality.high_quality_data_available",
-    HOST_OFFLINE: "cluster.node_left",
-    HOST_ONLINE: "cluster.node_joined",
-    HYPERPARAMETER_UPDATED: "optimization.hyperparameter_updated",
-    IDLE_RESOURCE_DETECTED: "resource.idle_detected",
-    JOB_PREEMPTED: "job.preempted",
-    LEADER_ELECTED: "cluster.leader_elected",
-    LEADER_LOST: "cluster.leader_lost",
-    LEADER_STEPDOWN: "cluster.leader_stepdown",
-    LOW_QUALITY_DATA_WARNING: "quality.low_quality_data_warning",
-    MEMORY_PRESSURE: "node.memory_pressure",
-    MODEL_CORRUPTED: "recovery.model_corrupted",
-    MODEL_DISTRIBUTION_COMPLETE: "model.distribution_complete",
-    MODEL_DISTRIBUTION_STARTED: "model.distribution_started",
-    MODEL_PROMOTED: "model.promoted",
-    MODEL_UPDATED: "model.updated",
-    NAS_TRIGGERED: "optimization.nas_triggered",
-    NEW_GAMES_AVAILABLE: "data.new_games",
-    NODE_CAPACITY_UPDATED: "resource.node_capacity_updated",
-    NODE_OVERLOADED: "node.overloaded",
-    NODE_RECOVERED: "node.recovered",
-    NODE_UNHEALTHY: "node.unhealthy",
-    NPZ_COMBINATION_COMPLETE: "export.npz_combination_complete",
-    NPZ_EXPORT_COMPLETE: "export.npz_complete",
-    NPZ_EXPORT_STARTED: "export.npz_started",
-    OPPONENT_MASTERED: "curriculum.opponent_mastered",
-    P2P_CLUSTER_HEALTHY: "cluster.healthy",
-    P2P_CLUSTER_UNHEALTHY: "cluster.unhealthy",
-    PARITY_FAILURE_RATE_CHANGED: "parity.failure_rate_changed",
-    PARITY_VALIDATION_COMPLETE: "parity.validation_complete",
-    PARITY_VALIDATION_STARTED: "parity.validation_started",
-    PLATEAU_DETECTED: "optimization.plateau_detected",
-    PROMOTION_CANDIDATE: "promotion.candidate",
-    PROMOTION_COMPLETE: "promotion.complete",
-    PROMOTION_FAILED: "promotion.failed",
-    PROMOTION_REJECTED: "promotion.rejected",
-    PROMOTION_ROLLED_BACK: "promotion.rolled_back",
-    PROMOTION_STARTED: "promotion.started",
-    QUALITY_CHECK_FAILED: "quality.check_failed",
-    QUALITY_CHECK_REQUESTED: "quality.check_requested",
-    QUALITY_DEGRADED: "quality.degraded",
-    QUALITY_DISTRIBUTION_CHANGED: "quality.distribution_changed",
-    QUALITY_FEEDBACK_ADJUSTED: "quality.feedback_adjusted",
-    QUALITY_PENALTY_APPLIED: "quality.penalty_applied",
-    QUALITY_SCORE_UPDATED: "data.quality_updated",
-    RECOVERY_COMPLETED: "recovery.completed",
-    RECOVERY_FAILED: "recovery.failed",
-    RECOVERY_INITIATED: "recovery.initiated",
-    REGRESSION_CLEARED: "regression.cleared",
-    REGRESSION_CRITICAL: "regression.critical",
-    REGRESSION_DETECTED: "evaluation.regression",
-    REGRESSION_MINOR: "regression.minor",
-    REGRESSION_MODERATE: "regression.moderate",
-    REGRESSION_SEVERE: "regression.severe",
-    SELFPLAY_ALLOCATION_UPDATED: "selfplay.allocation_updated",
-    SELFPLAY_COMPLETE: "selfplay.complete",
-    SELFPLAY_RATE_CHANGED: "selfplay.rate_changed",
-    SELFPLAY_TARGET_UPDATED: "selfplay.target_updated",
-    SYNC_COMPLETE: "sync.complete",
-    SYNC_REQUEST: "sync.request",
-    SYNC_STALLED: "sync.stalled",
-    SYNC_TRIGGERED: "freshness.sync_triggered",
-    TASK_ABANDONED: "task.abandoned",
-    TASK_ORPHANED: "task.orphaned",
-    TRAINING_BLOCKED_BY_QUALITY: "quality.training_blocked",
-    TRAINING_CHECKPOINT: "training.checkpoint",
-    TRAINING_COMPLETED: "training.completed",
-    TRAINING_EARLY_STOPPED: "training.early_stopped",
-    TRAINING_FAILED: "training.failed",
-    TRAINING_LOSS_ANOMALY: "training.loss_anomaly",
-    TRAINING_LOSS_TREND: "training.loss_trend",
-    TRAINING_PROGRESS: "training.progress",
-    TRAINING_ROLLBACK_COMPLETED: "training.rollback_completed",
-    TRAINING_ROLLBACK_NEEDED: "training.rollback_needed",
-    TRAINING_STARTED: "training.started",
-    TRAINING_THRESHOLD_REACHED: "training.threshold_reached",
-    WEIGHT_UPDATED: "curriculum.weight_updated",
-    WORK_CLAIMED: "work.claimed",
-    WORK_COMPLETED: "work.completed",
-    WORK_FAILED: "work.failed",
-    WORK_QUEUED: "work.queued",
-    WORK_TIMEOUT: "work.timeout",
-  } as const;
+  ADAPTIVE_PARAMS_CHANGED: "optimization.adaptive_params_changed",
+  BACKPRESSURE_ACTIVATED: "backpressure.activated",
+  BACKPRESSURE_RELEASED: "backpressure.released",
+  CACHE_INVALIDATED: "cache.invalidated",
+  CANONICAL_SELFPLAY_COMPLETE: "selfplay.canonical_complete",
+  CLUSTER_CAPACITY_CHANGED: "resource.cluster_capacity_changed",
+  CLUSTER_STALL_DETECTED: "cluster.stall_detected",
+  CMAES_TRIGGERED: "optimization.cmaes_triggered",
+  CONSOLIDATION_COMPLETE: "data.consolidation_complete",
+  CONSOLIDATION_STARTED: "data.consolidation_started",
+  COORDINATOR_HEALTH_DEGRADED: "coordinator.health_degraded",
+  COORDINATOR_HEARTBEAT: "coordinator.heartbeat",
+  COORDINATOR_SHUTDOWN: "coordinator.shutdown",
+  CURRICULUM_ADVANCED: "curriculum.advanced",
+  CURRICULUM_EMERGENCY_UPDATE: "curriculum.emergency_update",
+  CURRICULUM_REBALANCED: "curriculum.rebalanced",
+  DAEMON_STARTED: "daemon.started",
+  DAEMON_STATUS_CHANGED: "daemon.status_changed",
+  DAEMON_STOPPED: "daemon.stopped",
+  DATA_FRESH: "freshness.fresh",
+  DATA_QUALITY_ALERT: "quality.alert",
+  DATA_STALE: "freshness.stale",
+  DATA_SYNC_COMPLETED: "data.sync_completed",
+  DATA_SYNC_FAILED: "data.sync_failed",
+  DATA_SYNC_STARTED: "data.sync_started",
+  DISK_SPACE_LOW: "resource.disk_space_low",
+  ELO_SIGNIFICANT_CHANGE: "elo.significant_change",
+  ELO_UPDATED: "elo.updated",
+  ELO_VELOCITY_CHANGED: "elo.velocity_changed",
+  ERROR: "system.error",
+  EVALUATION_BACKPRESSURE: "evaluation.backpressure",
+  EVALUATION_COMPLETED: "evaluation.completed",
+  EVALUATION_FAILED: "evaluation.failed",
+  EVALUATION_PROGRESS: "evaluation.progress",
+  EVALUATION_STARTED: "evaluation.started",
+  EXPLORATION_ADJUSTED: "curriculum.exploration_adjusted",
+  GAME_SYNCED: "data.game_synced",
+  GPU_SELFPLAY_COMPLETE: "selfplay.gpu_complete",
+  HANDLER_FAILED: "handler.failed",
+  HANDLER_TIMEOUT: "handler.timeout",
+  HEALTH_CHECK_FAILED: "health.check_failed",
+  HEALTH_CHECK_PASSED: "health.check_passed",
+  HIGH_QUALITY_DATA_AVAILABLE: "quality.high_quality_data_available",
+  HOST_OFFLINE: "cluster.node_left",
+  HOST_ONLINE: "cluster.node_joined",
+  HYPERPARAMETER_UPDATED: "optimization.hyperparameter_updated",
+  IDLE_RESOURCE_DETECTED: "resource.idle_detected",
+  JOB_PREEMPTED: "job.preempted",
+  LEADER_ELECTED: "cluster.leader_elected",
+  LEADER_LOST: "cluster.leader_lost",
+  LEADER_STEPDOWN: "cluster.leader_stepdown",
+  LOW_QUALITY_DATA_WARNING: "quality.low_quality_data_warning",
+  MEMORY_PRESSURE: "node.memory_pressure",
+  MODEL_CORRUPTED: "recovery.model_corrupted",
+  MODEL_DISTRIBUTION_COMPLETE: "model.distribution_complete",
+  MODEL_DISTRIBUTION_STARTED: "model.distribution_started",
+  MODEL_PROMOTED: "model.promoted",
+  MODEL_UPDATED: "model.updated",
+  NAS_TRIGGERED: "optimization.nas_triggered",
+  NEW_GAMES_AVAILABLE: "data.new_games",
+  NODE_CAPACITY_UPDATED: "resource.node_capacity_updated",
+  NODE_OVERLOADED: "node.overloaded",
+  NODE_RECOVERED: "node.recovered",
+  NODE_UNHEALTHY: "node.unhealthy",
+  NPZ_COMBINATION_COMPLETE: "export.npz_combination_complete",
+  NPZ_EXPORT_COMPLETE: "export.npz_complete",
+  NPZ_EXPORT_STARTED: "export.npz_started",
+  OPPONENT_MASTERED: "curriculum.opponent_mastered",
+  P2P_CLUSTER_HEALTHY: "cluster.healthy",
+  P2P_CLUSTER_UNHEALTHY: "cluster.unhealthy",
+  PARITY_FAILURE_RATE_CHANGED: "parity.failure_rate_changed",
+  PARITY_VALIDATION_COMPLETE: "parity.validation_complete",
+  PARITY_VALIDATION_STARTED: "parity.validation_started",
+  PLATEAU_DETECTED: "optimization.plateau_detected",
+  PROMOTION_CANDIDATE: "promotion.candidate",
+  PROMOTION_COMPLETE: "promotion.complete",
+  PROMOTION_FAILED: "promotion.failed",
+  PROMOTION_REJECTED: "promotion.rejected",
+  PROMOTION_ROLLED_BACK: "promotion.rolled_back",
+  PROMOTION_STARTED: "promotion.started",
+  QUALITY_CHECK_FAILED: "quality.check_failed",
+  QUALITY_CHECK_REQUESTED: "quality.check_requested",
+  QUALITY_DEGRADED: "quality.degraded",
+  QUALITY_DISTRIBUTION_CHANGED: "quality.distribution_changed",
+  QUALITY_FEEDBACK_ADJUSTED: "quality.feedback_adjusted",
+  QUALITY_PENALTY_APPLIED: "quality.penalty_applied",
+  QUALITY_SCORE_UPDATED: "data.quality_updated",
+  RECOVERY_COMPLETED: "recovery.completed",
+  RECOVERY_FAILED: "recovery.failed",
+  RECOVERY_INITIATED: "recovery.initiated",
+  REGRESSION_CLEARED: "regression.cleared",
+  REGRESSION_CRITICAL: "regression.critical",
+  REGRESSION_DETECTED: "evaluation.regression",
+  REGRESSION_MINOR: "regression.minor",
+  REGRESSION_MODERATE: "regression.moderate",
+  REGRESSION_SEVERE: "regression.severe",
+  SELFPLAY_ALLOCATION_UPDATED: "selfplay.allocation_updated",
+  SELFPLAY_COMPLETE: "selfplay.complete",
+  SELFPLAY_RATE_CHANGED: "selfplay.rate_changed",
+  SELFPLAY_TARGET_UPDATED: "selfplay.target_updated",
+  SYNC_COMPLETE: "sync.complete",
+  SYNC_REQUEST: "sync.request",
+  SYNC_STALLED: "sync.stalled",
+  SYNC_TRIGGERED: "freshness.sync_triggered",
+  TASK_ABANDONED: "task.abandoned",
+  TASK_ORPHANED: "task.orphaned",
+  TRAINING_BLOCKED_BY_QUALITY: "quality.training_blocked",
+  TRAINING_CHECKPOINT: "training.checkpoint",
+  TRAINING_COMPLETED: "training.completed",
+  TRAINING_EARLY_STOPPED: "training.early_stopped",
+  TRAINING_FAILED: "training.failed",
+  TRAINING_LOSS_ANOMALY: "training.loss_anomaly",
+  TRAINING_LOSS_TREND: "training.loss_trend",
+  TRAINING_PROGRESS: "training.progress",
+  TRAINING_ROLLBACK_COMPLETED: "training.rollback_completed",
+  TRAINING_ROLLBACK_NEEDED: "training.rollback_needed",
+  TRAINING_STARTED: "training.started",
+  TRAINING_THRESHOLD_REACHED: "training.threshold_reached",
+  WEIGHT_UPDATED: "curriculum.weight_updated",
+  WORK_CLAIMED: "work.claimed",
+  WORK_COMPLETED: "work.completed",
+  WORK_FAILED: "work.failed",
+  WORK_QUEUED: "work.queued",
+  WORK_TIMEOUT: "work.timeout",
+} as const;
+
 export type EventTopic = (typeof EventTopic)[keyof typeof EventTopic];
+
 /** The catalog category of each event. */
 export const EventCategory = {
-    ADAPTIVE_PARAMS_CHANGED: "optimization",
-    BACKPRESSURE_ACTIVATED: "resources",
-    BACKPRESSURE_RELEASED: "resources",
-    CACHE_INVALIDATED: "cache",
-    CANONICAL_SELFPLAY_COMPLETE: "selfplay",
-    CLUSTER_CAPACITY_CHANGED: "resources",
-    CLUSTER_STALL_DETECTED: "health",
-    CMAES_TRIGGERED: "optimization",
-    CONSOLIDATION_COMPLETE: "sync",
-    CONSOLIDATION_STARTED: "sync",
-    COORDINATOR_HEALTH_DEGRADED: "health",
-    COORDINATOR_HEARTBEAT: "health",
-    COORDINATOR_SHUTDOWN: "health",
-    CURRICULUM_ADVANCED: "curriculum",
-    CURRICULUM_EMERGENCY_UPDATE: "curriculum",
-    CURRICULUM_REBALANCED: "curriculum",
-    DAEMON_STARTED: "daemon_lifecycle",
-    DAEMON_STATUS_CHANGED: "daemon_lifecycle",
-    DAEMON_STOPPED: "daemon_lifecycle",
-    DATA_FRESH: "freshness",
-    DATA_QUALITY_ALERT: "quality",
-    DATA_STALE: "freshness",
-    DATA_SYNC_COMPLETED: "sync",
-    DATA_SYNC_FAILED: "sync",
-    DATA_SYNC_STARTED: "sync",
-    DISK_SPACE_LOW: "resources",
-    ELO_SIGNIFICANT_CHANGE: "evaluation",
-    ELO_UPDATED: "evaluation",
-    ELO_VELOCITY_CHANGED: "evaluation",
-    ERROR: "recovery",
-    EVALUATION_BACKPRESSURE: "evaluation",
-    EVALUATION_COMPLETED: "evaluation",
-    EVALUATION_FAILED: "evaluation",
-    EVALUATION_PROGRESS: "evaluation",
-    EVALUATION_STARTED: "evaluation",
-    EXPLORATION_ADJUSTED: "curriculum",
-    GAME_SYNCED: "sync",
-    GPU_SELFPLAY_COMPLETE: "selfplay",
-    HANDLER_FAILED: "recovery",
-    HANDLER_TIMEOUT: "recovery",
-    HEALTH_CHECK_FAILED: "health",
-    HEALTH_CHECK_PASSED: "health",
-    HIGH_QUALITY_DATA_AVAILABLE: "quality",
-    HOST_OFFLINE: "health",
-    HOST_ONLINE: "health",
-    HYPERPARAMETER_UPDATED: "optimization",
-    IDLE_RESOURCE_DETECTED: "resources",
-    JOB_PREEMPTED: "work_queue",
-    LEADER_ELECTED: "leader_election",
-    LEADER_LOST: "leader_election",
-    LEADER_STEPDOWN: "leader_election",
-    LOW_QUALITY_DATA_WARNING: "quality",
-    MEMORY_PRESSURE: "health",
-    MODEL_CORRUPTED: "recovery",
-    MODEL_DISTRIBUTION_COMPLETE: "promotion",
-    MODEL_DISTRIBUTION_STARTED: "promotion",
-    MODEL_PROMOTED: "promotion",
-    MODEL_UPDATED: "promotion",
-    NAS_TRIGGERED: "optimization",
-    NEW_GAMES_AVAILABLE: "sync",
-    NODE_CAPACITY_UPDATED: "resources",
-    NODE_OVERLOADED: "health",
-    NODE_RECOVERED: "health",
-    NODE_UNHEALTHY: "health",
-    NPZ_COMBINATION_COMPLETE: "export",
-    NPZ_EXPORT_COMPLETE: "export",
-    NPZ_EXPORT_STARTED: "export",
-    OPPONENT_MASTERED: "curriculum",
-    P2P_CLUSTER_HEALTHY: "health",
-    P2P_CLUSTER_UNHEALTHY: "health",
-    PARITY_FAILURE_RATE_CHANGED: "parity",
-    PARITY_VALIDATION_COMPLETE: "parity",
-    PARITY_VALIDATION_STARTED: "parity",
-    PLATEAU_DETECTED: "optimization",
-    PROMOTION_CANDIDATE: "promotion",
-    PROMOTION_COMPLETE: "promotion",
-    PROMOTION_FAILED: "promotion",
-    PROMOTION_REJECTED: "promotion",
-    PROMOTION_ROLLED_BACK: "promotion",
-    PROMOTION_STARTED: "promotion",
-    QUALITY_CHECK_FAILED: "quality",
-    QUALITY_CHECK_REQUESTED: "quality",
-    QUALITY_DEGRADED: "quality",
-    QUALITY_DISTRIBUTION_CHANGED: "quality",
-    QUALITY_FEEDBACK_ADJUSTED: "quality",
-    QUALITY_PENALTY_APPLIED: "quality",
-    QUALITY_SCORE_UPDATED: "quality",
-    RECOVERY_COMPLETED: "recovery",
-    RECOVERY_FAILED: "recovery",
-    RECOVERY_INITIATED: "recovery",
-    REGRESSION_CLEARED: "regression",
-    REGRESSION_CRITICAL: "regression",
-    REGRESSION_DETECTED: "regression",
-    REGRESSION_MINOR: "regression",
-    REGRESSION_MODERATE: "regression",
-    REGRESSION_SEVERE: "regression",
-    SELFPLAY_ALLOCATION_UPDATED: "selfplay",
-    SELFPLAY_COMPLETE: "selfplay",
-    SELFPLAY_RATE_CHANGED: "selfplay",
-    SELFPLAY_TARGET_UPDATED: "selfplay",
-    SYNC_COMPLETE: "sync",
-    SYNC_REQUEST: "sync",
-    SYNC_STALLED: "sync",
-    SYNC_TRIGGERED: "freshness",
-    TASK_ABANDONED: "recovery",
-    TASK_ORPHANED: "recovery",
-    TRAINING_BLOCKED_BY_QUALITY: "quality",
-    TRAINING_CHECKPOINT: "training",
-    TRAINING_COMPLETED: "training",
-    TRAINING_EARLY_STOPPED: "training",
-    TRAINING_FAILED: "training",
-    TRAINING_LOSS_ANOMALY: "training",
-    TRAINING_LOSS_TREND: "training",
-    TRAINING_PROGRESS: "training",
-    TRAINING_ROLLBACK_COMPLETED: "training",
-    TRAINING_ROLLBACK_NEEDED: "training",
-    TRAINING_STARTED: "training",
-    TRAINING_THRESHOLD_REACHED: "training",
-    WEIGHT_UPDATED: "curriculum",
-    WORK_CLAIMED: "work_queue",
-    WORK_COMPLETED: "work_queue",
-    WORK_FAILED: "work_queue",
-    WORK_QUEUED: "work_queue",
-    WORK_TIMEOUT: "work_queue",
-  } as const;
+  ADAPTIVE_PARAMS_CHANGED: "optimization",
+  BACKPRESSURE_ACTIVATED: "resources",
+  BACKPRESSURE_RELEASED: "resources",
+  CACHE_INVALIDATED: "cache",
+  CANONICAL_SELFPLAY_COMPLETE: "selfplay",
+  CLUSTER_CAPACITY_CHANGED: "resources",
+  CLUSTER_STALL_DETECTED: "health",
+  CMAES_TRIGGERED: "optimization",
+  CONSOLIDATION_COMPLETE: "sync",
+  CONSOLIDATION_STARTED: "sync",
+  COORDINATOR_HEALTH_DEGRADED: "health",
+  COORDINATOR_HEARTBEAT: "health",
+  COORDINATOR_SHUTDOWN: "health",
+  CURRICULUM_ADVANCED: "curriculum",
+  CURRICULUM_EMERGENCY_UPDATE: "curriculum",
+  CURRICULUM_REBALANCED: "curriculum",
+  DAEMON_STARTED: "daemon_lifecycle",
+  DAEMON_STATUS_CHANGED: "daemon_lifecycle",
+  DAEMON_STOPPED: "daemon_lifecycle",
+  DATA_FRESH: "freshness",
+  DATA_QUALITY_ALERT: "quality",
+  DATA_STALE: "freshness",
+  DATA_SYNC_COMPLETED: "sync",
+  DATA_SYNC_FAILED: "sync",
+  DATA_SYNC_STARTED: "sync",
+  DISK_SPACE_LOW: "resources",
+  ELO_SIGNIFICANT_CHANGE: "evaluation",
+  ELO_UPDATED: "evaluation",
+  ELO_VELOCITY_CHANGED: "evaluation",
+  ERROR: "recovery",
+  EVALUATION_BACKPRESSURE: "evaluation",
+  EVALUATION_COMPLETED: "evaluation",
+  EVALUATION_FAILED: "evaluation",
+  EVALUATION_PROGRESS: "evaluation",
+  EVALUATION_STARTED: "evaluation",
+  EXPLORATION_ADJUSTED: "curriculum",
+  GAME_SYNCED: "sync",
+  GPU_SELFPLAY_COMPLETE: "selfplay",
+  HANDLER_FAILED: "recovery",
+  HANDLER_TIMEOUT: "recovery",
+  HEALTH_CHECK_FAILED: "health",
+  HEALTH_CHECK_PASSED: "health",
+  HIGH_QUALITY_DATA_AVAILABLE: "quality",
+  HOST_OFFLINE: "health",
+  HOST_ONLINE: "health",
+  HYPERPARAMETER_UPDATED: "optimization",
+  IDLE_RESOURCE_DETECTED: "resources",
+  JOB_PREEMPTED: "work_queue",
+  LEADER_ELECTED: "leader_election",
+  LEADER_LOST: "leader_election",
+  LEADER_STEPDOWN: "leader_election",
+  LOW_QUALITY_DATA_WARNING: "quality",
+  MEMORY_PRESSURE: "health",
+  MODEL_CORRUPTED: "recovery",
+  MODEL_DISTRIBUTION_COMPLETE: "promotion",
+  MODEL_DISTRIBUTION_STARTED: "promotion",
+  MODEL_PROMOTED: "promotion",
+  MODEL_UPDATED: "promotion",
+  NAS_TRIGGERED: "optimization",
+  NEW_GAMES_AVAILABLE: "sync",
+  NODE_CAPACITY_UPDATED: "resources",
+  NODE_OVERLOADED: "health",
+  NODE_RECOVERED: "health",
+  NODE_UNHEALTHY: "health",
+  NPZ_COMBINATION_COMPLETE: "export",
+  NPZ_EXPORT_COMPLETE: "export",
+  NPZ_EXPORT_STARTED: "export",
+  OPPONENT_MASTERED: "curriculum",
+  P2P_CLUSTER_HEALTHY: "health",
+  P2P_CLUSTER_UNHEALTHY: "health",
+  PARITY_FAILURE_RATE_CHANGED: "parity",
+  PARITY_VALIDATION_COMPLETE: "parity",
+  PARITY_VALIDATION_STARTED: "parity",
+  PLATEAU_DETECTED: "optimization",
+  PROMOTION_CANDIDATE: "promotion",
+  PROMOTION_COMPLETE: "promotion",
+  PROMOTION_FAILED: "promotion",
+  PROMOTION_REJECTED: "promotion",
+  PROMOTION_ROLLED_BACK: "promotion",
+  PROMOTION_STARTED: "promotion",
+  QUALITY_CHECK_FAILED: "quality",
+  QUALITY_CHECK_REQUESTED: "quality",
+  QUALITY_DEGRADED: "quality",
+  QUALITY_DISTRIBUTION_CHANGED: "quality",
+  QUALITY_FEEDBACK_ADJUSTED: "quality",
+  QUALITY_PENALTY_APPLIED: "quality",
+  QUALITY_SCORE_UPDATED: "quality",
+  RECOVERY_COMPLETED: "recovery",
+  RECOVERY_FAILED: "recovery",
+  RECOVERY_INITIATED: "recovery",
+  REGRESSION_CLEARED: "regression",
+  REGRESSION_CRITICAL: "regression",
+  REGRESSION_DETECTED: "regression",
+  REGRESSION_MINOR: "regression",
+  REGRESSION_MODERATE: "regression",
+  REGRESSION_SEVERE: "regression",
+  SELFPLAY_ALLOCATION_UPDATED: "selfplay",
+  SELFPLAY_COMPLETE: "selfplay",
+  SELFPLAY_RATE_CHANGED: "selfplay",
+  SELFPLAY_TARGET_UPDATED: "selfplay",
+  SYNC_COMPLETE: "sync",
+  SYNC_REQUEST: "sync",
+  SYNC_STALLED: "sync",
+  SYNC_TRIGGERED: "freshness",
+  TASK_ABANDONED: "recovery",
+  TASK_ORPHANED: "recovery",
+  TRAINING_BLOCKED_BY_QUALITY: "quality",
+  TRAINING_CHECKPOINT: "training",
+  TRAINING_COMPLETED: "training",
+  TRAINING_EARLY_STOPPED: "training",
+  TRAINING_FAILED: "training",
+  TRAINING_LOSS_ANOMALY: "training",
+  TRAINING_LOSS_TREND: "training",
+  TRAINING_PROGRESS: "training",
+  TRAINING_ROLLBACK_COMPLETED: "training",
+  TRAINING_ROLLBACK_NEEDED: "training",
+  TRAINING_STARTED: "training",
+  TRAINING_THRESHOLD_REACHED: "training",
+  WEIGHT_UPDATED: "curriculum",
+  WORK_CLAIMED: "work_queue",
+  WORK_COMPLETED: "work_queue",
+  WORK_FAILED: "work_queue",
+  WORK_QUEUED: "work_queue",
+  WORK_TIMEOUT: "work_queue",
+} as const;
+
 export type EventCategory = (typeof EventCategory)[keyof typeof EventCategory];
+
 /** The categories of the catalog, with their events. */
 export const CATEGORIES = {
-    cache: { title: "Cache", description: "Invalidation of model and node caches.", events: ["CACHE_INVALIDATED"] as readonly EventName[] },
-    curriculum: { title: "Curriculum", description: "Curriculum learning, from the per-configuration weights that steer selfplay to tier advancement and exploration.", events: ["CURRICULUM_ADVANCED", "CURRICULUM_EMERGENCY_UPDATE", "CURRICULUM_REBALANCED", "EXPLORATION_ADJUSTED", "OPPONENT_MASTERED", "WEIGHT_UPDATED"] as readonly EventName[] },
-    daemon_lifecycle: { title: "Daemon lifecycle", description: "Start, stop and status changes of the daemons run by the DaemonManager.", events: ["DAEMON_STARTED", "DAEMON_STATUS_CHANGED", "DAEMON_STOPPED"] as readonly EventName[] },
-    evaluation: { title: "Evaluation", description: "Model evaluation (gauntlets and tournaments) and the Elo ratings it produces.", events: ["ELO_SIGNIFICANT_CHANGE", "ELO_UPDATED", "ELO_VELOCITY_CHANGED", "EVALUATION_BACKPRESSURE", "EVALUATION_COMPLETED", "EVALUATION_FAILED", "EVALUATION_PROGRESS", "EVALUATION_STARTED"] as readonly EventName[] },
-    export: { title: "Export", description: "Export of game databases to NPZ training data, and the combination of NPZ files.", events: ["NPZ_COMBINATION_COMPLETE", "NPZ_EXPORT_COMPLETE", "NPZ_EXPORT_STARTED"] as readonly EventName[] },
-    freshness: { title: "Data freshness", description: "Monitoring of how recent the training data is, and the syncs that stale data triggers.", events: ["DATA_FRESH", "DATA_STALE", "SYNC_TRIGGERED"] as readonly EventName[] },
-    health: { title: "Cluster health", description: "Node availability, health checks, P2P cluster quorum, coordinator liveness and memory pressure.", events: ["CLUSTER_STALL_DETECTED", "COORDINATOR_HEALTH_DEGRADED", "COORDINATOR_HEARTBEAT", "COORDINATOR_SHUTDOWN", "HEALTH_CHECK_FAILED", "HEALTH_CHECK_PASSED", "HOST_OFFLINE", "HOST_ONLINE", "MEMORY_PRESSURE", "NODE_OVERLOADED", "NODE_RECOVERED", "NODE_UNHEALTHY", "P2P_CLUSTER_HEALTHY", "P2P_CLUSTER_UNHEALTHY"] as readonly EventName[] },
-    leader_election: { title: "Leader election", description: "Election, loss and hand-off of the P2P cluster leader.", events: ["LEADER_ELECTED", "LEADER_LOST", "LEADER_STEPDOWN"] as readonly EventName[] },
-    optimization: { title: "Optimization", description: "Hyperparameter optimization, neural architecture search, plateau detection and adaptive training parameters.", events: ["ADAPTIVE_PARAMS_CHANGED", "CMAES_TRIGGERED", "HYPERPARAMETER_UPDATED", "NAS_TRIGGERED", "PLATEAU_DETECTED"] as readonly EventName[] },
-    parity: { title: "Parity", description: "Validation that the TypeScript and Python rules engines play games identically.", events: ["PARITY_FAILURE_RATE_CHANGED", "PARITY_VALIDATION_COMPLETE", "PARITY_VALIDATION_STARTED"] as readonly EventName[] },
-    promotion: { title: "Promotion", description: "Promotion of evaluated models to canonical status, its rollback, and the distribution of promoted models to the cluster.", events: ["MODEL_DISTRIBUTION_COMPLETE", "MODEL_DISTRIBUTION_STARTED", "MODEL_PROMOTED", "MODEL_UPDATED", "PROMOTION_CANDIDATE", "PROMOTION_COMPLETE", "PROMOTION_FAILED", "PROMOTION_REJECTED", "PROMOTION_ROLLED_BACK", "PROMOTION_STARTED"] as readonly EventName[] },
-    quality: { title: "Data quality", description: "Scoring and monitoring of training data quality, and the feedback it gives to selfplay and training.", events: ["DATA_QUALITY_ALERT", "HIGH_QUALITY_DATA_AVAILABLE", "LOW_QUALITY_DATA_WARNING", "QUALITY_CHECK_FAILED", "QUALITY_CHECK_REQUESTED", "QUALITY_DEGRADED", "QUALITY_DISTRIBUTION_CHANGED", "QUALITY_FEEDBACK_ADJUSTED", "QUALITY_PENALTY_APPLIED", "QUALITY_SCORE_UPDATED", "TRAINING_BLOCKED_BY_QUALITY"] as readonly EventName[] },
-    recovery: { title: "Errors and recovery", description: "Error detection (corrupt models, failing or slow handlers, lost tasks) and automatic recovery.", events: ["ERROR", "HANDLER_FAILED", "HANDLER_TIMEOUT", "MODEL_CORRUPTED", "RECOVERY_COMPLETED", "RECOVERY_FAILED", "RECOVERY_INITIATED", "TASK_ABANDONED", "TASK_ORPHANED"] as readonly EventName[] },
-    regression: { title: "Regression", description: "Model performance regressions, graded by severity, and their clearing.", events: ["REGRESSION_CLEARED", "REGRESSION_CRITICAL", "REGRESSION_DETECTED", "REGRESSION_MINOR", "REGRESSION_MODERATE", "REGRESSION_SEVERE"] as readonly EventName[] },
-    resources: { title: "Backpressure and resources", description: "Backpressure, cluster and node capacity, idle resources and disk space.", events: ["BACKPRESSURE_ACTIVATED", "BACKPRESSURE_RELEASED", "CLUSTER_CAPACITY_CHANGED", "DISK_SPACE_LOW", "IDLE_RESOURCE_DETECTED", "NODE_CAPACITY_UPDATED"] as readonly EventName[] },
-    selfplay: { title: "Selfplay", description: "Game generation by self-play, and the targets, rates and allocations that steer it.", events: ["CANONICAL_SELFPLAY_COMPLETE", "GPU_SELFPLAY_COMPLETE", "SELFPLAY_ALLOCATION_UPDATED", "SELFPLAY_COMPLETE", "SELFPLAY_RATE_CHANGED", "SELFPLAY_TARGET_UPDATED"] as readonly EventName[] },
-    sync: { title: "Data sync", description: "Data synchronization across the cluster, from new games to finished syncs, explicit sync requests and database consolidation.", events: ["CONSOLIDATION_COMPLETE", "CONSOLIDATION_STARTED", "DATA_SYNC_COMPLETED", "DATA_SYNC_FAILED", "DATA_SYNC_STARTED", "GAME_SYNCED", "NEW_GAMES_AVAILABLE", "SYNC_COMPLETE", "SYNC_REQUEST", "SYNC_STALLED"] as readonly EventName[] },
-    training: { title: "Training", description: "Neural network training lifecycle, from the decision to train to the trained model.", events: ["TRAINING_CHECKPOINT", "TRAINING_COMPLETED", "TRAINING_EARLY_STOPPED", "TRAINING_FAILED", "TRAINING_LOSS_ANOMALY", "TRAINING_LOSS_TREND", "TRAINING_PROGRESS", "TRAINING_ROLLBACK_COMPLETED", "TRAINING_ROLLBACK_NEEDED", "TRAINING_STARTED", "TRAINING_THRESHOLD_REACHED"] as readonly EventName[] },
-    work_queue: { title: "Work queue", description: "Work items queued, claimed and finished by worker nodes, and job preemption.", events: ["JOB_PREEMPTED", "WORK_CLAIMED", "WORK_COMPLETED", "WORK_FAILED", "WORK_QUEUED", "WORK_TIMEOUT"] as readonly EventName[] },
-  };
+  cache: {
+    title: "Cache",
+    description: "Invalidation of model and node caches.",
+    events: ["CACHE_INVALIDATED"] as readonly EventName[],
+  },
+  curriculum: {
+    title: "Curriculum",
+    description: "Curriculum learning, from the per-configuration weights that steer selfplay to tier advancement and exploration.",
+    events: ["CURRICULUM_ADVANCED", "CURRICULUM_EMERGENCY_UPDATE", "CURRICULUM_REBALANCED", "EXPLORATION_ADJUSTED", "OPPONENT_MASTERED", "WEIGHT_UPDATED"] as readonly EventName[],
+  },
+  daemon_lifecycle: {
+    title: "Daemon lifecycle",
+    description: "Start, stop and status changes of the daemons run by the DaemonManager.",
+    events: ["DAEMON_STARTED", "DAEMON_STATUS_CHANGED", "DAEMON_STOPPED"] as readonly EventName[],
+  },
+  evaluation: {
+    title: "Evaluation",
+    description: "Model evaluation (gauntlets and tournaments) and the Elo ratings it produces.",
+    events: ["ELO_SIGNIFICANT_CHANGE", "ELO_UPDATED", "ELO_VELOCITY_CHANGED", "EVALUATION_BACKPRESSURE", "EVALUATION_COMPLETED", "EVALUATION_FAILED", "EVALUATION_PROGRESS", "EVALUATION_STARTED"] as readonly EventName[],
+  },
+  export: {
+    title: "Export",
+    description: "Export of game databases to NPZ training data, and the combination of NPZ files.",
+    events: ["NPZ_COMBINATION_COMPLETE", "NPZ_EXPORT_COMPLETE", "NPZ_EXPORT_STARTED"] as readonly EventName[],
+  },
+  freshness: {
+    title: "Data freshness",
+    description: "Monitoring of how recent the training data is, and the syncs that stale data triggers.",
+    events: ["DATA_FRESH", "DATA_STALE", "SYNC_TRIGGERED"] as readonly EventName[],
+  },
+  health: {
+    title: "Cluster health",
+    description: "Node availability, health checks, P2P cluster quorum, coordinator liveness and memory pressure.",
+    events: ["CLUSTER_STALL_DETECTED", "COORDINATOR_HEALTH_DEGRADED", "COORDINATOR_HEARTBEAT", "COORDINATOR_SHUTDOWN", "HEALTH_CHECK_FAILED", "HEALTH_CHECK_PASSED", "HOST_OFFLINE", "HOST_ONLINE", "MEMORY_PRESSURE", "NODE_OVERLOADED", "NODE_RECOVERED", "NODE_UNHEALTHY", "P2P_CLUSTER_HEALTHY", "P2P_CLUSTER_UNHEALTHY"] as readonly EventName[],
+  },
+  leader_election: {
+    title: "Leader election",
+    description: "Election, loss and hand-off of the P2P cluster leader.",
+    events: ["LEADER_ELECTED", "LEADER_LOST", "LEADER_STEPDOWN"] as readonly EventName[],
+  },
+  optimization: {
+    title: "Optimization",
+    description: "Hyperparameter optimization, neural architecture search, plateau detection and adaptive training parameters.",
+    events: ["ADAPTIVE_PARAMS_CHANGED", "CMAES_TRIGGERED", "HYPERPARAMETER_UPDATED", "NAS_TRIGGERED", "PLATEAU_DETECTED"] as readonly EventName[],
+  },
+  parity: {
+    title: "Parity",
+    description: "Validation that the TypeScript and Python rules engines play games identically.",
+    events: ["PARITY_FAILURE_RATE_CHANGED", "PARITY_VALIDATION_COMPLETE", "PARITY_VALIDATION_STARTED"] as readonly EventName[],
+  },
+  promotion: {
+    title: "Promotion",
+    description: "Promotion of evaluated models to canonical status, its rollback, and the distribution of promoted models to the cluster.",
+    events: ["MODEL_DISTRIBUTION_COMPLETE", "MODEL_DISTRIBUTION_STARTED", "MODEL_PROMOTED", "MODEL_UPDATED", "PROMOTION_CANDIDATE", "PROMOTION_COMPLETE", "PROMOTION_FAILED", "PROMOTION_REJECTED", "PROMOTION_ROLLED_BACK", "PROMOTION_STARTED"] as readonly EventName[],
+  },
+  quality: {
+    title: "Data quality",
+    description: "Scoring and monitoring of training data quality, and the feedback it gives to selfplay and training.",
+    events: ["DATA_QUALITY_ALERT", "HIGH_QUALITY_DATA_AVAILABLE", "LOW_QUALITY_DATA_WARNING", "QUALITY_CHECK_FAILED", "QUALITY_CHECK_REQUESTED", "QUALITY_DEGRADED", "QUALITY_DISTRIBUTION_CHANGED", "QUALITY_FEEDBACK_ADJUSTED", "QUALITY_PENALTY_APPLIED", "QUALITY_SCORE_UPDATED", "TRAINING_BLOCKED_BY_QUALITY"] as readonly EventName[],
+  },
+  recovery: {
+    title: "Errors and recovery",
+    description: "Error detection (corrupt models, failing or slow handlers, lost tasks) and automatic recovery.",
+    events: ["ERROR", "HANDLER_FAILED", "HANDLER_TIMEOUT", "MODEL_CORRUPTED", "RECOVERY_COMPLETED", "RECOVERY_FAILED", "RECOVERY_INITIATED", "TASK_ABANDONED", "TASK_ORPHANED"] as readonly EventName[],
+  },
+  regression: {
+    title: "Regression",
+    description: "Model performance regressions, graded by severity, and their clearing.",
+    events: ["REGRESSION_CLEARED", "REGRESSION_CRITICAL", "REGRESSION_DETECTED", "REGRESSION_MINOR", "REGRESSION_MODERATE", "REGRESSION_SEVERE"] as readonly EventName[],
+  },
+  resources: {
+    title: "Backpressure and resources",
+    description: "Backpressure, cluster and node capacity, idle resources and disk space.",
+    events: ["BACKPRESSURE_ACTIVATED", "BACKPRESSURE_RELEASED", "CLUSTER_CAPACITY_CHANGED", "DISK_SPACE_LOW", "IDLE_RESOURCE_DETECTED", "NODE_CAPACITY_UPDATED"] as readonly EventName[],
+  },
+  selfplay: {
+    title: "Selfplay",
+    description: "Game generation by self-play, and the targets, rates and allocations that steer it.",
+    events: ["CANONICAL_SELFPLAY_COMPLETE", "GPU_SELFPLAY_COMPLETE", "SELFPLAY_ALLOCATION_UPDATED", "SELFPLAY_COMPLETE", "SELFPLAY_RATE_CHANGED", "SELFPLAY_TARGET_UPDATED"] as readonly EventName[],
+  },
+  sync: {
+    title: "Data sync",
+    description: "Data synchronization across the cluster, from new games to finished syncs, explicit sync requests and database consolidation.",
+    events: ["CONSOLIDATION_COMPLETE", "CONSOLIDATION_STARTED", "DATA_SYNC_COMPLETED", "DATA_SYNC_FAILED", "DATA_SYNC_STARTED", "GAME_SYNCED", "NEW_GAMES_AVAILABLE", "SYNC_COMPLETE", "SYNC_REQUEST", "SYNC_STALLED"] as readonly EventName[],
+  },
+  training: {
+    title: "Training",
+    description: "Neural network training lifecycle, from the decision to train to the trained model.",
+    events: ["TRAINING_CHECKPOINT", "TRAINING_COMPLETED", "TRAINING_EARLY_STOPPED", "TRAINING_FAILED", "TRAINING_LOSS_ANOMALY", "TRAINING_LOSS_TREND", "TRAINING_PROGRESS", "TRAINING_ROLLBACK_COMPLETED", "TRAINING_ROLLBACK_NEEDED", "TRAINING_STARTED", "TRAINING_THRESHOLD_REACHED"] as readonly EventName[],
+  },
+  work_queue: {
+    title: "Work queue",
+    description: "Work items queued, claimed and finished by worker nodes, and job preemption.",
+    events: ["JOB_PREEMPTED", "WORK_CLAIMED", "WORK_COMPLETED", "WORK_FAILED", "WORK_QUEUED", "WORK_TIMEOUT"] as readonly EventName[],
+  },
+};

@@ -2,230 +2,217 @@
  * Edit the YAML catalog and run `npm run codegen` instead.
  */
 
-import { renameAliases } from "../runtime/index.js";
+import { normalizeEventPayload, renameAliases } from "../runtime/index.js";
 import type { NormalizeResult } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
-import type { BoardType, ConfigKey, EvaluationCompletedPayload, NumPlayers, TrainingCompletedPayload } from "./payloads.js";
+import type {
+  BoardType,
+  ConfigKey,
+  EvaluationCompletedPayload,
+  NumPlayers,
+  TrainingCompletedPayload,
+} from "./payloads.js";
 import { assertPayload } from "./validation.js";
-/** Per event: alias → canonical field name. */
-export const FIELD_ALIASES: { readonly [E in EventName]: Readonly<Record<string, string>> } = {
-    ADAPTIVE_PARAMS_CHANGED: { "config": "config_key" },
-    BACKPRESSURE_ACTIVATED: {},
-    BACKPRESSURE_RELEASED: {},
-    CACHE_INVALIDATED: {},
-    CANONICAL_SELFPLAY_COMPLETE: { "config": "config_key", "db_path": "database_path", "game_count": "games_completed", "games_generated": "games_completed" },
-    CLUSTER_CAPACITY_CHANGED: {},
-    CLUSTER_STALL_DETECTED: {},
-    CMAES_TRIGGERED: {},
-    CONSOLIDATION_COMPLETE: {},
-    CONSOLIDATION_STARTED: {},
-    COORDINATOR_HEALTH_DEGRADED: {},
-    COORDINATOR_HEARTBEAT: {},
-    COORDINATOR_SHUTDOWN: {},
-    CURRICULUM_ADVANCED: {},
-    CURRICULUM_EMERGENCY_UPDATE: {},
-    CURRICULUM_REBALANCED: { "config": "config_key", "new_weights": "weights", "old_weights": "previous_weights" },
-    DAEMON_STARTED: {},
-    DAEMON_STATUS_CHANGED: {},
-    DAEMON_STOPPED: {},
-    DATA_FRESH: { "config": "config_key" },
-    DATA_QUALITY_ALERT: {},
-    DATA_STALE: { "config": "config_key" },
-    DATA_SYNC_COMPLETED: { "items_synced": "files_synced" },
-    DATA_SYNC_FAILED: {},
-    DATA_SYNC_STARTED: {},
-    DISK_SPACE_LOW: {},
-    ELO_SIGNIFICANT_CHANGE: { "config": "config_key", "elo_improvement": "elo_delta" },
-    ELO_UPDATED: { "config": "config_key", "elo_improvement": "elo_delta", "games": "games_played", "old_elo": "previous_elo" },
-    ELO_VELOCITY_CHANGED: { "config": "config_key" },
-    ERROR: {},
-    EVALUATION_BACKPRESSURE: {},
-    EVALUATION_COMPLETED: { "checkpoint_path": "model_path", "config": "config_key", "elo_improvement": "elo_delta", "games": "games_played", "path": "model_path" },
-    EVALUATION_FAILED: {},
-    EVALUATION_PROGRESS: {},
-    EVALUATION_STARTED: {},
-    EXPLORATION_ADJUSTED: { "config": "config_key" },
-    GAME_SYNCED: {},
-    GPU_SELFPLAY_COMPLETE: { "config": "config_key", "db_path": "database_path", "game_count": "games_completed", "games_generated": "games_completed" },
-    HANDLER_FAILED: { "event_name": "event_type" },
-    HANDLER_TIMEOUT: { "event_name": "event_type" },
-    HEALTH_CHECK_FAILED: {},
-    HEALTH_CHECK_PASSED: {},
-    HIGH_QUALITY_DATA_AVAILABLE: { "config": "config_key" },
-    HOST_OFFLINE: { "host_id": "node_id" },
-    HOST_ONLINE: { "host_id": "node_id" },
-    HYPERPARAMETER_UPDATED: { "config": "config_key" },
-    IDLE_RESOURCE_DETECTED: {},
-    JOB_PREEMPTED: {},
-    LEADER_ELECTED: {},
-    LEADER_LOST: {},
-    LEADER_STEPDOWN: {},
-    LOW_QUALITY_DATA_WARNING: { "config": "config_key" },
-    MEMORY_PRESSURE: {},
-    MODEL_CORRUPTED: { "checkpoint_path": "model_path", "path": "model_path" },
-    MODEL_DISTRIBUTION_COMPLETE: {},
-    MODEL_DISTRIBUTION_STARTED: {},
-    MODEL_PROMOTED: { "checkpoint_path": "model_path", "config": "config_key", "elo": "new_elo", "elo_improvement": "elo_delta", "old_elo": "previous_elo", "path": "model_path", "tier": "promotion_type" },
-    MODEL_UPDATED: {},
-    NAS_TRIGGERED: {},
-    NEW_GAMES_AVAILABLE: { "config": "config_key", "count": "new_games", "db_path": "database_path", "game_count": "new_games" },
-    NODE_CAPACITY_UPDATED: {},
-    NODE_OVERLOADED: {},
-    NODE_RECOVERED: { "host_id": "node_id", "offline_duration_seconds": "downtime_seconds" },
-    NODE_UNHEALTHY: {},
-    NPZ_COMBINATION_COMPLETE: { "config": "config_key" },
-    NPZ_EXPORT_COMPLETE: { "config": "config_key" },
-    NPZ_EXPORT_STARTED: {},
-    OPPONENT_MASTERED: {},
-    P2P_CLUSTER_HEALTHY: {},
-    P2P_CLUSTER_UNHEALTHY: {},
-    PARITY_FAILURE_RATE_CHANGED: { "config": "config_key" },
-    PARITY_VALIDATION_COMPLETE: {},
-    PARITY_VALIDATION_STARTED: {},
-    PLATEAU_DETECTED: {},
-    PROMOTION_CANDIDATE: {},
-    PROMOTION_COMPLETE: { "checkpoint_path": "model_path", "elo_improvement": "elo_delta", "path": "model_path", "tier": "promotion_type" },
-    PROMOTION_FAILED: {},
-    PROMOTION_REJECTED: {},
-    PROMOTION_ROLLED_BACK: {},
-    PROMOTION_STARTED: {},
-    QUALITY_CHECK_FAILED: {},
-    QUALITY_CHECK_REQUESTED: {},
-    QUALITY_DEGRADED: { "config": "config_key" },
-    QUALITY_DISTRIBUTION_CHANGED: { "config": "config_key" },
-    QUALITY_FEEDBACK_ADJUSTED: { "config": "config_key" },
-    QUALITY_PENALTY_APPLIED: { "config": "config_key" },
-    QUALITY_SCORE_UPDATED: { "score": "avg_quality" },
-    RECOVERY_COMPLETED: {},
-    RECOVERY_FAILED: {},
-    RECOVERY_INITIATED: {},
-    REGRESSION_CLEARED: {},
-    REGRESSION_CRITICAL: { "config": "config_key" },
-    REGRESSION_DETECTED: { "checkpoint_path": "model_path", "config": "config_key", "path": "model_path" },
-    REGRESSION_MINOR: {},
-    REGRESSION_MODERATE: {},
-    REGRESSION_SEVERE: {},
-    SELFPLAY_ALLOCATION_UPDATED: {},
-    SELFPLAY_COMPLETE: { "config": "config_key", "db_path": "database_path", "game_count": "games_completed", "games_generated": "games_completed" },
-    SELFPLAY_RATE_CHANGED: { "config": "config_key" },
-    SELFPLAY_TARGET_UPDATED: { "config": "config_key" },
-    SYNC_COMPLETE: {},
-    SYNC_REQUEST: {},
-    SYNC_STALLED: {},
-    SYNC_TRIGGERED: { "config": "config_key" },
-    TASK_ABANDONED: {},
-    TASK_ORPHANED: {},
-    TRAINING_BLOCKED_BY_QUALITY: { "config": "config_key" },
-    TRAINING_CHECKPOINT: { "checkpoint_path": "model_path", "path": "model_path" },
-    TRAINING_COMPLETED: { "checkpoint_path": "model_path", "config": "config_key", "epochs_completed": "epochs", "epochs_trained": "epochs", "final_elo": "elo_estimate", "loss": "final_loss", "path": "model_path", "samples": "samples_trained", "train_loss": "final_loss" },
-    TRAINING_EARLY_STOPPED: { "config": "config_key", "epochs_completed": "epochs", "epochs_trained": "epochs" },
-    TRAINING_FAILED: { "config": "config_key" },
-    TRAINING_LOSS_ANOMALY: { "config": "config_key" },
-    TRAINING_LOSS_TREND: { "config": "config_key" },
-    TRAINING_PROGRESS: { "config": "config_key" },
-    TRAINING_ROLLBACK_COMPLETED: { "checkpoint_path": "model_path", "path": "model_path" },
-    TRAINING_ROLLBACK_NEEDED: { "checkpoint_path": "model_path", "path": "model_path" },
-    TRAINING_STARTED: { "config": "config_key" },
-    TRAINING_THRESHOLD_REACHED: { "available_samples": "sample_count", "config": "config_key", "games": "games_played" },
-    WEIGHT_UPDATED: { "config": "config_key" },
-    WORK_CLAIMED: {},
-    WORK_COMPLETED: {},
-    WORK_FAILED: {},
-    WORK_QUEUED: { "config": "config_key" },
-    WORK_TIMEOUT: {},
-  };
-/** The aliases of the shared fields (the table of EVENT_PAYLOAD_SCHEMAS.md): alias → canonical name. */
-export const SHARED_FIELD_ALIASES: Readonly<Record<string, string>> = {
-    checkpoint_path: "model_path",
+export { normalizeEventPayload };
+
+/** Per event with aliased fields: alias → canonical field name. */
+export const FIELD_ALIASES: { readonly [E in EventName]?: Readonly<Record<string, string>> } = {
+  ADAPTIVE_PARAMS_CHANGED: { config: "config_key" },
+  CANONICAL_SELFPLAY_COMPLETE: {
     config: "config_key",
     db_path: "database_path",
+    game_count: "games_completed",
+    games_generated: "games_completed",
+  },
+  CURRICULUM_REBALANCED: { config: "config_key", new_weights: "weights", old_weights: "previous_weights" },
+  DATA_FRESH: { config: "config_key" },
+  DATA_STALE: { config: "config_key" },
+  DATA_SYNC_COMPLETED: { items_synced: "files_synced" },
+  ELO_SIGNIFICANT_CHANGE: { config: "config_key", elo_improvement: "elo_delta" },
+  ELO_UPDATED: {
+    config: "config_key",
     elo_improvement: "elo_delta",
-    epochs_completed: "epochs",
-    epochs_trained: "epochs",
-    event_name: "event_type",
     games: "games_played",
-    loss: "final_loss",
+    old_elo: "previous_elo",
+  },
+  ELO_VELOCITY_CHANGED: { config: "config_key" },
+  EVALUATION_COMPLETED: {
+    checkpoint_path: "model_path",
+    config: "config_key",
+    elo_improvement: "elo_delta",
+    games: "games_played",
+    path: "model_path",
+  },
+  EXPLORATION_ADJUSTED: { config: "config_key" },
+  GPU_SELFPLAY_COMPLETE: {
+    config: "config_key",
+    db_path: "database_path",
+    game_count: "games_completed",
+    games_generated: "games_completed",
+  },
+  HANDLER_FAILED: { event_name: "event_type" },
+  HANDLER_TIMEOUT: { event_name: "event_type" },
+  HIGH_QUALITY_DATA_AVAILABLE: { config: "config_key" },
+  HOST_OFFLINE: { host_id: "node_id" },
+  HOST_ONLINE: { host_id: "node_id" },
+  HYPERPARAMETER_UPDATED: { config: "config_key" },
+  LOW_QUALITY_DATA_WARNING: { config: "config_key" },
+  MODEL_CORRUPTED: { checkpoint_path: "model_path", path: "model_path" },
+  MODEL_PROMOTED: {
+    checkpoint_path: "model_path",
+    config: "config_key",
+    elo: "new_elo",
+    elo_improvement: "elo_delta",
     old_elo: "previous_elo",
     path: "model_path",
-    samples: "samples_trained",
     tier: "promotion_type",
-  };
+  },
+  NEW_GAMES_AVAILABLE: {
+    config: "config_key",
+    count: "new_games",
+    db_path: "database_path",
+    game_count: "new_games",
+  },
+  NODE_RECOVERED: { host_id: "node_id", offline_duration_seconds: "downtime_seconds" },
+  NPZ_COMBINATION_COMPLETE: { config: "config_key" },
+  NPZ_EXPORT_COMPLETE: { config: "config_key" },
+  PARITY_FAILURE_RATE_CHANGED: { config: "config_key" },
+  PROMOTION_COMPLETE: {
+    checkpoint_path: "model_path",
+    elo_improvement: "elo_delta",
+    path: "model_path",
+    tier: "promotion_type",
+  },
+  QUALITY_DEGRADED: { config: "config_key" },
+  QUALITY_DISTRIBUTION_CHANGED: { config: "config_key" },
+  QUALITY_FEEDBACK_ADJUSTED: { config: "config_key" },
+  QUALITY_PENALTY_APPLIED: { config: "config_key" },
+  QUALITY_SCORE_UPDATED: { score: "avg_quality" },
+  REGRESSION_CRITICAL: { config: "config_key" },
+  REGRESSION_DETECTED: { checkpoint_path: "model_path", config: "config_key", path: "model_path" },
+  SELFPLAY_COMPLETE: {
+    config: "config_key",
+    db_path: "database_path",
+    game_count: "games_completed",
+    games_generated: "games_completed",
+  },
+  SELFPLAY_RATE_CHANGED: { config: "config_key" },
+  SELFPLAY_TARGET_UPDATED: { config: "config_key" },
+  SYNC_TRIGGERED: { config: "config_key" },
+  TRAINING_BLOCKED_BY_QUALITY: { config: "config_key" },
+  TRAINING_CHECKPOINT: { checkpoint_path: "model_path", path: "model_path" },
+  TRAINING_COMPLETED: {
+    checkpoint_path: "model_path",
+    config: "config_key",
+    epochs_completed: "epochs",
+    epochs_trained: "epochs",
+    final_elo: "elo_estimate",
+    loss: "final_loss",
+    path: "model_path",
+    samples: "samples_trained",
+    train_loss: "final_loss",
+  },
+  TRAINING_EARLY_STOPPED: { config: "config_key", epochs_completed: "epochs", epochs_trained: "epochs" },
+  TRAINING_FAILED: { config: "config_key" },
+  TRAINING_LOSS_ANOMALY: { config: "config_key" },
+  TRAINING_LOSS_TREND: { config: "config_key" },
+  TRAINING_PROGRESS: { config: "config_key" },
+  TRAINING_ROLLBACK_COMPLETED: { checkpoint_path: "model_path", path: "model_path" },
+  TRAINING_ROLLBACK_NEEDED: { checkpoint_path: "model_path", path: "model_path" },
+  TRAINING_STARTED: { config: "config_key" },
+  TRAINING_THRESHOLD_REACHED: { available_samples: "sample_count", config: "config_key", games: "games_played" },
+  WEIGHT_UPDATED: { config: "config_key" },
+  WORK_QUEUED: { config: "config_key" },
+};
+
+/** The aliases of the shared fields: alias → canonical name. */
+export const SHARED_FIELD_ALIASES: Readonly<Record<string, string>> = {
+  checkpoint_path: "model_path",
+  config: "config_key",
+  db_path: "database_path",
+  elo_improvement: "elo_delta",
+  epochs_completed: "epochs",
+  epochs_trained: "epochs",
+  event_name: "event_type",
+  games: "games_played",
+  loss: "final_loss",
+  old_elo: "previous_elo",
+  path: "model_path",
+  samples: "samples_trained",
+  tier: "promotion_type",
+};
 
 /** Renames the aliased fields of a payload to their canonical names (a new object; the input is not changed). */
 export function normalizePayload(event: EventName, raw: Readonly<Record<string, unknown>>): NormalizeResult {
-  return renameAliases(FIELD_ALIASES[event], raw);
-}
-
-/** The payload of an event object, whatever its shape: a CloudEvents envelope (`data`), a router event (`payload`), a bus event (`metadata`), or the payload itself. */
-export function normalizeEventPayload(event: unknown): Record<string, unknown> {
-  if (!isRecord(event)) return {};
-  for (const k of ['data', 'payload', 'metadata']) {
-    const inner = event[k];
-    if (isRecord(inner)) return inner;
-  }
-  return event;
+  return renameAliases(FIELD_ALIASES[event] ?? {}, raw);
 }
 
 /** The allowed values of board_type. */
 export const BOARD_TYPE_VALUES: readonly BoardType[] = Object.freeze(["hex8", "square8", "square19", "hexagonal"]);
+
 /** The allowed values of num_players. */
 export const NUM_PLAYERS_VALUES: readonly NumPlayers[] = Object.freeze([2, 3, 4]);
+
 /** The grammar of config_key: `{board_type}_{num_players}p`. */
-export const CONFIG_KEY_PATTERN = /^(hex8|square8|square19|hexagonal)_(2|3|4)p$/;
+export const CONFIG_KEY_PATTERN = new RegExp("^(hex8|square8|square19|hexagonal)_(2|3|4)p$", "u");
 
 /** A malformed config_key or parts that cannot form one. */
 export class ConfigKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigKeyError';
-  }
+  override readonly name = "ConfigKeyError";
 }
 
 /** Whether a value is a well-formed config_key. */
 export function isConfigKey(value: unknown): value is ConfigKey {
-  return typeof value === 'string' && CONFIG_KEY_PATTERN.test(value);
+  return typeof value === "string" && CONFIG_KEY_PATTERN.test(value);
 }
 
 /** Splits a config_key into its parts, or returns undefined when it is malformed. */
 export function tryParseConfigKey(key: unknown): { readonly board_type: BoardType; readonly num_players: NumPlayers } | undefined {
-  if (typeof key !== 'string') return undefined;
+  if (typeof key !== "string") return undefined;
   const m = CONFIG_KEY_PATTERN.exec(key);
-  return m ? { board_type: m[1] as BoardType, num_players: Number(m[2]) as NumPlayers } : undefined;
+  return m ? {
+    board_type: BOARD_TYPE_VALUES.find((v) => String(v) === m[1])!,
+    num_players: NUM_PLAYERS_VALUES.find((v) => String(v) === m[2])!,
+  } : undefined;
 }
 
 /** Splits a config_key (`{board_type}_{num_players}p`) into its parts; throws ConfigKeyError naming the bad input. */
 export function parseConfigKey(key: unknown): { readonly board_type: BoardType; readonly num_players: NumPlayers } {
   const parts = tryParseConfigKey(key);
   if (parts) return parts;
-  throw new ConfigKeyError(`invalid config_key ${JSON.stringify(key)}: expected {board_type}_{num_players}p with board_type one of ${BOARD_TYPE_VALUES.join(', ')} and num_players one of ${NUM_PLAYERS_VALUES.join(', ')}`);
+  throw new ConfigKeyError(`invalid config_key ${JSON.stringify(key)}: expected {board_type}_{num_players}p with board_type one of ${BOARD_TYPE_VALUES.join(", ")} and num_players one of ${NUM_PLAYERS_VALUES.join(", ")}`);
 }
 
 /** Builds a config_key from its parts; throws ConfigKeyError when a part is not allowed (for callers without types). */
 export function makeConfigKey(board_type: BoardType, num_players: NumPlayers): ConfigKey {
-  const parts = { board_type, num_players };
-  if (!BOARD_TYPE_VALUES.includes(board_type)) throw new ConfigKeyError(`invalid board_type ${JSON.stringify(board_type)}: expected one of ${BOARD_TYPE_VALUES.join(', ')}`);
-  if (!NUM_PLAYERS_VALUES.includes(num_players)) throw new ConfigKeyError(`invalid num_players ${JSON.stringify(num_players)}: expected one of ${NUM_PLAYERS_VALUES.join(', ')}`);
-  return `${parts.board_type}_${parts.num_players}p` as ConfigKey;
+  if (!BOARD_TYPE_VALUES.includes(board_type)) {
+    throw new ConfigKeyError(`invalid board_type ${JSON.stringify(board_type)}: expected one of ${BOARD_TYPE_VALUES.join(", ")}`);
+  }
+  if (!NUM_PLAYERS_VALUES.includes(num_players)) {
+    throw new ConfigKeyError(`invalid num_players ${JSON.stringify(num_players)}: expected one of ${NUM_PLAYERS_VALUES.join(", ")}`);
+  }
+  return `${board_type}_${num_players}p` as ConfigKey;
 }
 
 /** The config_key of a payload (or event object): `config_key`, then `config`, else built from `board_type` and `num_players`. Undefined when absent or malformed. */
 export function extractConfigKey(event: unknown): ConfigKey | undefined {
   const payload = normalizeEventPayload(event);
   for (const name of ["config_key", "config"]) {
-    const value = payload[name];
+    const value = Object.hasOwn(payload, name) ? payload[name] : undefined;
     if (value !== undefined) return isConfigKey(value) ? value : undefined;
   }
-  const parts = { board_type: payload["board_type"], num_players: payload["num_players"] };
-  if (!BOARD_TYPE_VALUES.includes(parts.board_type as never) || !NUM_PLAYERS_VALUES.includes(parts.num_players as never)) return undefined;
-  return makeConfigKey(parts.board_type as BoardType, parts.num_players as NumPlayers);
+  const board_type = BOARD_TYPE_VALUES.find((v) => v === payload["board_type"]);
+  const num_players = NUM_PLAYERS_VALUES.find((v) => v === payload["num_players"]);
+  if (board_type === undefined || num_players === undefined) return undefined;
+  return makeConfigKey(board_type, num_players);
 }
 
 /** The model path of a payload (or event object): `model_path`, then `checkpoint_path`, then `path`. Undefined when absent or not a non-empty string. */
 export function extractModelPath(event: unknown): string | undefined {
   const payload = normalizeEventPayload(event);
   for (const name of ["model_path", "checkpoint_path", "path"]) {
-    const value = payload[name];
-    if (typeof value === 'string' && value.length > 0) return value;
+    const value = Object.hasOwn(payload, name) ? payload[name] : undefined;
+    if (typeof value === "string" && value.length > 0) return value;
   }
   return undefined;
 }
@@ -238,12 +225,12 @@ export function extractModelPath(event: unknown): string | undefined {
 export function extractEvaluationData(event: unknown): EvaluationCompletedPayload {
   const payload: Record<string, unknown> = { ...normalizePayload("EVALUATION_COMPLETED", normalizeEventPayload(event)).payload };
   if (payload["config_key"] === undefined) {
-    const key = extractConfigKey(payload);
-    if (key !== undefined) payload["config_key"] = key;
+    const composed = extractConfigKey(payload);
+    if (composed !== undefined) payload["config_key"] = composed;
   }
   const configKeyParts = tryParseConfigKey(payload["config_key"]);
-  if (configKeyParts && payload["board_type"] === undefined) payload["board_type"] = configKeyParts.board_type;
-  if (configKeyParts && payload["num_players"] === undefined) payload["num_players"] = configKeyParts.num_players;
+  if (configKeyParts && payload["board_type"] === undefined) payload["board_type"] = configKeyParts["board_type"];
+  if (configKeyParts && payload["num_players"] === undefined) payload["num_players"] = configKeyParts["num_players"];
   assertPayload("EVALUATION_COMPLETED", payload);
   return payload;
 }
@@ -256,16 +243,12 @@ export function extractEvaluationData(event: unknown): EvaluationCompletedPayloa
 export function extractTrainingData(event: unknown): TrainingCompletedPayload {
   const payload: Record<string, unknown> = { ...normalizePayload("TRAINING_COMPLETED", normalizeEventPayload(event)).payload };
   if (payload["config_key"] === undefined) {
-    const key = extractConfigKey(payload);
-    if (key !== undefined) payload["config_key"] = key;
+    const composed = extractConfigKey(payload);
+    if (composed !== undefined) payload["config_key"] = composed;
   }
   const configKeyParts = tryParseConfigKey(payload["config_key"]);
-  if (configKeyParts && payload["board_type"] === undefined) payload["board_type"] = configKeyParts.board_type;
-  if (configKeyParts && payload["num_players"] === undefined) payload["num_players"] = configKeyParts.num_players;
+  if (configKeyParts && payload["board_type"] === undefined) payload["board_type"] = configKeyParts["board_type"];
+  if (configKeyParts && payload["num_players"] === undefined) payload["num_players"] = configKeyParts["num_players"];
   assertPayload("TRAINING_COMPLETED", payload);
   return payload;
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

@@ -5,22 +5,29 @@
 import type { EventName } from "./event-types.js";
 /** Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical. */
 export type BackpressureLevel = "none" | "soft" | "hard" | "stop" | "low" | "medium" | "high" | "critical";
+
 /** Board type. */
 export type BoardType = "hex8" | "square8" | "square19" | "hexagonal";
+
 /**
  * Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`.
  *
  * Grammar: `{board_type}_{num_players}p`.
  */
 export type ConfigKey = `${BoardType}_${NumPlayers}p`;
+
 /** Number of players (2, 3 or 4). */
 export type NumPlayers = 2 | 3 | 4;
+
 /** Tier the model was promoted to. */
 export type PromotionType = "production" | "champion";
+
 /** Severity level. */
 export type Severity = "minor" | "moderate" | "severe" | "critical";
+
 /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
 export type SyncType = "data" | "model" | "elo" | "registry" | "broadcast" | "ephemeral" | "priority";
+
 /** Kind of work. */
 export type WorkType = "selfplay" | "training" | "evaluation";
 
@@ -125,16 +132,14 @@ export interface CanonicalSelfplayCompletePayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface ClusterCapacityChangedPayload extends CommonFields {
-}
+export type ClusterCapacityChangedPayload = CommonFields;
 
 /**
  * CLUSTER_STALL_DETECTED (`cluster_stall_detected`, topic `cluster.stall_detected`): The cluster watchdog detected a cluster stall that needs investigation.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface ClusterStallDetectedPayload extends CommonFields {
-}
+export type ClusterStallDetectedPayload = CommonFields;
 
 /** CMAES_TRIGGERED (`cmaes_triggered`, topic `optimization.cmaes_triggered`): A CMA-ES hyperparameter optimization run started. */
 export interface CmaesTriggeredPayload extends CommonFields {
@@ -157,16 +162,14 @@ export interface CmaesTriggeredPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface ConsolidationCompletePayload extends CommonFields {
-}
+export type ConsolidationCompletePayload = CommonFields;
 
 /**
  * CONSOLIDATION_STARTED (`consolidation_started`, topic `data.consolidation_started`): Database consolidation started.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface ConsolidationStartedPayload extends CommonFields {
-}
+export type ConsolidationStartedPayload = CommonFields;
 
 /** COORDINATOR_HEALTH_DEGRADED (`coordinator_health_degraded`, topic `coordinator.health_degraded`): A coordinator's health degraded but it is still functional. */
 export interface CoordinatorHealthDegradedPayload extends CommonFields {
@@ -209,16 +212,14 @@ export interface CoordinatorShutdownPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface CurriculumAdvancedPayload extends CommonFields {
-}
+export type CurriculumAdvancedPayload = CommonFields;
 
 /**
  * CURRICULUM_EMERGENCY_UPDATE (`curriculum_emergency_update`, topic `curriculum.emergency_update`): The curriculum was updated as an emergency response to a critical regression.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface CurriculumEmergencyUpdatePayload extends CommonFields {
-}
+export type CurriculumEmergencyUpdatePayload = CommonFields;
 
 /** CURRICULUM_REBALANCED (`curriculum_rebalanced`, topic `curriculum.rebalanced`): Curriculum weights were rebalanced across configurations. */
 export interface CurriculumRebalancedPayload extends CommonFields {
@@ -239,24 +240,21 @@ export interface CurriculumRebalancedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface DaemonStartedPayload extends CommonFields {
-}
+export type DaemonStartedPayload = CommonFields;
 
 /**
  * DAEMON_STATUS_CHANGED (`daemon_status_changed`, topic `daemon.status_changed`): The status of a daemon changed, which may lead to an automatic restart.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface DaemonStatusChangedPayload extends CommonFields {
-}
+export type DaemonStatusChangedPayload = CommonFields;
 
 /**
  * DAEMON_STOPPED (`daemon_stopped`, topic `daemon.stopped`): A daemon was stopped.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface DaemonStoppedPayload extends CommonFields {
-}
+export type DaemonStoppedPayload = CommonFields;
 
 /** DATA_FRESH (`data_fresh`, topic `freshness.fresh`): The training data of a configuration is fresh (recently synced), so training can proceed. */
 export interface DataFreshPayload extends CommonFields {
@@ -273,8 +271,7 @@ export interface DataFreshPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface DataQualityAlertPayload extends CommonFields {
-}
+export type DataQualityAlertPayload = CommonFields;
 
 /** DATA_STALE (`data_stale`, topic `freshness.stale`): The training data of a configuration is stale (too old), which triggers a priority sync. */
 export interface DataStalePayload extends CommonFields {
@@ -337,8 +334,7 @@ export interface DataSyncStartedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface DiskSpaceLowPayload extends CommonFields {
-}
+export type DiskSpaceLowPayload = CommonFields;
 
 /** ELO_SIGNIFICANT_CHANGE (`elo_significant_change`, topic `elo.significant_change`): A large Elo change that may trigger a curriculum rebalance. */
 export interface EloSignificantChangePayload extends CommonFields {
@@ -391,8 +387,7 @@ export interface ErrorPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface EvaluationBackpressurePayload extends CommonFields {
-}
+export type EvaluationBackpressurePayload = CommonFields;
 
 /** EVALUATION_COMPLETED (`evaluation_completed`, topic `evaluation.completed`): A model evaluation (gauntlet) finished with results. */
 export interface EvaluationCompletedPayload extends CommonFields {
@@ -447,8 +442,7 @@ export interface EvaluationFailedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface EvaluationProgressPayload extends CommonFields {
-}
+export type EvaluationProgressPayload = CommonFields;
 
 /** EVALUATION_STARTED (`evaluation_started`, topic `evaluation.started`): An evaluation (gauntlet) of a model started. */
 export interface EvaluationStartedPayload extends CommonFields {
@@ -637,8 +631,7 @@ export interface IdleResourceDetectedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface JobPreemptedPayload extends CommonFields {
-}
+export type JobPreemptedPayload = CommonFields;
 
 /** LEADER_ELECTED (`leader_elected`, topic `cluster.leader_elected`): A new cluster leader was elected and assumes leadership. */
 export interface LeaderElectedPayload extends CommonFields {
@@ -651,16 +644,14 @@ export interface LeaderElectedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface LeaderLostPayload extends CommonFields {
-}
+export type LeaderLostPayload = CommonFields;
 
 /**
  * LEADER_STEPDOWN (`leader_stepdown`, topic `cluster.leader_stepdown`): The leader stepped down for a graceful hand-off.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface LeaderStepdownPayload extends CommonFields {
-}
+export type LeaderStepdownPayload = CommonFields;
 
 /** LOW_QUALITY_DATA_WARNING (`low_quality_data_warning`, topic `quality.low_quality_data_warning`): Data quality is below the threshold and may block training. */
 export interface LowQualityDataWarningPayload extends CommonFields {
@@ -701,16 +692,14 @@ export interface ModelCorruptedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface ModelDistributionCompletePayload extends CommonFields {
-}
+export type ModelDistributionCompletePayload = CommonFields;
 
 /**
  * MODEL_DISTRIBUTION_STARTED (`model_distribution_started`, topic `model.distribution_started`): Distribution of a newly trained model to the cluster nodes started.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface ModelDistributionStartedPayload extends CommonFields {
-}
+export type ModelDistributionStartedPayload = CommonFields;
 
 /** MODEL_PROMOTED (`model_promoted`, topic `model.promoted`): A model was promoted to canonical (production or champion) status. */
 export interface ModelPromotedPayload extends CommonFields {
@@ -741,8 +730,7 @@ export interface ModelPromotedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface ModelUpdatedPayload extends CommonFields {
-}
+export type ModelUpdatedPayload = CommonFields;
 
 /** NAS_TRIGGERED (`nas_triggered`, topic `optimization.nas_triggered`): A neural architecture search run started (its payload is the same as CMAES_TRIGGERED). */
 export interface NasTriggeredPayload extends CommonFields {
@@ -779,8 +767,7 @@ export interface NewGamesAvailablePayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface NodeCapacityUpdatedPayload extends CommonFields {
-}
+export type NodeCapacityUpdatedPayload = CommonFields;
 
 /** NODE_OVERLOADED (`node_overloaded`, topic `node.overloaded`): A node's CPU, GPU or memory utilization is critical, so work should be redistributed. */
 export interface NodeOverloadedPayload extends CommonFields {
@@ -869,8 +856,7 @@ export interface NpzExportStartedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface OpponentMasteredPayload extends CommonFields {
-}
+export type OpponentMasteredPayload = CommonFields;
 
 /** P2P_CLUSTER_HEALTHY (`p2p_cluster_healthy`, topic `cluster.healthy`): The P2P cluster is healthy (quorum achieved), so normal operations resume. */
 export interface P2pClusterHealthyPayload extends CommonFields {
@@ -981,8 +967,7 @@ export interface PromotionCompletePayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface PromotionFailedPayload extends CommonFields {
-}
+export type PromotionFailedPayload = CommonFields;
 
 /** PROMOTION_REJECTED (`promotion_rejected`, topic `promotion.rejected`): A model failed the promotion criteria. */
 export interface PromotionRejectedPayload extends CommonFields {
@@ -1011,24 +996,21 @@ export interface PromotionRolledBackPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface PromotionStartedPayload extends CommonFields {
-}
+export type PromotionStartedPayload = CommonFields;
 
 /**
  * QUALITY_CHECK_FAILED (`quality_check_failed`, topic `quality.check_failed`): A data quality check failed, which blocks training.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface QualityCheckFailedPayload extends CommonFields {
-}
+export type QualityCheckFailedPayload = CommonFields;
 
 /**
  * QUALITY_CHECK_REQUESTED (`quality_check_requested`, topic `quality.check_requested`): A data quality check is requested (before training).
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface QualityCheckRequestedPayload extends CommonFields {
-}
+export type QualityCheckRequestedPayload = CommonFields;
 
 /** QUALITY_DEGRADED (`quality_degraded`, topic `quality.degraded`): Data quality dropped below the threshold, so selfplay should focus on quality. */
 export interface QualityDegradedPayload extends CommonFields {
@@ -1143,8 +1125,7 @@ export interface RecoveryInitiatedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface RegressionClearedPayload extends CommonFields {
-}
+export type RegressionClearedPayload = CommonFields;
 
 /** REGRESSION_CRITICAL (`regression_critical`, topic `regression.critical`): A critical regression was detected, which pauses training and calls for an immediate rollback. */
 export interface RegressionCriticalPayload extends CommonFields {
@@ -1183,32 +1164,28 @@ export interface RegressionDetectedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface RegressionMinorPayload extends CommonFields {
-}
+export type RegressionMinorPayload = CommonFields;
 
 /**
  * REGRESSION_MODERATE (`regression_moderate`, topic `regression.moderate`): A moderate regression was detected, calling for increased scrutiny.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface RegressionModeratePayload extends CommonFields {
-}
+export type RegressionModeratePayload = CommonFields;
 
 /**
  * REGRESSION_SEVERE (`regression_severe`, topic `regression.severe`): A severe regression was detected, calling for a possible rollback.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface RegressionSeverePayload extends CommonFields {
-}
+export type RegressionSeverePayload = CommonFields;
 
 /**
  * SELFPLAY_ALLOCATION_UPDATED (`selfplay_allocation_updated`, topic `selfplay.allocation_updated`): The allocation of selfplay across configurations (the config weights) changed.
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface SelfplayAllocationUpdatedPayload extends CommonFields {
-}
+export type SelfplayAllocationUpdatedPayload = CommonFields;
 
 /** SELFPLAY_COMPLETE (`selfplay_complete`, topic `selfplay.complete`): A standard selfplay batch finished generating games. */
 export interface SelfplayCompletePayload extends CommonFields {
@@ -1539,8 +1516,7 @@ export interface WeightUpdatedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface WorkClaimedPayload extends CommonFields {
-}
+export type WorkClaimedPayload = CommonFields;
 
 /** WORK_COMPLETED (`work_completed`, topic `work.completed`): A work item finished successfully. */
 export interface WorkCompletedPayload extends CommonFields {
@@ -1561,8 +1537,7 @@ export interface WorkCompletedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface WorkFailedPayload extends CommonFields {
-}
+export type WorkFailedPayload = CommonFields;
 
 /** WORK_QUEUED (`work_queued`, topic `work.queued`): A work item was added to the queue, so new work is available. */
 export interface WorkQueuedPayload extends CommonFields {
@@ -1583,8 +1558,7 @@ export interface WorkQueuedPayload extends CommonFields {
  *
  * The reference documents give only the name of this event: its payload carries only the common fields.
  */
-export interface WorkTimeoutPayload extends CommonFields {
-}
+export type WorkTimeoutPayload = CommonFields;
 
 /** Event name → payload type. */
 export interface EventPayloadMap {

@@ -2,53 +2,26 @@
  * Edit the YAML catalog and run `npm run codegen` instead.
  */
 
+import { PayloadValidationError, runValidator } from "../runtime/index.js";
+import type { CompiledValidator, ValidationResult } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
 import type { EventPayloadMap } from "./payloads.js";
-import type { Validator, ValidatorError } from "./validators.cjs";
-import validators from './validators.cjs';
+import * as compiled from "./validators.js";
+export { PayloadValidationError };
 
-/** One problem with a payload: the field (dotted path, `""` for the payload itself) and what is wrong. */
-export interface PayloadIssue {
-  readonly field: string;
-  readonly message: string;
-}
+/** The verdict on a payload: ok, or the issues naming each field at fault. */
+export type PayloadValidation = ValidationResult;
 
-export type PayloadValidation = { readonly ok: true } | { readonly ok: false; readonly issues: readonly PayloadIssue[] };
-
-/** A payload that does not match its event's schema; the message names the event and every bad field. */
-export class PayloadValidationError extends Error {
-  readonly event: string;
-  readonly issues: readonly PayloadIssue[];
-
-  constructor(event: string, issues: readonly PayloadIssue[]) {
-    super(`invalid ${event} payload: ${issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ")}`);
-    this.name = 'PayloadValidationError';
-    this.event = event;
-    this.issues = issues;
-  }
-}
+/** validators.ts is unchecked JavaScript: this is its type. */
+const VALIDATORS = compiled as unknown as { readonly [E in EventName]: CompiledValidator };
 
 /** Checks a payload (with aliases already normalized) against its event's schema. */
 export function validatePayload(event: EventName, payload: unknown): PayloadValidation {
-  const validate: Validator = validators[event];
-  if (validate(payload)) return { ok: true };
-  return { ok: false, issues: (validate.errors ?? []).map(toIssue) };
+  return runValidator(VALIDATORS[event], payload);
 }
 
 /** Throws PayloadValidationError unless the payload is valid for the event. */
 export function assertPayload<E extends EventName>(event: E, payload: unknown): asserts payload is EventPayloadMap[E] {
   const result = validatePayload(event, payload);
   if (!result.ok) throw new PayloadValidationError(event, result.issues);
-}
-
-function toIssue(e: ValidatorError): PayloadIssue {
-  const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
-  if (e.keyword === 'required') return { field: joinPath(path, String(e.params.missingProperty)), message: 'is required' };
-  if (e.keyword === 'false schema') return { field: path, message: 'is an alias: send the canonical field name, or publish in lenient mode to normalize it' };
-  if (e.keyword === 'enum') return { field: path, message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
-  return { field: path, message: e.message ?? e.keyword };
-}
-
-function joinPath(a: string, b: string): string {
-  return a ? `${a}.${b}` : b;
 }

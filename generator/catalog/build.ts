@@ -703,9 +703,8 @@ class SemanticChecker {
       if (prior) this.report(at, `${what}: its generated name ${name} is already taken by ${prior}; rename it`);
       else owner.set(name, what);
     };
-    for (const [name, field] of shared) {
-      if (field.enum && !configKeys.some((c) => c.field === name)) claim(pascalCase(name), `shared field ${name}`, this.at(this.sharedFields.get(name)!));
-    }
+    // Reserved names for these are reported by checkSharedTypeNames.
+    for (const [name, field] of shared) if (field.enum && !configKeys.some((c) => c.field === name)) owner.set(pascalCase(name), `shared field ${name}`);
     if (shared.has('model_path')) owner.set('extractModelPath', 'the model_path helper');
     for (const c of configKeys) {
       const T = pascalCase(c.field);

@@ -1,11 +1,11 @@
 /** The ahead-of-time validators: verdicts, messages naming event and field, and loading through Node's real ESM loader. */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as g from '../../generated/index.js';
+import { TEST_PACKAGE } from '../helpers/app.js';
 import { minimal } from '../helpers/fixture.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 // The examples of EVENT_PAYLOAD_SCHEMAS.md, verbatim.
 const EXAMPLES = {
@@ -92,10 +92,10 @@ describe('validatePayload', () => {
   });
 });
 
-describe('the validators module under the real ESM loader', () => {
-  it('imports validators.cjs from an ES module in plain Node and validates', () => {
+describe('the validators module after a plain tsc build, under the real ESM loader', () => {
+  it('is an ES module that plain Node imports from the built package, and it validates', () => {
     const script = `
-      import validators from ${JSON.stringify(`${ROOT}generated/validators.cjs`)};
+      import * as validators from ${JSON.stringify(join(TEST_PACKAGE, 'dist/generated/validators.js'))};
       const ok = validators.TRAINING_COMPLETED(${JSON.stringify(EXAMPLES.TRAINING_COMPLETED)});
       const bad = validators.TRAINING_COMPLETED({});
       console.log(JSON.stringify({ ok, bad, n: Object.keys(validators).length, missing: validators.TRAINING_COMPLETED.errors.length }));

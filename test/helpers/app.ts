@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
 
-export const TEST_PACKAGE = join(ROOT, '.tmp', 'test-package');
+/** The package built for this test run by test/global-setup.ts. */
+export const TEST_PACKAGE = process.env.RINGRIFT_TEST_PACKAGE ?? join(ROOT, '.tmp', 'test-package');
 
 /** A fresh app directory under .tmp/ with the built package linked in; remove it with `dispose()`. */
 export function makeApp(prefix = 'app-'): { dir: string; dispose(): void } {

@@ -19,7 +19,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('the built package', () => {
   it('has JavaScript and declarations for generated/ and runtime/', () => {
-    for (const f of ['generated/index.js', 'generated/index.d.ts', 'generated/validators.cjs', 'generated/validators.d.cts', 'runtime/index.js', 'runtime/index.d.ts']) {
+    for (const f of ['generated/index.js', 'generated/index.d.ts', 'generated/validators.js', 'runtime/index.js', 'runtime/index.d.ts']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
   });

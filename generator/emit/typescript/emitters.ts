@@ -6,18 +6,20 @@
  */
 import { StructureKind, type FunctionDeclarationStructure } from 'ts-morph';
 import type { CatalogModel, EmitterModel, EventModel } from '../../catalog/model.js';
-import { camelCase, docText, eventEmitterName, pascalCase, payloadTypeName, str } from './syntax.js';
-import { importFrom, lines, type Statement } from './printer.js';
+import { importFrom, inlineObject, lines, unionType, type Statement } from './printer.js';
+import { camelCase, docText, eventEmitterName, key, pascalCase, payloadTypeName, str, templateText } from './syntax.js';
 
-export function emittersFile(model: CatalogModel, runtimeImport: string): Statement[] {
+export function emittersFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   const byName = new Map(model.events.map((e) => [e.name, e] as const));
   const perEventNames = new Set(model.events.map((e) => eventEmitterName(e.name)));
   const payloadTypes = new Set(model.events.map((e) => payloadTypeName(e.name)));
-  const statements: Statement[] = [
+  const statements: (Statement | undefined)[] = [
+    importFrom(runtimeImport, ['untypedRouter'], false),
     importFrom(runtimeImport, ['PublishResult', 'Router'], true),
     importFrom('./event-types.js', ['EventName'], true),
     importFrom('./payloads.js', [...payloadTypes], true),
     importFrom('./registry.js', ['getRouter'], false),
+    importFrom('./registry.js', ['CatalogRouter'], true),
     {
       kind: StructureKind.Interface,
       name: 'EmitOptions',
@@ -25,10 +27,10 @@ export function emittersFile(model: CatalogModel, runtimeImport: string): Statem
       docs: ['Envelope attributes and the router to publish through (the process-wide one by default).'],
       properties: [
         { name: 'source', type: 'string', hasQuestionToken: true, docs: ['The emitting component, e.g. `TrainingCoordinator`.'] },
-        { name: 'id', type: 'string', hasQuestionToken: true, docs: ['Event id; a random UUID by default. Resending an id is deduplicated.'] },
+        { name: 'id', type: 'string', hasQuestionToken: true, docs: ['Event id; a time-ordered UUIDv7 by default. Resending an id is deduplicated.'] },
         { name: 'time', type: 'string', hasQuestionToken: true, docs: ['ISO 8601 time of the event; now by default.'] },
         { name: 'traceparent', type: 'string', hasQuestionToken: true, docs: ['W3C trace context to continue.'] },
-        { name: 'router', type: 'Router', hasQuestionToken: true, docs: ['Publish through this router instead of the process-wide one.'] },
+        { name: 'router', type: 'Router | CatalogRouter', hasQuestionToken: true, docs: ['Publish through this router instead of the process-wide one.'] },
       ],
     },
     {
@@ -42,9 +44,9 @@ export function emittersFile(model: CatalogModel, runtimeImport: string): Statem
       ],
       returnType: 'Promise<PublishResult>',
       statements: lines(
-        'const { router = getRouter(), ...envelope } = options;',
+        'const { router, ...envelope } = options;',
         // Interfaces have no index signature; the router takes any record and validates it.
-        'return router.publish(event, payload as Record<string, unknown>, envelope);',
+        'return untypedRouter(router ?? getRouter()).publish(event, payload as Record<string, unknown>, envelope);',
       ),
     },
   ];
@@ -86,11 +88,12 @@ function selectEmitter(name: string, emitter: Extract<EmitterModel, { kind: 'sel
   const arg = emitter.argument;
   const union = emitter.cases.map((c) => {
     const optional = c.value === emitter.default ? '?' : '';
-    return `({ ${arg}${optional}: ${str(c.value)} } & Omit<${payloadTypeName(c.event)}, ${str(arg)}>)`;
+    return `({ ${key(arg)}${optional}: ${str(c.value)} } & Omit<${payloadTypeName(c.event)}, ${str(arg)}>)`;
   });
-  const table = emitter.cases
-    .map((c) => `${str(c.value)}: { event: ${str(c.event)}, hasField: ${events.get(c.event)!.fields.some((f) => f.name === arg)} }`)
-    .join(', ');
+  const table = inlineObject(
+    emitter.cases.map((c) => `${key(c.value)}: { event: ${str(c.event)}, hasField: ${events.get(c.event)!.fields.some((f) => f.name === arg)} }`),
+    0,
+  );
   const caseList = emitter.cases.map((c) => `\`${c.value}\` → ${c.event}`).join(', ');
   return [
     {
@@ -98,7 +101,7 @@ function selectEmitter(name: string, emitter: Extract<EmitterModel, { kind: 'sel
       name: argsType,
       isExported: true,
       docs: [`The arguments of ${name}: \`${arg}\` picks the event, the rest is its payload.`],
-      type: union.join('\n  | '),
+      type: unionType(union),
     },
     {
       kind: StructureKind.Function,
@@ -115,12 +118,15 @@ function selectEmitter(name: string, emitter: Extract<EmitterModel, { kind: 'sel
       ],
       returnType: 'Promise<PublishResult>',
       statements: lines(
-        `const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = { ${table} };`,
-        `const { ${arg}: selected = ${emitter.default ? str(emitter.default) : 'undefined'}, ...payload } = args as { ${arg}?: string } & Record<string, unknown>;`,
-        `const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];`,
-        `if (!chosen) return Promise.reject(new TypeError(\`${name}: unknown ${arg} \${JSON.stringify(selected)}; expected one of ${emitter.cases.map((c) => c.value).join(', ')}\`));`,
+        `const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = ${table};`,
+        `const { ${key(arg)}: selected = ${emitter.default ? str(emitter.default) : 'undefined'}, ...payload } = args as { ${key(arg)}?: string } & Record<string, unknown>;`,
+        'const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];',
+        'if (!chosen) {',
+        `  const expected = ${str(emitter.cases.map((c) => c.value).join(', '))};`,
+        `  return Promise.reject(new TypeError(\`${templateText(name)}: unknown ${templateText(arg)} \${JSON.stringify(selected)}; expected one of \${expected}\`));`,
+        '}',
         // The argument stays in the payload when the event has such a field (selfplay_type), and is dropped otherwise (optimization_type).
-        `return publishEvent(chosen.event, chosen.hasField ? { ...payload, ${arg}: selected } : payload, options);`,
+        `return publishEvent(chosen.event, chosen.hasField ? { ...payload, ${key(arg)}: selected } : payload, options);`,
       ),
     },
   ];

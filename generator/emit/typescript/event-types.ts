@@ -5,8 +5,8 @@
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel } from '../../catalog/model.js';
-import { docText, str } from './syntax.js';
-import { objectLiteral, type Statement } from './printer.js';
+import { docText, key, str } from './syntax.js';
+import { inlineObject, objectLiteral, type Statement } from './printer.js';
 import { compareText } from '../../order.js';
 
 export function eventTypesFile(model: CatalogModel): Statement[] {
@@ -65,8 +65,8 @@ export function eventTypesFile(model: CatalogModel): Statement[] {
           name: 'CATEGORIES',
           initializer: objectLiteral(
             model.categories.map((c) => ({
-              key: c.name,
-              value: `{ title: ${str(c.title)}, description: ${str(c.description)}, events: [${c.events.map(str).join(', ')}] as readonly EventName[] }`,
+              key: key(c.name),
+              value: inlineObject([`title: ${str(c.title)}`, `description: ${str(c.description)}`, `events: [${c.events.map(str).join(', ')}] as readonly EventName[]`]),
             })),
           ),
         },
@@ -83,7 +83,7 @@ function constEnum(name: string, doc: string, entries: { key: string; value: str
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [doc],
-      declarations: [{ name, initializer: (w) => (objectLiteral(entries)(w), w.write(' as const')) }],
+      declarations: [{ name, initializer: `${objectLiteral(entries)} as const` }],
     },
     {
       kind: StructureKind.TypeAlias,

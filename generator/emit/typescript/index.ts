@@ -14,7 +14,7 @@ import { payloadsFile } from './payloads.js';
 import { Printer } from './printer.js';
 import { registryFile } from './registry.js';
 import { schemaIdsFile } from './schema-ids.js';
-import { validationFile, validatorsCjs, validatorsDts } from './validators.js';
+import { validationFile, validatorsFile } from './validators.js';
 
 export interface TypeScriptOptions {
   /** Module specifier the generated code imports the runtime from (`ringrift-events/runtime` by default). */
@@ -27,10 +27,9 @@ export function emitTypeScript(model: CatalogModel, options: TypeScriptOptions):
   return [
     printer.print('event-types.ts', eventTypesFile(model)),
     printer.print('payloads.ts', payloadsFile(model)),
-    printer.print('mappings.ts', mappingsFile(model)),
-    printer.print('validation.ts', validationFile()),
-    validatorsCjs(model),
-    validatorsDts(model),
+    printer.print('mappings.ts', mappingsFile(model, rt)),
+    printer.print('validation.ts', validationFile(rt)),
+    validatorsFile(model),
     printer.print('normalizers.ts', normalizersFile(model, rt)),
     printer.print('registry.ts', registryFile(model, rt)),
     printer.print('emitters.ts', emittersFile(model, rt)),

@@ -2,22 +2,23 @@
  * `mappings.ts`: the name-translation tables of event_mappings.py, their
  * inverses, and SPELLING_TO_EVENT, which resolves any spelling of an event
  * (name, value, topic, stage, cross-process name, listed spelling) to its
- * canonical name. Lookups go through this one table, never through string
- * matching in callers (defect 1 of the original).
+ * canonical name. Lookups go through this one table and own keys only, never
+ * through string matching in callers.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import { spellingsOf, type CatalogModel } from '../../catalog/model.js';
-import { str } from './syntax.js';
-import { importFrom, objectLiteral, type Statement } from './printer.js';
 import { compareText } from '../../order.js';
+import { importFrom, objectLiteral, type Statement } from './printer.js';
+import { key, str } from './syntax.js';
 
-export function mappingsFile(model: CatalogModel): Statement[] {
+export function mappingsFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   const staged = model.events.filter((e) => e.stage);
   const crossing = model.events.filter((e) => e.crossProcess);
   const sortBy = <T>(list: T[], k: (t: T) => string) => [...list].sort((a, b) => compareText(k(a), k(b)));
 
   const spellings = model.events.flatMap((e) => spellingsOf(e).map((s) => ({ spelling: s.spelling, event: e.name })));
   return [
+    importFrom(runtimeImport, ['ownValue'], false),
     importFrom('./event-types.js', ['EventName'], true),
     table('STAGE_TO_DATA_EVENT_MAP', 'Stage name → data event value.', sortBy(staged, (e) => e.stage!).map((e) => [e.stage!, e.value])),
     table('DATA_TO_STAGE_EVENT_MAP', 'Data event value → stage name (inverse of STAGE_TO_DATA_EVENT_MAP).', sortBy(staged, (e) => e.value).map((e) => [e.value, e.stage!])),
@@ -33,32 +34,30 @@ export function mappingsFile(model: CatalogModel): Statement[] {
       declarations: [
         {
           name: 'SPELLING_TO_EVENT',
-          type: 'Readonly<Record<string, EventName>>',
-          initializer: (w) => {
-            w.write('Object.freeze(');
-            objectLiteral(sortBy(spellings, (s) => s.spelling).map((s) => ({ key: str(s.spelling), value: str(s.event) })))(w);
-            w.write(')');
-          },
+          initializer: `Object.freeze(${objectLiteral(sortBy(spellings, (s) => s.spelling).map((s) => ({ key: key(s.spelling), value: str(s.event) })))} as const)`,
         },
       ],
     },
-    fn('resolveEvent', 'spelling: string', 'EventName | undefined', 'The canonical event of any spelling, or undefined when no event is spelled so.', 'return Object.hasOwn(SPELLING_TO_EVENT, spelling) ? SPELLING_TO_EVENT[spelling] : undefined;'),
-    fn('getDataEventType', 'stage: string', 'string | undefined', 'Stage name → data event value (`training_complete` → `training_completed`).', 'return lookup(STAGE_TO_DATA_EVENT_MAP, stage);'),
-    fn('getStageEventType', 'dataEventType: string', 'string | undefined', 'Data event value → stage name.', 'return lookup(DATA_TO_STAGE_EVENT_MAP, dataEventType);'),
-    fn('getCrossProcessEventType', 'dataEventType: string', 'string | undefined', 'Data event value → cross-process name (`training_completed` → `TRAINING_COMPLETED`).', 'return lookup(DATA_TO_CROSS_PROCESS_MAP, dataEventType);'),
-    fn('getDataEventTypeFromCrossProcess', 'crossProcessType: string', 'string | undefined', 'Cross-process name → data event value.', 'return lookup(CROSS_PROCESS_TO_DATA_MAP, crossProcessType);'),
-    fn('getCrossProcessEventTypeForStage', 'stage: string', 'string | undefined', 'Stage name → cross-process name.', 'return lookup(STAGE_TO_CROSS_PROCESS_MAP, stage);'),
     {
-      kind: StructureKind.Function,
-      name: 'lookup',
-      parameters: [
-        { name: 'map', type: 'Readonly<Record<string, string>>' },
-        { name: 'k', type: 'string' },
-      ],
-      returnType: 'string | undefined',
-      // Own keys only: `constructor` or `__proto__` must not resolve to anything.
-      statements: ['return Object.hasOwn(map, k) ? map[k] : undefined;'],
+      kind: StructureKind.TypeAlias,
+      name: 'EventSpelling',
+      isExported: true,
+      docs: ['Any spelling of any event: what `getRouter().publish` and `subscribe` accept.'],
+      type: 'keyof typeof SPELLING_TO_EVENT',
     },
+    {
+      kind: StructureKind.TypeAlias,
+      name: 'SpellingMap',
+      isExported: true,
+      docs: ['Spelling → canonical event name, as a type.'],
+      type: '{ readonly [S in EventSpelling]: (typeof SPELLING_TO_EVENT)[S] }',
+    },
+    fn('resolveEvent', 'spelling: string', 'EventName | undefined', 'The canonical event of any spelling, or undefined when no event is spelled so.', 'return ownValue<EventName>(SPELLING_TO_EVENT, spelling);'),
+    fn('getDataEventType', 'stage: string', 'string | undefined', 'Stage name → data event value (`training_complete` → `training_completed`).', 'return ownValue(STAGE_TO_DATA_EVENT_MAP, stage);'),
+    fn('getStageEventType', 'dataEventType: string', 'string | undefined', 'Data event value → stage name.', 'return ownValue(DATA_TO_STAGE_EVENT_MAP, dataEventType);'),
+    fn('getCrossProcessEventType', 'dataEventType: string', 'string | undefined', 'Data event value → cross-process name (`training_completed` → `TRAINING_COMPLETED`).', 'return ownValue(DATA_TO_CROSS_PROCESS_MAP, dataEventType);'),
+    fn('getDataEventTypeFromCrossProcess', 'crossProcessType: string', 'string | undefined', 'Cross-process name → data event value.', 'return ownValue(CROSS_PROCESS_TO_DATA_MAP, crossProcessType);'),
+    fn('getCrossProcessEventTypeForStage', 'stage: string', 'string | undefined', 'Stage name → cross-process name.', 'return ownValue(STAGE_TO_CROSS_PROCESS_MAP, stage);'),
   ];
 }
 
@@ -72,11 +71,7 @@ function table(name: string, doc: string, entries: [string, string][]): Statemen
       {
         name,
         type: 'Readonly<Record<string, string>>',
-        initializer: (w) => {
-          w.write('Object.freeze(');
-          objectLiteral(entries.map(([k, v]) => ({ key: str(k), value: str(v) })))(w);
-          w.write(')');
-        },
+        initializer: `Object.freeze(${objectLiteral(entries.map(([k, v]) => ({ key: key(k), value: str(v) })))})`,
       },
     ],
   };
@@ -94,4 +89,3 @@ function fn(name: string, params: string, returnType: string, doc: string, body:
     statements: [body],
   };
 }
-

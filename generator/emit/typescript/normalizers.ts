@@ -2,33 +2,37 @@
  * `normalizers.ts`: alias normalization and the payload helpers of
  * event_utils.py. The alias lists come from the catalog (one list per field,
  * shared fields defining theirs once), so extractors and the router agree.
+ * The catalog-independent helpers live in the runtime and are re-exported.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel, ConfigKeyModel, EventModel } from '../../catalog/model.js';
-import { composedPattern } from '../json-schema.js';
-import { camelCase, docText, pascalCase, payloadTypeName, str } from './syntax.js';
-import { importFrom, lines, objectLiteral, type Statement } from './printer.js';
 import { compareText } from '../../order.js';
+import { composedPattern } from '../json-schema.js';
+import { importFrom, inlineObject, lines, objectLiteral, type Statement } from './printer.js';
+import { camelCase, docText, ident, key, pascalCase, payloadTypeName, str, templateText } from './syntax.js';
 
-export function normalizersFile(model: CatalogModel, runtimeImport: string): Statement[] {
+export function normalizersFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   const configKeyTypes = model.configKeys.flatMap((c) => [pascalCase(c.field), ...c.parts.flatMap((p) => ('field' in p ? [pascalCase(p.field)] : []))]);
   const extractorTypes = model.extractors.map((x) => payloadTypeName(x.event));
+  const aliased = model.events.filter((e) => e.fields.some((f) => f.aliases.length > 0));
+  const needsAssert = model.extractors.length > 0;
   return [
-    importFrom(runtimeImport, ['renameAliases'], false),
+    importFrom(runtimeImport, ['normalizeEventPayload', 'renameAliases'], false),
     importFrom(runtimeImport, ['NormalizeResult'], true),
     importFrom('./event-types.js', ['EventName'], true),
-    importFrom('./payloads.js', [...new Set([...configKeyTypes, ...extractorTypes])], true),
-    importFrom('./validation.js', ['assertPayload'], false),
+    importFrom('./payloads.js', [...configKeyTypes, ...extractorTypes], true),
+    needsAssert ? importFrom('./validation.js', ['assertPayload'], false) : undefined,
+    'export { normalizeEventPayload };',
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ['Per event: alias → canonical field name.'],
+      docs: ['Per event with aliased fields: alias → canonical field name.'],
       declarations: [
         {
           name: 'FIELD_ALIASES',
-          type: '{ readonly [E in EventName]: Readonly<Record<string, string>> }',
-          initializer: objectLiteral(model.events.map((e) => ({ key: e.name, value: aliasObject(e) }))),
+          type: '{ readonly [E in EventName]?: Readonly<Record<string, string>> }',
+          initializer: objectLiteral(aliased.map((e) => ({ key: e.name, value: aliasObject(e) }))),
         },
       ],
     },
@@ -36,13 +40,16 @@ export function normalizersFile(model: CatalogModel, runtimeImport: string): Sta
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ['The aliases of the shared fields (the table of EVENT_PAYLOAD_SCHEMAS.md): alias → canonical name.'],
+      docs: ['The aliases of the shared fields: alias → canonical name.'],
       declarations: [
         {
           name: 'SHARED_FIELD_ALIASES',
           type: 'Readonly<Record<string, string>>',
           initializer: objectLiteral(
-            model.sharedFields.flatMap((f) => f.aliases.map((a) => ({ key: a, value: str(f.name) }))).sort((a, b) => compareText(a.key, b.key)),
+            model.sharedFields
+              .flatMap((f) => f.aliases.map((a) => ({ alias: a, value: str(f.name) })))
+              .sort((a, b) => compareText(a.alias, b.alias))
+              .map((a) => ({ key: key(a.alias), value: a.value })),
           ),
         },
       ],
@@ -57,75 +64,60 @@ export function normalizersFile(model: CatalogModel, runtimeImport: string): Sta
         { name: 'raw', type: 'Readonly<Record<string, unknown>>' },
       ],
       returnType: 'NormalizeResult',
-      statements: ['return renameAliases(FIELD_ALIASES[event], raw);'],
+      statements: ['return renameAliases(FIELD_ALIASES[event] ?? {}, raw);'],
     },
-    {
-      kind: StructureKind.Function,
-      name: 'normalizeEventPayload',
-      isExported: true,
-      docs: [
-        'The payload of an event object, whatever its shape: a CloudEvents envelope (`data`), a router event (`payload`), a bus event (`metadata`), or the payload itself.',
-      ],
-      parameters: [{ name: 'event', type: 'unknown' }],
-      returnType: 'Record<string, unknown>',
-      statements: lines(
-        "if (!isRecord(event)) return {};",
-        "for (const k of ['data', 'payload', 'metadata']) {",
-        "  const inner = event[k];",
-        "  if (isRecord(inner)) return inner;",
-        "}",
-        "return event;",
-      ),
-    },
+    ...partValueConstants(model),
     ...model.configKeys.flatMap((c) => configKeyStatements(c, model)),
     ...modelPathStatements(model),
     ...model.extractors.map((x) => extractorStatement(x, model.events.find((e) => e.name === x.event)!, model)),
-    {
-      kind: StructureKind.Function,
-      name: 'isRecord',
-      parameters: [{ name: 'x', type: 'unknown' }],
-      returnType: 'x is Record<string, unknown>',
-      statements: ["return typeof x === 'object' && x !== null && !Array.isArray(x);"],
-    },
   ];
 }
 
 function aliasObject(e: EventModel): string {
   const pairs = e.fields.flatMap((f) => f.aliases.map((a) => [a, f.name] as const)).sort((a, b) => compareText(a[0], b[0]));
-  return pairs.length ? `{ ${pairs.map(([a, f]) => `${str(a)}: ${str(f)}`).join(', ')} }` : '{}';
+  return inlineObject(pairs.map(([a, f]) => `${key(a)}: ${str(f)}`));
+}
+
+function valuesConst(field: string): string {
+  return `${field.toUpperCase()}_VALUES`;
+}
+
+function literal(v: string | number): string {
+  return typeof v === 'string' ? str(v) : String(v);
+}
+
+/** `BOARD_TYPE_VALUES`: the allowed values of each field a composed key is made of (once, however many keys use it). */
+function partValueConstants(model: CatalogModel): Statement[] {
+  const seen = new Map<string, readonly (string | number)[]>();
+  for (const c of model.configKeys) for (const p of c.parts) if ('field' in p && !seen.has(p.field)) seen.set(p.field, p.values);
+  return [...seen].sort((a, b) => compareText(a[0], b[0])).map(([field, values]) => ({
+    kind: StructureKind.VariableStatement,
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [`The allowed values of ${field}.`],
+    declarations: [{ name: valuesConst(field), type: `readonly ${pascalCase(field)}[]`, initializer: `Object.freeze([${values.map(literal).join(', ')}])` }],
+  }));
 }
 
 /** parse/make/is/extract helpers for a composed field such as config_key. */
 function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[] {
   const T = pascalCase(c.field);
   const fields = c.parts.flatMap((p) => ('field' in p ? [p] : []));
-  const partsType = `{ ${fields.map((p) => `readonly ${p.field}: ${pascalCase(p.field)}`).join('; ')} }`;
+  const partsType = inlineObject(fields.map((p) => `readonly ${key(p.field)}: ${pascalCase(p.field)}`), 0, ';');
   const shared = model.sharedFields.find((f) => f.name === c.field)!;
   const aliases = [c.field, ...shared.aliases];
-  const pattern = composedPattern(c);
   const CONST = c.field.toUpperCase();
-  const valueConsts: Statement[] = fields.map((p) => ({
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: [`The allowed values of ${p.field}.`],
-    declarations: [{ name: `${p.field.toUpperCase()}_VALUES`, type: `readonly ${pascalCase(p.field)}[]`, initializer: `Object.freeze([${p.values.map((v) => (typeof v === 'string' ? str(v) : String(v))).join(', ')}])` }],
-  }));
-  const parseGroups = fields
-    .map((p, i) => {
-      const numeric = p.values.every((v) => typeof v === 'number');
-      return `${p.field}: ${numeric ? `Number(m[${i + 1}])` : `m[${i + 1}]`} as ${pascalCase(p.field)}`;
-    })
-    .join(', ');
-  const template = c.parts.map((p) => ('literal' in p ? p.literal.replace(/[`$\\]/g, '\\$&') : `\${parts.${p.field}}`)).join('');
+  // Each captured group maps back to the allowed value it spells (so 2 stays the number 2).
+  const parseGroups = fields.map((p, i) => `${key(p.field)}: ${valuesConst(p.field)}.find((v) => String(v) === m[${i + 1}])!`);
+  const template = c.parts.map((p) => ('literal' in p ? templateText(p.literal) : `\${${ident(p.field)}}`)).join('');
+  const expected = fields.map((p) => `${templateText(p.field)} one of \${${valuesConst(p.field)}.join(", ")}`).join(' and ');
   return [
-    ...valueConsts,
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [docText(`The grammar of ${c.field}: \`${c.template}\`.`)],
-      declarations: [{ name: `${CONST}_PATTERN`, initializer: `/${pattern.replace(/\//g, '\\/')}/` }],
+      declarations: [{ name: `${CONST}_PATTERN`, initializer: `new RegExp(${str(composedPattern(c))}, "u")` }],
     },
     {
       kind: StructureKind.Class,
@@ -133,7 +125,7 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       isExported: true,
       extends: 'Error',
       docs: [`A malformed ${c.field} or parts that cannot form one.`],
-      ctors: [{ parameters: [{ name: 'message', type: 'string' }], statements: ['super(message);', `this.name = '${T}Error';`] }],
+      properties: [{ name: 'name', initializer: str(`${T}Error`), isReadonly: true, hasOverrideKeyword: true }],
     },
     {
       kind: StructureKind.Function,
@@ -142,7 +134,7 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       docs: [`Whether a value is a well-formed ${c.field}.`],
       parameters: [{ name: 'value', type: 'unknown' }],
       returnType: `value is ${T}`,
-      statements: [`return typeof value === 'string' && ${CONST}_PATTERN.test(value);`],
+      statements: [`return typeof value === "string" && ${CONST}_PATTERN.test(value);`],
     },
     {
       kind: StructureKind.Function,
@@ -152,9 +144,9 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       parameters: [{ name: 'key', type: 'unknown' }],
       returnType: `${partsType} | undefined`,
       statements: lines(
-        `if (typeof key !== 'string') return undefined;`,
+        'if (typeof key !== "string") return undefined;',
         `const m = ${CONST}_PATTERN.exec(key);`,
-        `return m ? { ${parseGroups} } : undefined;`,
+        `return m ? ${inlineObject(parseGroups, 0)} : undefined;`,
       ),
     },
     {
@@ -166,10 +158,8 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       returnType: partsType,
       statements: lines(
         `const parts = tryParse${T}(key);`,
-        `if (parts) return parts;`,
-        `throw new ${T}Error(\`invalid ${c.field} \${JSON.stringify(key)}: expected ${c.template.replace(/[`$\\]/g, '\\$&')} with ${fields
-          .map((p) => `${p.field} one of \${${p.field.toUpperCase()}_VALUES.join(', ')}`)
-          .join(' and ')}\`);`,
+        'if (parts) return parts;',
+        `throw new ${T}Error(\`invalid ${templateText(c.field)} \${JSON.stringify(key)}: expected ${templateText(c.template)} with ${expected}\`);`,
       ),
     },
     {
@@ -177,13 +167,14 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       name: `make${T}`,
       isExported: true,
       docs: [docText(`Builds a ${c.field} from its parts; throws ${T}Error when a part is not allowed (for callers without types).`)],
-      parameters: fields.map((p) => ({ name: p.field, type: pascalCase(p.field) })),
+      parameters: fields.map((p) => ({ name: ident(p.field), type: pascalCase(p.field) })),
       returnType: T,
       statements: lines(
-        `const parts = { ${fields.map((p) => p.field).join(', ')} };`,
         ...fields.map(
           (p) =>
-            `if (!${p.field.toUpperCase()}_VALUES.includes(${p.field})) throw new ${T}Error(\`invalid ${p.field} \${JSON.stringify(${p.field})}: expected one of \${${p.field.toUpperCase()}_VALUES.join(', ')}\`);`,
+            `if (!${valuesConst(p.field)}.includes(${ident(p.field)})) {\n` +
+            `  throw new ${T}Error(\`invalid ${templateText(p.field)} \${JSON.stringify(${ident(p.field)})}: expected one of \${${valuesConst(p.field)}.join(", ")}\`);\n` +
+            '}',
         ),
         `return \`${template}\` as ${T};`,
       ),
@@ -202,15 +193,20 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       statements: lines(
         'const payload = normalizeEventPayload(event);',
         `for (const name of [${aliases.map(str).join(', ')}]) {`,
-        `  const value = payload[name];`,
+        '  const value = Object.hasOwn(payload, name) ? payload[name] : undefined;',
         `  if (value !== undefined) return is${T}(value) ? value : undefined;`,
         '}',
-        `const parts = { ${fields.map((p) => `${p.field}: payload[${str(p.field)}]`).join(', ')} };`,
-        `if (${fields.map((p) => `!${p.field.toUpperCase()}_VALUES.includes(parts.${p.field} as never)`).join(' || ')}) return undefined;`,
-        `return make${T}(${fields.map((p) => `parts.${p.field} as ${pascalCase(p.field)}`).join(', ')});`,
+        ...fields.map((p) => `const ${partLocal(p.field)} = ${valuesConst(p.field)}.find((v) => v === payload[${str(p.field)}]);`),
+        `if (${fields.map((p) => `${partLocal(p.field)} === undefined`).join(' || ')}) return undefined;`,
+        `return make${T}(${fields.map((p) => partLocal(p.field)).join(', ')});`,
       ),
     },
   ];
+}
+
+/** The local variable holding a part in `extract…`: never one of that function's own names. */
+function partLocal(field: string): string {
+  return ['payload', 'name', 'value', 'event'].includes(field) || ident(field) !== field ? `${field}_part` : field;
 }
 
 function modelPathStatements(model: CatalogModel): Statement[] {
@@ -228,8 +224,8 @@ function modelPathStatements(model: CatalogModel): Statement[] {
       statements: lines(
         'const payload = normalizeEventPayload(event);',
         `for (const name of [${names.map(str).join(', ')}]) {`,
-        '  const value = payload[name];',
-        "  if (typeof value === 'string' && value.length > 0) return value;",
+        '  const value = Object.hasOwn(payload, name) ? payload[name] : undefined;',
+        '  if (typeof value === "string" && value.length > 0) return value;',
         '}',
         'return undefined;',
       ),
@@ -245,13 +241,14 @@ function extractorStatement(x: { name: string; event: string; description: strin
     if (!has(c.field)) continue;
     const T = pascalCase(c.field);
     const parts = c.parts.flatMap((p) => ('field' in p ? [p.field] : [])).filter(has);
+    const partsVar = `${camelCase(c.field)}Parts`;
     completions.push(
       `if (payload[${str(c.field)}] === undefined) {`,
-      `  const key = extract${T}(payload);`,
-      `  if (key !== undefined) payload[${str(c.field)}] = key;`,
+      `  const composed = extract${T}(payload);`,
+      `  if (composed !== undefined) payload[${str(c.field)}] = composed;`,
       '}',
-      `const ${camelCase(c.field)}Parts = tryParse${T}(payload[${str(c.field)}]);`,
-      ...parts.map((p) => `if (${camelCase(c.field)}Parts && payload[${str(p)}] === undefined) payload[${str(p)}] = ${camelCase(c.field)}Parts.${p};`),
+      `const ${partsVar} = tryParse${T}(payload[${str(c.field)}]);`,
+      ...parts.map((p) => `if (${partsVar} && payload[${str(p)}] === undefined) payload[${str(p)}] = ${partsVar}[${str(p)}];`),
     );
   }
   return {

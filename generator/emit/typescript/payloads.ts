@@ -3,17 +3,17 @@
  * (enums as unions, the config key as a template literal type), and the map
  * from event name to payload type that the emitters and extractors use.
  */
-import { StructureKind, type InterfaceDeclarationStructure, type PropertySignatureStructure } from 'ts-morph';
+import { StructureKind, type PropertySignatureStructure } from 'ts-morph';
 import type { CatalogModel, ElementType, EventModel, FieldModel } from '../../catalog/model.js';
-import { docText, key, pascalCase, payloadTypeName, str } from './syntax.js';
-import { importFrom, type Statement } from './printer.js';
+import { importFrom, unionType, type Statement } from './printer.js';
+import { docText, key, pascalCase, payloadTypeName, str, templateText } from './syntax.js';
 
-export function payloadsFile(model: CatalogModel): Statement[] {
-  const statements: Statement[] = [importFrom('./event-types.js', ['EventName'], true)];
+export function payloadsFile(model: CatalogModel): (Statement | undefined)[] {
+  const statements: (Statement | undefined)[] = [importFrom('./event-types.js', ['EventName'], true)];
   for (const shared of model.sharedFields) {
     const composed = model.configKeys.find((c) => c.field === shared.name);
     if (composed) {
-      const template = composed.parts.map((p) => ('literal' in p ? p.literal.replace(/[`$\\]/g, '\\$&') : `\${${pascalCase(p.field)}}`)).join('');
+      const template = composed.parts.map((p) => ('literal' in p ? templateText(p.literal) : `\${${pascalCase(p.field)}}`)).join('');
       statements.push({
         kind: StructureKind.TypeAlias,
         name: pascalCase(shared.name),
@@ -27,7 +27,7 @@ export function payloadsFile(model: CatalogModel): Statement[] {
         name: pascalCase(shared.name),
         isExported: true,
         docs: [docText(shared.description)],
-        type: shared.enum.map(literal).join(' | '),
+        type: unionType(shared.enum.map(literal)),
       });
     }
   }
@@ -65,7 +65,11 @@ function payloadInterface(
   fields: readonly FieldModel[],
   model: CatalogModel,
   bases: string[],
-): InterfaceDeclarationStructure {
+): Statement {
+  // An event whose payload adds nothing is its bases, not an empty interface.
+  if (fields.length === 0) {
+    return { kind: StructureKind.TypeAlias, name, isExported: true, docs: [doc], type: bases.length ? bases.join(' & ') : 'Record<never, never>' };
+  }
   return {
     kind: StructureKind.Interface,
     name,
@@ -92,7 +96,7 @@ export function fieldTsType(f: FieldModel, model: CatalogModel): string {
   const sameEnum = shared?.enum && f.enum && shared.enum.length === f.enum.length && shared.enum.every((v, i) => v === f.enum![i]);
   if (shared && model.configKeys.some((c) => c.field === shared.name)) t = pascalCase(shared.name);
   else if (shared && sameEnum) t = pascalCase(shared.name);
-  else if (f.enum) t = f.enum.map(literal).join(' | ');
+  else if (f.enum) t = unionType(f.enum.map(literal));
   else {
     switch (f.type.kind) {
       case 'scalar':

@@ -1,11 +1,16 @@
 /**
  * Printing ts-morph structures to text. One in-memory project is shared by the
- * emitters of a run; nothing here touches the disk.
+ * emitters of a run; nothing here touches the disk. Output style: two-space
+ * indentation, double quotes, one import name per line once an import is long.
  */
-import { IndentationText, Project, QuoteKind, StructureKind, type ImportDeclarationStructure, type StatementStructures, type WriterFunction } from 'ts-morph';
+import { IndentationText, Project, QuoteKind, type StatementStructures, type WriterFunction } from 'ts-morph';
 import { banner, type GeneratedFile } from '../output.js';
+import { str } from './syntax.js';
 
 export type Statement = string | WriterFunction | StatementStructures;
+
+/** Lines longer than this are wrapped where the emitters can wrap them (imports, unions, tables). */
+export const LINE_WIDTH = 100;
 
 export class Printer {
   private readonly project = new Project({
@@ -15,36 +20,72 @@ export class Printer {
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double },
   });
 
-  print(path: string, statements: readonly Statement[]): GeneratedFile {
-    const file = this.project.createSourceFile(`/${path}`, { statements: [...statements] }, { overwrite: true });
-    const content = banner('ts') + '\n' + file.getFullText().replace(/\n{3,}/g, '\n\n');
+  /** `undefined` entries (an import with nothing to import, say) are left out. */
+  print(path: string, statements: readonly (Statement | undefined)[]): GeneratedFile {
+    const present = statements.filter((s): s is Statement => s !== undefined);
+    const file = this.project.createSourceFile(`/${path}`, { statements: present }, { overwrite: true });
+    // The TypeScript formatter settles indentation of everything the structures printed as text.
+    file.formatText({ indentSize: 2, tabSize: 2, convertTabsToSpaces: true });
+    const content = banner('ts') + '\n' + separateDeclarations(file.getFullText());
     this.project.removeSourceFile(file);
     return { path, content: content.endsWith('\n') ? content : content + '\n' };
   }
 }
 
-export function importFrom(moduleSpecifier: string, names: readonly string[], typeOnly = false): ImportDeclarationStructure {
-  return {
-    kind: StructureKind.ImportDeclaration,
-    moduleSpecifier,
-    isTypeOnly: typeOnly,
-    namedImports: [...names].sort(),
-  };
+/** One blank line between top-level declarations (imports stay together), never two. */
+function separateDeclarations(text: string): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const prev = out.at(-1);
+    const startsDeclaration = /^(\/\*\*|export |const |function |class |interface |type )/.test(line);
+    if (startsDeclaration && prev !== undefined && prev !== '' && !prev.startsWith('import ') && /^[^\s].*[;}]$/.test(prev)) out.push('');
+    out.push(line);
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
-/** `{ A: x, B: y }` on one line each, with an optional doc comment per entry. */
-export function objectLiteral(entries: readonly { key: string; value: string; doc?: string }[]): WriterFunction {
-  return (w) => {
-    if (entries.length === 0) return void w.write('{}');
-    w.write('{').newLine();
-    w.indent(() => {
-      for (const e of entries) {
-        if (e.doc) w.writeLine(`/** ${e.doc} */`);
-        w.writeLine(`${e.key}: ${e.value},`);
-      }
-    });
-    w.write('}');
-  };
+/** An import of named bindings, sorted; nothing at all when there is nothing to import. */
+export function importFrom(moduleSpecifier: string, names: readonly string[], typeOnly = false): Statement | undefined {
+  if (names.length === 0) return undefined;
+  const sorted = [...new Set(names)].sort();
+  const head = typeOnly ? 'import type' : 'import';
+  const oneLine = `${head} { ${sorted.join(', ')} } from ${str(moduleSpecifier)};`;
+  if (oneLine.length <= LINE_WIDTH) return oneLine;
+  return `${head} {\n${sorted.map((n) => `  ${n},`).join('\n')}\n} from ${str(moduleSpecifier)};`;
+}
+
+/**
+ * A table: `{ A: x, B: y }` with one entry per line (each with an optional doc
+ * comment), for a declaration at the top level of a file. A multi-line value
+ * is indented with its entry.
+ */
+export function objectLiteral(entries: readonly { key: string; value: string; doc?: string }[]): string {
+  if (entries.length === 0) return '{}';
+  const body = entries.map((e) => {
+    const entry = `${e.key}: ${e.value.replace(/\n/g, '\n  ')},`;
+    return e.doc ? `  /** ${e.doc} */\n  ${entry}` : `  ${entry}`;
+  });
+  return `{\n${body.join('\n')}\n}`;
+}
+
+/**
+ * `{ a: 1, b: 2 }` on one line when it fits, else one property per line.
+ * `indent` is the level the literal itself starts at; `separator` is `,` for
+ * values and `;` for type literals.
+ */
+export function inlineObject(props: readonly string[], indent = 0, separator: ',' | ';' = ','): string {
+  if (props.length === 0) return '{}';
+  const one = `{ ${props.join(`${separator} `)} }`;
+  if (one.length + indent * 2 <= LINE_WIDTH - 10) return one;
+  const pad = '  '.repeat(indent + 1);
+  return `{\n${props.map((p) => `${pad}${p}${separator}`).join('\n')}\n${'  '.repeat(indent)}}`;
+}
+
+/** `a | b | c` on one line when it fits, else one member per line. */
+export function unionType(members: readonly string[]): string {
+  const one = members.join(' | ');
+  if (one.length <= LINE_WIDTH - 20) return one;
+  return `\n  | ${members.join('\n  | ')}`;
 }
 
 /** A function body written as one block, so multi-line constructs keep their shape. */

@@ -1,21 +1,23 @@
 /**
  * `registry.ts`: hands the runtime everything it knows about events
  * (spellings, validators, normalizers, dedup policy, cross-process names) as
- * one EventRegistry, and binds the runtime's router to it.
+ * one EventRegistry, and binds the runtime's router to it, typed by the catalog.
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel, DedupModel, EventModel } from '../../catalog/model.js';
 import { schemaId } from '../json-schema.js';
+import { importFrom, inlineObject, objectLiteral, type Statement } from './printer.js';
 import { str } from './syntax.js';
-import { importFrom, objectLiteral, type Statement } from './printer.js';
 
-export function registryFile(model: CatalogModel, runtimeImport: string): Statement[] {
+export function registryFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   return [
-    importFrom(runtimeImport, ['createRegistry', 'getRouter as getRuntimeRouter'], false),
-    importFrom(runtimeImport, ['DedupPolicy', 'EventDefinition', 'EventRegistry', 'Router', 'RouterOptions'], true),
-    importFrom('./event-types.js', ['EventName'], true),
+    importFrom(runtimeImport, ['createRegistry', 'getRouter as getRuntimeRouter', 'typedRouter'], false),
+    importFrom(runtimeImport, ['DedupPolicy', 'EventDefinition', 'EventRegistry', 'RouterOptions', 'TypedRouter'], true),
+    importFrom('./event-types.js', ['EventName', 'EventTopic'], true),
     importFrom('./mappings.js', ['SPELLING_TO_EVENT'], false),
+    importFrom('./mappings.js', ['SpellingMap'], true),
     importFrom('./normalizers.js', ['normalizePayload'], false),
+    importFrom('./payloads.js', ['EventPayloadMap'], true),
     importFrom('./validation.js', ['validatePayload'], false),
     {
       kind: StructureKind.Interface,
@@ -29,6 +31,7 @@ export function registryFile(model: CatalogModel, runtimeImport: string): Statem
         { name: 'crossProcess', type: 'string', isReadonly: true, hasQuestionToken: true },
         { name: 'category', type: 'string', isReadonly: true },
         { name: 'dataschema', type: 'string', isReadonly: true },
+        { name: 'version', type: 'number', isReadonly: true, docs: ['The payload version: envelopes of a version above 1 carry it as `dataversion`.'] },
         { name: 'dedup', type: 'DedupPolicy', isReadonly: true },
         { name: 'requiredFields', type: 'readonly string[]', isReadonly: true },
         { name: 'producers', type: 'readonly string[]', isReadonly: true },
@@ -75,18 +78,42 @@ export function registryFile(model: CatalogModel, runtimeImport: string): Statem
       ],
     },
     {
+      kind: StructureKind.Interface,
+      name: 'EventCatalogTypes',
+      isExported: true,
+      docs: ['The types of this catalog, for the typed router.'],
+      properties: [
+        { name: 'payloads', type: 'EventPayloadMap', isReadonly: true },
+        { name: 'spellings', type: 'SpellingMap', isReadonly: true },
+        { name: 'topics', type: 'typeof EventTopic', isReadonly: true },
+      ],
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: 'CatalogRouter',
+      isExported: true,
+      docs: [
+        [
+          "The router, typed by this catalog: event names are its spellings, `publish` takes the event's payload type,",
+          "and handlers get envelopes of the event's payload (of the events a pattern matches).",
+        ].join('\n'),
+      ],
+      type: 'TypedRouter<EventCatalogTypes>',
+    },
+    {
       kind: StructureKind.Function,
       name: 'getRouter',
       isExported: true,
-      docs: ['The process-wide router, bound to this catalog\'s registry (created on first call).'],
-      parameters: [{ name: 'options', type: "Omit<RouterOptions, 'registry'>", initializer: '{}' }],
-      returnType: 'Router',
-      statements: ['return getRuntimeRouter({ ...options, registry: REGISTRY });'],
+      docs: ["The process-wide router, bound to this catalog's registry (created on first call) and typed by it."],
+      parameters: [{ name: 'options', type: "Omit<RouterOptions, \"registry\">", initializer: '{}' }],
+      returnType: 'CatalogRouter',
+      statements: ['return typedRouter<EventCatalogTypes>(getRuntimeRouter({ ...options, registry: REGISTRY }));'],
     },
   ];
 }
 
 function metadata(model: CatalogModel, e: EventModel): string {
+  const list = (items: readonly string[]) => `[${items.map(str).join(', ')}]`;
   const parts = [
     `value: ${str(e.value)}`,
     `topic: ${str(e.topic)}`,
@@ -94,14 +121,15 @@ function metadata(model: CatalogModel, e: EventModel): string {
     ...(e.crossProcess ? [`crossProcess: ${str(e.crossProcess)}`] : []),
     `category: ${str(e.category)}`,
     `dataschema: ${str(schemaId(model, e))}`,
+    `version: ${e.version}`,
     `dedup: ${dedup(e.dedup)}`,
-    `requiredFields: [${e.fields.filter((f) => f.required).map((f) => str(f.name)).join(', ')}]`,
-    `producers: [${e.producers.map(str).join(', ')}]`,
-    `consumers: [${e.consumers.map(str).join(', ')}]`,
+    `requiredFields: ${list(e.fields.filter((f) => f.required).map((f) => f.name))}`,
+    `producers: ${list(e.producers)}`,
+    `consumers: ${list(e.consumers)}`,
   ];
-  return `{ ${parts.join(', ')} }`;
+  return inlineObject(parts);
 }
 
 function dedup(d: DedupModel): string {
-  return d.kind === 'fields' ? `{ kind: 'fields', fields: [${d.fields.map(str).join(', ')}] }` : `{ kind: '${d.kind}' }`;
+  return d.kind === 'fields' ? `{ kind: "fields", fields: [${d.fields.map(str).join(', ')}] }` : `{ kind: "${d.kind}" }`;
 }

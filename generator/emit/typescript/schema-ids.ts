@@ -5,7 +5,7 @@ import { schemaId } from '../json-schema.js';
 import { str } from './syntax.js';
 import { importFrom, objectLiteral, type Statement } from './printer.js';
 
-export function schemaIdsFile(model: CatalogModel): Statement[] {
+export function schemaIdsFile(model: CatalogModel): (Statement | undefined)[] {
   return [
     importFrom('./event-types.js', ['EventName'], true),
     {
@@ -19,11 +19,7 @@ export function schemaIdsFile(model: CatalogModel): Statement[] {
         {
           name: 'SCHEMA_IDS',
           type: '{ readonly [E in EventName]: string }',
-          initializer: (w) => {
-            w.write('Object.freeze(');
-            objectLiteral(model.events.map((e) => ({ key: e.name, value: str(schemaId(model, e)) })))(w);
-            w.write(')');
-          },
+          initializer: `Object.freeze(${objectLiteral(model.events.map((e) => ({ key: e.name, value: str(schemaId(model, e)) })))})`,
         },
       ],
     },

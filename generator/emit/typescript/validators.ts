@@ -1,16 +1,21 @@
 /**
- * Payload validators compiled ahead of time: ajv's standalone code for every
- * payload schema, emitted as `validators.cjs` (ajv's standalone output calls
- * `require()` even in ESM mode, so it is a CommonJS module that the ESM code
- * imports through Node's CJS interop), with `validators.d.cts` for its types,
- * and `validation.ts`, the typed wrapper that turns ajv errors into issues
- * naming the event and the field.
+ * Payload validators compiled ahead of time, as TypeScript that every ordinary
+ * build carries (tsc, esbuild, Vite: no copy step):
+ * - `validators.ts`: ajv's standalone code for every payload schema, as an ES
+ *   module. It is untyped JavaScript, so it is marked `@ts-nocheck`; its one
+ *   typed entry point is `validation.ts`.
+ * - `validation.ts`: binds them to the catalog's events; the runtime turns ajv
+ *   errors into issues naming the event and the field.
+ *
+ * No catalog text reaches ajv's code: the schemas it compiles carry no
+ * descriptions or titles, and their `$id`s are made of event names only (ajv
+ * writes each `$id` into a comment of the code it generates).
  */
 import AjvModule from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { StructureKind } from 'ts-morph';
-import type { CatalogModel } from '../../catalog/model.js';
-import { payloadSchema } from '../json-schema.js';
+import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { CatalogModel, EventModel } from '../../catalog/model.js';
+import { payloadSchema, type JsonSchema } from '../json-schema.js';
 import { banner, type GeneratedFile } from '../output.js';
 import { importFrom, lines, type Statement } from './printer.js';
 
@@ -18,92 +23,85 @@ const Ajv = AjvModule.default ?? AjvModule;
 // ajv ships CommonJS: under NodeNext the callable is the module's `default` export.
 const standaloneCode = (standaloneModule as unknown as { default: (ajv: InstanceType<typeof Ajv>, refs: Record<string, string>) => string }).default;
 
-export function validatorsCjs(model: CatalogModel): GeneratedFile {
+/** The `$id` a validator is compiled under: internal, of safe characters only. */
+function compileId(event: EventModel): string {
+  return `https://validators.invalid/${event.name}`;
+}
+
+export function validatorsFile(model: CatalogModel): GeneratedFile {
   const ajv = new Ajv({
     allErrors: true,
     strict: true,
     allowUnionTypes: true,
+    // A required field named `constructor` must be an own property, not the prototype's.
+    ownProperties: true,
     // date-time is checked by a pattern in the schema; the format is kept as an annotation.
     formats: { 'date-time': true },
-    code: { source: true, esm: false, lines: true, optimize: true },
+    code: { source: true, esm: true, lines: true, optimize: true },
   });
   const exportsMap: Record<string, string> = {};
   for (const event of model.events) {
-    const schema = payloadSchema(model, event);
-    ajv.addSchema(schema);
-    exportsMap[event.name] = schema.$id as string;
+    ajv.addSchema({ ...withoutAnnotations(payloadSchema(model, event)), $id: compileId(event) });
+    exportsMap[event.name] = compileId(event);
   }
-  const code = standaloneCode(ajv, exportsMap);
-  return { path: 'validators.cjs', content: `${banner('ts')}${code.endsWith('\n') ? code : code + '\n'}` };
-}
-
-export function validatorsDts(model: CatalogModel): GeneratedFile {
-  const lines = [
+  const code = standaloneCode(ajv, exportsMap)
+    .replace(/^"use strict";/, '')
+    .replace(/\n\/\*# sourceURL="https:\/\/validators\.invalid\/[A-Z0-9_]+" \*\/;/g, '');
+  // Guards against an ajv feature that would need its runtime package, or text we did not expect.
+  for (const forbidden of ['require(', 'sourceURL', '*/']) {
+    if (code.includes(forbidden)) throw new Error(`internal error: ajv's standalone code contains ${JSON.stringify(forbidden)}`);
+  }
+  const header = [
     banner('ts'),
-    '/** One ajv error, as the standalone validators report it. */',
-    'export interface ValidatorError {',
-    '  readonly instancePath: string;',
-    '  readonly keyword: string;',
-    '  readonly message?: string;',
-    '  readonly params: Readonly<Record<string, unknown>>;',
-    '}',
+    "// @ts-nocheck -- ajv's standalone code is untyped JavaScript; validation.ts gives it its type.",
     '',
-    '/** A compiled payload validator; after a failed call, `errors` says why. */',
-    'export interface Validator {',
-    '  (data: unknown): boolean;',
-    '  errors?: ValidatorError[] | null;',
-    '}',
-    '',
-    ...model.events.map((e) => `export declare const ${e.name}: Validator;`),
-    '',
-  ];
-  return { path: 'validators.d.cts', content: lines.join('\n') };
+  ].join('\n');
+  return { path: 'validators.ts', content: `${header}${code.trim()}\n` };
 }
 
-export function validationFile(): Statement[] {
+/** The schema as ajv needs it: keywords that validate, none of the free text. */
+function withoutAnnotations(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'description' || k === 'title' || k === '$comment' || k === 'deprecated') continue;
+    if ((k === 'properties' || k === 'additionalProperties' || k === 'items') && v && typeof v === 'object' && !Array.isArray(v)) {
+      out[k] = k === 'properties' ? mapValues(v as JsonSchema, (s) => (typeof s === 'object' && s !== null ? withoutAnnotations(s as JsonSchema) : s)) : withoutAnnotations(v as JsonSchema);
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function mapValues(o: JsonSchema, f: (v: unknown) => unknown): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [k, v] of Object.entries(o)) Object.defineProperty(out, k, { value: f(v), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+export function validationFile(runtimeImport: string): (Statement | undefined)[] {
   return [
+    importFrom(runtimeImport, ['PayloadValidationError', 'runValidator'], false),
+    importFrom(runtimeImport, ['CompiledValidator', 'ValidationResult'], true),
     importFrom('./event-types.js', ['EventName'], true),
     importFrom('./payloads.js', ['EventPayloadMap'], true),
-    importFrom('./validators.cjs', ['Validator', 'ValidatorError'], true),
-    `import validators from './validators.cjs';`,
-    {
-      kind: StructureKind.Interface,
-      name: 'PayloadIssue',
-      isExported: true,
-      docs: ['One problem with a payload: the field (dotted path, `""` for the payload itself) and what is wrong.'],
-      properties: [
-        { name: 'field', type: 'string', isReadonly: true },
-        { name: 'message', type: 'string', isReadonly: true },
-      ],
-    },
+    'import * as compiled from "./validators.js";',
+    'export { PayloadValidationError };',
     {
       kind: StructureKind.TypeAlias,
       name: 'PayloadValidation',
       isExported: true,
-      type: '{ readonly ok: true } | { readonly ok: false; readonly issues: readonly PayloadIssue[] }',
+      docs: ['The verdict on a payload: ok, or the issues naming each field at fault.'],
+      type: 'ValidationResult',
     },
     {
-      kind: StructureKind.Class,
-      name: 'PayloadValidationError',
-      isExported: true,
-      extends: 'Error',
-      docs: ['A payload that does not match its event\'s schema; the message names the event and every bad field.'],
-      properties: [
-        { name: 'event', type: 'string', isReadonly: true },
-        { name: 'issues', type: 'readonly PayloadIssue[]', isReadonly: true },
-      ],
-      ctors: [
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: ['validators.ts is unchecked JavaScript: this is its type.'],
+      declarations: [
         {
-          parameters: [
-            { name: 'event', type: 'string' },
-            { name: 'issues', type: 'readonly PayloadIssue[]' },
-          ],
-          statements: lines(
-            'super(`invalid ${event} payload: ${issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ")}`);',
-            "this.name = 'PayloadValidationError';",
-            'this.event = event;',
-            'this.issues = issues;',
-          ),
+          name: 'VALIDATORS',
+          initializer: 'compiled as unknown as { readonly [E in EventName]: CompiledValidator }',
         },
       ],
     },
@@ -111,17 +109,13 @@ export function validationFile(): Statement[] {
       kind: StructureKind.Function,
       name: 'validatePayload',
       isExported: true,
-      docs: ['Checks a payload (with aliases already normalized) against its event\'s schema.'],
+      docs: ["Checks a payload (with aliases already normalized) against its event's schema."],
       parameters: [
         { name: 'event', type: 'EventName' },
         { name: 'payload', type: 'unknown' },
       ],
       returnType: 'PayloadValidation',
-      statements: lines(
-        'const validate: Validator = validators[event];',
-        'if (validate(payload)) return { ok: true };',
-        'return { ok: false, issues: (validate.errors ?? []).map(toIssue) };',
-      ),
+      statements: ['return runValidator(VALIDATORS[event], payload);'],
     },
     {
       kind: StructureKind.Function,
@@ -134,30 +128,10 @@ export function validationFile(): Statement[] {
         { name: 'payload', type: 'unknown' },
       ],
       returnType: 'asserts payload is EventPayloadMap[E]',
-      statements: ['const result = validatePayload(event, payload);', 'if (!result.ok) throw new PayloadValidationError(event, result.issues);'],
-    },
-    {
-      kind: StructureKind.Function,
-      name: 'toIssue',
-      parameters: [{ name: 'e', type: 'ValidatorError' }],
-      returnType: 'PayloadIssue',
       statements: lines(
-        "const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');",
-        "if (e.keyword === 'required') return { field: joinPath(path, String(e.params.missingProperty)), message: 'is required' };",
-        "if (e.keyword === 'false schema') return { field: path, message: 'is an alias: send the canonical field name, or publish in lenient mode to normalize it' };",
-        "if (e.keyword === 'enum') return { field: path, message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };",
-        "return { field: path, message: e.message ?? e.keyword };",
+        'const result = validatePayload(event, payload);',
+        'if (!result.ok) throw new PayloadValidationError(event, result.issues);',
       ),
-    },
-    {
-      kind: StructureKind.Function,
-      name: 'joinPath',
-      parameters: [
-        { name: 'a', type: 'string' },
-        { name: 'b', type: 'string' },
-      ],
-      returnType: 'string',
-      statements: ['return a ? `${a}.${b}` : b;'],
     },
   ];
 }
