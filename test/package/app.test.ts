@@ -5,7 +5,7 @@
  * then plain `tsc` under strict options, esbuild, and Vite in SSR mode for
  * Node; each result runs and must deliver events and refuse a bad payload.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +24,24 @@ interface Run {
   readonly stderr: string;
 }
 
-function run(command: string, args: readonly string[], cwd: string, timeout = 120_000): Run {
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, NODE_OPTIONS: '' } });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
+/** Runs a command without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
+function run(command: string, args: readonly string[], cwd: string, timeout = 120_000): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => void (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', (e) => void (stderr += String(e)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
 }
 
-function node(args: readonly string[], cwd: string, timeout?: number): Run {
+function node(args: readonly string[], cwd: string, timeout?: number): Promise<Run> {
   return run(process.execPath, args, cwd, timeout);
 }
 
@@ -149,7 +161,7 @@ function outside(prefix: string): string {
   return dir;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   app = makeApp('shop-app-');
   const catalog = join(app.dir, 'catalog');
   mkdirSync(catalog);
@@ -159,7 +171,7 @@ beforeAll(() => {
   }
   writeFileSync(join(app.dir, 'package.json'), JSON.stringify({ name: 'shop-app', private: true, type: 'module' }, null, 2));
   writeFileSync(join(app.dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
-  codegen = node(['node_modules/ringrift-events/bin/ringrift-events.js', 'codegen', '--catalog', 'catalog', '--out', 'src/events'], app.dir);
+  codegen = await node(['node_modules/ringrift-events/bin/ringrift-events.js', 'codegen', '--catalog', 'catalog', '--out', 'src/events'], app.dir);
   writeFileSync(join(app.dir, 'src/main.ts'), MAIN_TS);
 }, 120_000);
 
@@ -180,18 +192,18 @@ describe("a user's app on the built package", () => {
     expect(readdirSync(join(app.dir, 'src/events')).filter((f) => /\.(c|m)?js$|\.d\.c?ts$/.test(f))).toEqual([]);
   });
 
-  it('builds with plain tsc under strict options (no copy step) and runs: events delivered, a bad payload refused', () => {
-    const build = node([TSC, '-p', 'tsconfig.json'], app.dir);
+  it('builds with plain tsc under strict options (no copy step) and runs: events delivered, a bad payload refused', async () => {
+    const build = await node([TSC, '-p', 'tsconfig.json'], app.dir);
     expect(build.code, show(build)).toBe(0);
     expect(existsSync(join(app.dir, 'dist/main.js'))).toBe(true);
-    expectRan(node(['dist/main.js'], app.dir));
+    expectRan(await node(['dist/main.js'], app.dir));
   }, 120_000);
 
-  it('rejects misuse at compile time: each marked line fails for its reason, and nothing else fails', () => {
+  it('rejects misuse at compile time: each marked line fails for its reason, and nothing else fails', async () => {
     const file = join(app.dir, 'src/misuse.ts');
     writeFileSync(file, MISUSE_TS);
     try {
-      const check = node([TSC, '-p', 'tsconfig.json', '--noEmit', '--pretty', 'false'], app.dir);
+      const check = await node([TSC, '-p', 'tsconfig.json', '--noEmit', '--pretty', 'false'], app.dir);
       const expected = new Map<number, string>();
       MISUSE_TS.split('\n').forEach((line, i) => {
         const m = /^\/\/ @error (TS\d+) (.+)$/.exec(line);
@@ -215,17 +227,17 @@ describe("a user's app on the built package", () => {
     }
   }, 120_000);
 
-  it('bundles with esbuild for Node and runs from a directory without node_modules', () => {
+  it('bundles with esbuild for Node and runs from a directory without node_modules', async () => {
     const out = join(app.dir, 'bundle-esbuild/main.mjs');
-    const b = run(ESBUILD, ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${out}`, '--log-level=warning'], app.dir);
+    const b = await run(ESBUILD, ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${out}`, '--log-level=warning'], app.dir);
     expect(b.code, show(b)).toBe(0);
     expect(b.stderr, show(b)).toBe('');
     const dir = outside('rr-esbuild-');
     cpSync(out, join(dir, 'main.mjs'));
-    expectRan(node(['main.mjs'], dir));
+    expectRan(await node(['main.mjs'], dir));
   }, 120_000);
 
-  it('bundles with Vite (SSR build for Node) and runs from a directory without node_modules', () => {
+  it('bundles with Vite (SSR build for Node) and runs from a directory without node_modules', async () => {
     writeFileSync(
       join(app.dir, 'vite.config.mjs'),
       `export default {
@@ -235,12 +247,12 @@ describe("a user's app on the built package", () => {
 };
 `,
     );
-    const b = node([VITE, 'build'], app.dir, 180_000);
+    const b = await node([VITE, 'build'], app.dir, 180_000);
     expect(b.code, show(b)).toBe(0);
     const files = readdirSync(join(app.dir, 'bundle-vite'));
     expect(files).toContain('main.mjs');
     const dir = outside('rr-vite-');
     cpSync(join(app.dir, 'bundle-vite'), dir, { recursive: true });
-    expectRan(node(['main.mjs'], dir));
+    expectRan(await node(['main.mjs'], dir));
   }, 180_000);
 });

@@ -1,0 +1,185 @@
+/**
+ * `codegen --check` gives one answer for the repository's own generated/,
+ * however the CLI is run: `npm run codegen:check` (tsx, sources), the bin
+ * after `npm run build` (compiled dist/), and the bin of a copy installed from
+ * `npm pack` into an app outside this checkout. All three run on a copy of the
+ * repository, so a catalog edit there shows each reporting the same drift.
+ * The generated code's runtime import comes from the catalog's
+ * `runtime_import`, never from where the CLI runs, so the answers agree.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+
+/** What a checkout holds that building, packing and generating need (node_modules is linked). */
+const REPO_ENTRIES = ['package.json', 'package-lock.json', 'README.md', 'bin', 'cli', 'generator', 'runtime', 'generated', 'catalog', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment of a fresh shell: nothing inherited from an enclosing `npm test`. */
+const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD'));
+
+/** Runs a command without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
+function run(command: string, args: readonly string[], cwd: string, timeout = 180_000): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => void (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', (e) => void (stderr += String(e)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+/** One way of running the check; `cwd` resolves the paths it prints. */
+interface Way {
+  readonly name: string;
+  readonly cwd: string;
+  check(): Promise<Run>;
+}
+
+/** The verdict of a run, independent of how the paths were displayed. */
+interface Verdict {
+  readonly code: number | null;
+  readonly upToDate?: { readonly out: string; readonly catalog: string; readonly files: number };
+  readonly drift: readonly string[];
+  readonly drifted: boolean;
+}
+
+function verdict(way: Way, r: Run): Verdict {
+  const at = (shown: string) => resolve(way.cwd, shown);
+  const ok = /^(.+): up to date with (.+) \((\d+) files\)$/m.exec(r.stdout);
+  const drift = [...r.stderr.matchAll(/^(stale|missing|orphaned): (.+)$/gm)].map((m) => `${m[1]} ${relative(join(repo, 'generated'), at(m[2]!))}`).sort();
+  return {
+    code: r.code,
+    ...(ok ? { upToDate: { out: at(ok[1]!), catalog: at(ok[2]!), files: Number(ok[3]) } } : {}),
+    drift,
+    drifted: /has drifted from/.test(r.stderr),
+  };
+}
+
+let base: string;
+let repo: string;
+let installed: string;
+let tarball: string;
+const ways: Way[] = [];
+
+beforeAll(() => {
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  base = mkdtempSync(join(ROOT, '.tmp', 'check-'));
+  repo = join(base, 'repo');
+  mkdirSync(repo);
+  for (const entry of REPO_ENTRIES) cpSync(join(ROOT, entry), join(repo, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
+  // The installed copy lives outside the checkout, so nothing resolves from this repository's node_modules.
+  installed = mkdtempSync(join(tmpdir(), 'rr-installed-'));
+});
+
+afterAll(() => {
+  if (base) rmSync(base, { recursive: true, force: true });
+  if (installed) rmSync(installed, { recursive: true, force: true });
+});
+
+describe('the package scripts', () => {
+  it('pack builds dist/ (prepack), and npm ci starts no build (no install or prepare scripts)', () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.prepack).toMatch(/scripts\/build\.mjs|npm run build/);
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare']) {
+      expect(scripts, `"${hook}" runs on npm ci`).not.toHaveProperty(hook);
+    }
+  });
+});
+
+describe('codegen --check: one answer however the CLI runs', () => {
+  it('npm run codegen:check (sources through tsx)', async () => {
+    ways.push({ name: 'npm run codegen:check', cwd: repo, check: () => run('npm', ['run', '--silent', 'codegen:check'], repo) });
+    const r = await ways[0]!.check();
+    expect(r.code, show(r)).toBe(0);
+    expect(verdict(ways[0]!, r)).toEqual({
+      code: 0,
+      upToDate: { out: join(repo, 'generated'), catalog: join(repo, 'catalog'), files: expect.any(Number) },
+      drift: [],
+      drifted: false,
+    });
+  }, 180_000);
+
+  it('bin/ringrift-events.js after npm run build (compiled dist/)', async () => {
+    const build = await run('npm', ['run', 'build'], repo, 300_000);
+    expect(build.code, show(build)).toBe(0);
+    expect(existsSync(join(repo, 'dist/cli/main.js'))).toBe(true); // so the bin runs the compiled CLI, not tsx
+    ways.push({ name: 'bin after build', cwd: repo, check: () => run(process.execPath, ['bin/ringrift-events.js', 'codegen', '--check'], repo) });
+    const [first, second] = [ways[0]!, ways[1]!];
+    expect(verdict(second, await second.check())).toEqual(verdict(first, await first.check()));
+  }, 420_000);
+
+  it('npm pack ships bin, dist, catalog and generated, and nothing of the sources or tests', async () => {
+    const packDir = join(base, 'pack');
+    mkdirSync(packDir);
+    rmSync(join(repo, 'dist'), { recursive: true, force: true }); // prepack must build it
+    const pack = await run('npm', ['pack', '--pack-destination', packDir], repo, 300_000);
+    expect(pack.code, show(pack)).toBe(0);
+    const tgz = readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
+    expect(tgz).toEqual(['ringrift-events-0.1.0.tgz']);
+    tarball = join(packDir, tgz[0]!);
+    const list = await run('tar', ['tzf', tarball], base);
+    expect(list.code, show(list)).toBe(0);
+    const files = list.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+    for (const f of ['package.json', 'bin/ringrift-events.js', 'dist/cli/main.js', 'dist/generated/index.js', 'dist/generated/index.d.ts', 'dist/runtime/index.js', 'dist/generator/index.js', 'catalog/catalog.yaml', 'generated/index.ts']) {
+      expect(files, f).toContain(f);
+    }
+    expect(files.filter((f) => /^(test|cli|generator|runtime|scripts|node_modules|\.tmp)\//.test(f))).toEqual([]);
+  }, 420_000);
+
+  it('the bin of a copy installed from the tarball, run from an app outside the checkout', async () => {
+    writeFileSync(join(installed, 'package.json'), JSON.stringify({ name: 'installed-app', private: true, type: 'module' }, null, 2));
+    const install = await run('npm', ['install', tarball, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], installed, 420_000);
+    expect(install.code, show(install)).toBe(0);
+    const bin = join(installed, 'node_modules/ringrift-events/bin/ringrift-events.js');
+    expect(existsSync(bin)).toBe(true);
+    ways.push({
+      name: 'installed bin',
+      cwd: installed,
+      check: () => run(process.execPath, [bin, 'codegen', '--catalog', join(repo, 'catalog'), '--out', join(repo, 'generated'), '--check'], installed),
+    });
+    const [first, third] = [ways[0]!, ways[2]!];
+    const r = await third.check();
+    expect(verdict(third, r)).toEqual(verdict(first, await first.check()));
+    expect(r.code, show(r)).toBe(0);
+  }, 600_000);
+
+  it('after a catalog edit, all three report the same drift (exit 1, the same stale files)', async () => {
+    expect(ways.map((w) => w.name)).toEqual(['npm run codegen:check', 'bin after build', 'installed bin']);
+    // The compiled bin of the copy needs its dist/ again (the pack test removed and rebuilt it).
+    expect(existsSync(join(repo, 'dist/cli/main.js'))).toBe(true);
+    const training = join(repo, 'catalog/training.yaml');
+    const text = readFileSync(training, 'utf8');
+    const edited = text.replace(/(\n\s+description: )([^\n]+)/, '$1Edited, $2');
+    expect(edited).not.toBe(text);
+    writeFileSync(training, edited);
+    const verdicts: Verdict[] = [];
+    for (const w of ways) {
+      const r = await w.check();
+      expect(r.code, `${w.name}\n${show(r)}`).toBe(1);
+      verdicts.push(verdict(w, r));
+    }
+    expect(verdicts[0]!.drifted).toBe(true);
+    expect(verdicts[0]!.drift.length).toBeGreaterThan(0);
+    expect(verdicts[0]!.drift.every((d) => d.startsWith('stale '))).toBe(true);
+    expect(verdicts[1]).toEqual(verdicts[0]);
+    expect(verdicts[2]).toEqual(verdicts[0]);
+  }, 300_000);
+});
