@@ -154,17 +154,26 @@ function publishEvent(event: EventName, payload: object, options: EmitOptions): 
   return untypedRouter(router ?? getRouter()).publish(event, payload as Record<string, unknown>, envelope);
 }
 
-/** Publishes ADAPTIVE_PARAMS_CHANGED: Training parameters of a configuration were adjusted based on its Elo velocity. */
+/**
+ * Publishes ADAPTIVE_PARAMS_CHANGED: Training parameters of a configuration were adjusted based on
+ * its Elo velocity.
+ */
 export function emitAdaptiveParamsChanged(payload: AdaptiveParamsChangedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("ADAPTIVE_PARAMS_CHANGED", payload, options);
 }
 
-/** Publishes BACKPRESSURE_ACTIVATED: Backpressure was activated because of queue or resource constraints, so work generation is reduced. */
+/**
+ * Publishes BACKPRESSURE_ACTIVATED: Backpressure was activated because of queue or resource
+ * constraints, so work generation is reduced.
+ */
 export function emitBackpressureActivated(payload: BackpressureActivatedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("BACKPRESSURE_ACTIVATED", payload, options);
 }
 
-/** Publishes BACKPRESSURE_RELEASED: Backpressure was released and resources are available again, so the normal rate resumes. */
+/**
+ * Publishes BACKPRESSURE_RELEASED: Backpressure was released and resources are available again, so
+ * the normal rate resumes.
+ */
 export function emitBackpressureReleased(payload: BackpressureReleasedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("BACKPRESSURE_RELEASED", payload, options);
 }
@@ -174,17 +183,26 @@ export function emitCacheInvalidated(payload: CacheInvalidatedPayload, options: 
   return publishEvent("CACHE_INVALIDATED", payload, options);
 }
 
-/** Publishes CANONICAL_SELFPLAY_COMPLETE: A canonical selfplay batch for parity validation finished. */
+/**
+ * Publishes CANONICAL_SELFPLAY_COMPLETE: A canonical selfplay batch for parity validation
+ * finished.
+ */
 export function emitCanonicalSelfplayComplete(payload: CanonicalSelfplayCompletePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("CANONICAL_SELFPLAY_COMPLETE", payload, options);
 }
 
-/** Publishes CLUSTER_CAPACITY_CHANGED: The capacity of the cluster changed, so allocations should be adjusted. */
+/**
+ * Publishes CLUSTER_CAPACITY_CHANGED: The capacity of the cluster changed, so allocations should
+ * be adjusted.
+ */
 export function emitClusterCapacityChanged(payload: ClusterCapacityChangedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("CLUSTER_CAPACITY_CHANGED", payload, options);
 }
 
-/** Publishes CLUSTER_STALL_DETECTED: The cluster watchdog detected a cluster stall that needs investigation. */
+/**
+ * Publishes CLUSTER_STALL_DETECTED: The cluster watchdog detected a cluster stall that needs
+ * investigation.
+ */
 export function emitClusterStallDetected(payload: ClusterStallDetectedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("CLUSTER_STALL_DETECTED", payload, options);
 }
@@ -204,7 +222,10 @@ export function emitConsolidationStarted(payload: ConsolidationStartedPayload, o
   return publishEvent("CONSOLIDATION_STARTED", payload, options);
 }
 
-/** Publishes COORDINATOR_HEALTH_DEGRADED: A coordinator's health degraded but it is still functional. */
+/**
+ * Publishes COORDINATOR_HEALTH_DEGRADED: A coordinator's health degraded but it is still
+ * functional.
+ */
 export function emitCoordinatorHealthDegraded(payload: CoordinatorHealthDegradedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("COORDINATOR_HEALTH_DEGRADED", payload, options);
 }
@@ -219,12 +240,18 @@ export function emitCoordinatorShutdown(payload: CoordinatorShutdownPayload, opt
   return publishEvent("COORDINATOR_SHUTDOWN", payload, options);
 }
 
-/** Publishes CURRICULUM_ADVANCED: The curriculum moved to a harder tier after evaluation showed a plateau. */
+/**
+ * Publishes CURRICULUM_ADVANCED: The curriculum moved to a harder tier after evaluation showed a
+ * plateau.
+ */
 export function emitCurriculumAdvanced(payload: CurriculumAdvancedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("CURRICULUM_ADVANCED", payload, options);
 }
 
-/** Publishes CURRICULUM_EMERGENCY_UPDATE: The curriculum was updated as an emergency response to a critical regression. */
+/**
+ * Publishes CURRICULUM_EMERGENCY_UPDATE: The curriculum was updated as an emergency response to a
+ * critical regression.
+ */
 export function emitCurriculumEmergencyUpdate(payload: CurriculumEmergencyUpdatePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("CURRICULUM_EMERGENCY_UPDATE", payload, options);
 }
@@ -239,7 +266,10 @@ export function emitDaemonStarted(payload: DaemonStartedPayload, options: EmitOp
   return publishEvent("DAEMON_STARTED", payload, options);
 }
 
-/** Publishes DAEMON_STATUS_CHANGED: The status of a daemon changed, which may lead to an automatic restart. */
+/**
+ * Publishes DAEMON_STATUS_CHANGED: The status of a daemon changed, which may lead to an automatic
+ * restart.
+ */
 export function emitDaemonStatusChanged(payload: DaemonStatusChangedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("DAEMON_STATUS_CHANGED", payload, options);
 }
@@ -249,22 +279,34 @@ export function emitDaemonStopped(payload: DaemonStoppedPayload, options: EmitOp
   return publishEvent("DAEMON_STOPPED", payload, options);
 }
 
-/** Publishes DATA_FRESH: The training data of a configuration is fresh (recently synced), so training can proceed. */
+/**
+ * Publishes DATA_FRESH: The training data of a configuration is fresh (recently synced), so
+ * training can proceed.
+ */
 export function emitDataFresh(payload: DataFreshPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("DATA_FRESH", payload, options);
 }
 
-/** Publishes DATA_QUALITY_ALERT: A data quality checker raised an alert, which is logged as a warning. */
+/**
+ * Publishes DATA_QUALITY_ALERT: A data quality checker raised an alert, which is logged as a
+ * warning.
+ */
 export function emitDataQualityAlert(payload: DataQualityAlertPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("DATA_QUALITY_ALERT", payload, options);
 }
 
-/** Publishes DATA_STALE: The training data of a configuration is stale (too old), which triggers a priority sync. */
+/**
+ * Publishes DATA_STALE: The training data of a configuration is stale (too old), which triggers a
+ * priority sync.
+ */
 export function emitDataStale(payload: DataStalePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("DATA_STALE", payload, options);
 }
 
-/** Publishes DATA_SYNC_COMPLETED: A data sync finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the source node. */
+/**
+ * Publishes DATA_SYNC_COMPLETED: A data sync finished successfully; the common `source` field,
+ * which EVENT_PAYLOAD_SCHEMAS.md requires, names the source node.
+ */
 export function emitDataSyncCompleted(payload: DataSyncCompletedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("DATA_SYNC_COMPLETED", payload, options);
 }
@@ -274,7 +316,10 @@ export function emitDataSyncFailed(payload: DataSyncFailedPayload, options: Emit
   return publishEvent("DATA_SYNC_FAILED", payload, options);
 }
 
-/** Publishes DATA_SYNC_STARTED: A data sync operation started; the common `source` field names the source node. */
+/**
+ * Publishes DATA_SYNC_STARTED: A data sync operation started; the common `source` field names the
+ * source node.
+ */
 export function emitDataSyncStarted(payload: DataSyncStartedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("DATA_SYNC_STARTED", payload, options);
 }
@@ -294,7 +339,10 @@ export function emitEloUpdated(payload: EloUpdatedPayload, options: EmitOptions 
   return publishEvent("ELO_UPDATED", payload, options);
 }
 
-/** Publishes ELO_VELOCITY_CHANGED: A significant change in the rate of Elo improvement was detected. */
+/**
+ * Publishes ELO_VELOCITY_CHANGED: A significant change in the rate of Elo improvement was
+ * detected.
+ */
 export function emitEloVelocityChanged(payload: EloVelocityChangedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("ELO_VELOCITY_CHANGED", payload, options);
 }
@@ -304,7 +352,10 @@ export function emitError(payload: ErrorPayload, options: EmitOptions = {}): Pro
   return publishEvent("ERROR", payload, options);
 }
 
-/** Publishes EVALUATION_BACKPRESSURE: The evaluation stage is backed up, so new training jobs and export triggering pause. */
+/**
+ * Publishes EVALUATION_BACKPRESSURE: The evaluation stage is backed up, so new training jobs and
+ * export triggering pause.
+ */
 export function emitEvaluationBackpressure(payload: EvaluationBackpressurePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("EVALUATION_BACKPRESSURE", payload, options);
 }
@@ -334,7 +385,10 @@ export function emitExplorationAdjusted(payload: ExplorationAdjustedPayload, opt
   return publishEvent("EXPLORATION_ADJUSTED", payload, options);
 }
 
-/** Publishes GAME_SYNCED: Individual games were synced to target nodes; the common `source` field names the source node. */
+/**
+ * Publishes GAME_SYNCED: Individual games were synced to target nodes; the common `source` field
+ * names the source node.
+ */
 export function emitGameSynced(payload: GameSyncedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("GAME_SYNCED", payload, options);
 }
@@ -364,7 +418,10 @@ export function emitHealthCheckPassed(payload: HealthCheckPassedPayload, options
   return publishEvent("HEALTH_CHECK_PASSED", payload, options);
 }
 
-/** Publishes HIGH_QUALITY_DATA_AVAILABLE: Sufficient high-quality data is ready for training, which enables training. */
+/**
+ * Publishes HIGH_QUALITY_DATA_AVAILABLE: Sufficient high-quality data is ready for training, which
+ * enables training.
+ */
 export function emitHighQualityDataAvailable(payload: HighQualityDataAvailablePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("HIGH_QUALITY_DATA_AVAILABLE", payload, options);
 }
@@ -429,7 +486,10 @@ export function emitModelDistributionComplete(payload: ModelDistributionComplete
   return publishEvent("MODEL_DISTRIBUTION_COMPLETE", payload, options);
 }
 
-/** Publishes MODEL_DISTRIBUTION_STARTED: Distribution of a newly trained model to the cluster nodes started. */
+/**
+ * Publishes MODEL_DISTRIBUTION_STARTED: Distribution of a newly trained model to the cluster nodes
+ * started.
+ */
 export function emitModelDistributionStarted(payload: ModelDistributionStartedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("MODEL_DISTRIBUTION_STARTED", payload, options);
 }
@@ -444,22 +504,34 @@ export function emitModelUpdated(payload: ModelUpdatedPayload, options: EmitOpti
   return publishEvent("MODEL_UPDATED", payload, options);
 }
 
-/** Publishes NAS_TRIGGERED: A neural architecture search run started (its payload is the same as CMAES_TRIGGERED). */
+/**
+ * Publishes NAS_TRIGGERED: A neural architecture search run started (its payload is the same as
+ * CMAES_TRIGGERED).
+ */
 export function emitNasTriggered(payload: NasTriggeredPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("NAS_TRIGGERED", payload, options);
 }
 
-/** Publishes NEW_GAMES_AVAILABLE: New games were synced or generated and are ready for processing (export, then training). */
+/**
+ * Publishes NEW_GAMES_AVAILABLE: New games were synced or generated and are ready for processing
+ * (export, then training).
+ */
 export function emitNewGamesAvailable(payload: NewGamesAvailablePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("NEW_GAMES_AVAILABLE", payload, options);
 }
 
-/** Publishes NODE_CAPACITY_UPDATED: The capacity of a node was updated, so the capacity map should be updated. */
+/**
+ * Publishes NODE_CAPACITY_UPDATED: The capacity of a node was updated, so the capacity map should
+ * be updated.
+ */
 export function emitNodeCapacityUpdated(payload: NodeCapacityUpdatedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("NODE_CAPACITY_UPDATED", payload, options);
 }
 
-/** Publishes NODE_OVERLOADED: A node's CPU, GPU or memory utilization is critical, so work should be redistributed. */
+/**
+ * Publishes NODE_OVERLOADED: A node's CPU, GPU or memory utilization is critical, so work should
+ * be redistributed.
+ */
 export function emitNodeOverloaded(payload: NodeOverloadedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("NODE_OVERLOADED", payload, options);
 }
@@ -469,7 +541,10 @@ export function emitNodeRecovered(payload: NodeRecoveredPayload, options: EmitOp
   return publishEvent("NODE_RECOVERED", payload, options);
 }
 
-/** Publishes NODE_UNHEALTHY: A node's health check failed and the node is considered unhealthy, which triggers recovery. */
+/**
+ * Publishes NODE_UNHEALTHY: A node's health check failed and the node is considered unhealthy,
+ * which triggers recovery.
+ */
 export function emitNodeUnhealthy(payload: NodeUnhealthyPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("NODE_UNHEALTHY", payload, options);
 }
@@ -489,22 +564,34 @@ export function emitNpzExportStarted(payload: NpzExportStartedPayload, options: 
   return publishEvent("NPZ_EXPORT_STARTED", payload, options);
 }
 
-/** Publishes OPPONENT_MASTERED: A model mastered its current opponent, so the curriculum can advance. */
+/**
+ * Publishes OPPONENT_MASTERED: A model mastered its current opponent, so the curriculum can
+ * advance.
+ */
 export function emitOpponentMastered(payload: OpponentMasteredPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("OPPONENT_MASTERED", payload, options);
 }
 
-/** Publishes P2P_CLUSTER_HEALTHY: The P2P cluster is healthy (quorum achieved), so normal operations resume. */
+/**
+ * Publishes P2P_CLUSTER_HEALTHY: The P2P cluster is healthy (quorum achieved), so normal
+ * operations resume.
+ */
 export function emitP2pClusterHealthy(payload: P2pClusterHealthyPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("P2P_CLUSTER_HEALTHY", payload, options);
 }
 
-/** Publishes P2P_CLUSTER_UNHEALTHY: The P2P cluster is unhealthy (quorum or leader lost, e.g. a majority of nodes offline), so the cluster enters emergency mode. */
+/**
+ * Publishes P2P_CLUSTER_UNHEALTHY: The P2P cluster is unhealthy (quorum or leader lost, e.g. a
+ * majority of nodes offline), so the cluster enters emergency mode.
+ */
 export function emitP2pClusterUnhealthy(payload: P2pClusterUnhealthyPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("P2P_CLUSTER_UNHEALTHY", payload, options);
 }
 
-/** Publishes PARITY_FAILURE_RATE_CHANGED: The parity failure rate of a configuration changed significantly. */
+/**
+ * Publishes PARITY_FAILURE_RATE_CHANGED: The parity failure rate of a configuration changed
+ * significantly.
+ */
 export function emitParityFailureRateChanged(payload: ParityFailureRateChangedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("PARITY_FAILURE_RATE_CHANGED", payload, options);
 }
@@ -529,7 +616,10 @@ export function emitPromotionCandidate(payload: PromotionCandidatePayload, optio
   return publishEvent("PROMOTION_CANDIDATE", payload, options);
 }
 
-/** Publishes PROMOTION_COMPLETE: The promotion stage of the pipeline finished (the StageEvent variant of MODEL_PROMOTED). */
+/**
+ * Publishes PROMOTION_COMPLETE: The promotion stage of the pipeline finished (the StageEvent
+ * variant of MODEL_PROMOTED).
+ */
 export function emitPromotionComplete(payload: PromotionCompletePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("PROMOTION_COMPLETE", payload, options);
 }
@@ -544,7 +634,10 @@ export function emitPromotionRejected(payload: PromotionRejectedPayload, options
   return publishEvent("PROMOTION_REJECTED", payload, options);
 }
 
-/** Publishes PROMOTION_ROLLED_BACK: A promotion was rolled back because of problems and the previous model restored. */
+/**
+ * Publishes PROMOTION_ROLLED_BACK: A promotion was rolled back because of problems and the
+ * previous model restored.
+ */
 export function emitPromotionRolledBack(payload: PromotionRolledBackPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("PROMOTION_ROLLED_BACK", payload, options);
 }
@@ -564,27 +657,42 @@ export function emitQualityCheckRequested(payload: QualityCheckRequestedPayload,
   return publishEvent("QUALITY_CHECK_REQUESTED", payload, options);
 }
 
-/** Publishes QUALITY_DEGRADED: Data quality dropped below the threshold, so selfplay should focus on quality. */
+/**
+ * Publishes QUALITY_DEGRADED: Data quality dropped below the threshold, so selfplay should focus
+ * on quality.
+ */
 export function emitQualityDegraded(payload: QualityDegradedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("QUALITY_DEGRADED", payload, options);
 }
 
-/** Publishes QUALITY_DISTRIBUTION_CHANGED: A significant shift in the quality distribution of a configuration's data was detected. */
+/**
+ * Publishes QUALITY_DISTRIBUTION_CHANGED: A significant shift in the quality distribution of a
+ * configuration's data was detected.
+ */
 export function emitQualityDistributionChanged(payload: QualityDistributionChangedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("QUALITY_DISTRIBUTION_CHANGED", payload, options);
 }
 
-/** Publishes QUALITY_FEEDBACK_ADJUSTED: The quality feedback parameters (weight) of a configuration were updated. */
+/**
+ * Publishes QUALITY_FEEDBACK_ADJUSTED: The quality feedback parameters (weight) of a configuration
+ * were updated.
+ */
 export function emitQualityFeedbackAdjusted(payload: QualityFeedbackAdjustedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("QUALITY_FEEDBACK_ADJUSTED", payload, options);
 }
 
-/** Publishes QUALITY_PENALTY_APPLIED: A quality penalty was applied to a configuration, reducing its selfplay rate. */
+/**
+ * Publishes QUALITY_PENALTY_APPLIED: A quality penalty was applied to a configuration, reducing
+ * its selfplay rate.
+ */
 export function emitQualityPenaltyApplied(payload: QualityPenaltyAppliedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("QUALITY_PENALTY_APPLIED", payload, options);
 }
 
-/** Publishes QUALITY_SCORE_UPDATED: A quality score was calculated or recalculated, either aggregated for a board configuration or for a single game. */
+/**
+ * Publishes QUALITY_SCORE_UPDATED: A quality score was calculated or recalculated, either
+ * aggregated for a board configuration or for a single game.
+ */
 export function emitQualityScoreUpdated(payload: QualityScoreUpdatedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("QUALITY_SCORE_UPDATED", payload, options);
 }
@@ -604,12 +712,18 @@ export function emitRecoveryInitiated(payload: RecoveryInitiatedPayload, options
   return publishEvent("RECOVERY_INITIATED", payload, options);
 }
 
-/** Publishes REGRESSION_CLEARED: A previously detected regression cleared, so normal operation resumes. */
+/**
+ * Publishes REGRESSION_CLEARED: A previously detected regression cleared, so normal operation
+ * resumes.
+ */
 export function emitRegressionCleared(payload: RegressionClearedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("REGRESSION_CLEARED", payload, options);
 }
 
-/** Publishes REGRESSION_CRITICAL: A critical regression was detected, which pauses training and calls for an immediate rollback. */
+/**
+ * Publishes REGRESSION_CRITICAL: A critical regression was detected, which pauses training and
+ * calls for an immediate rollback.
+ */
 export function emitRegressionCritical(payload: RegressionCriticalPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("REGRESSION_CRITICAL", payload, options);
 }
@@ -619,12 +733,18 @@ export function emitRegressionDetected(payload: RegressionDetectedPayload, optio
   return publishEvent("REGRESSION_DETECTED", payload, options);
 }
 
-/** Publishes REGRESSION_MINOR: A minor regression was detected, calling for a minor training adjustment. */
+/**
+ * Publishes REGRESSION_MINOR: A minor regression was detected, calling for a minor training
+ * adjustment.
+ */
 export function emitRegressionMinor(payload: RegressionMinorPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("REGRESSION_MINOR", payload, options);
 }
 
-/** Publishes REGRESSION_MODERATE: A moderate regression was detected, calling for increased scrutiny. */
+/**
+ * Publishes REGRESSION_MODERATE: A moderate regression was detected, calling for increased
+ * scrutiny.
+ */
 export function emitRegressionModerate(payload: RegressionModeratePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("REGRESSION_MODERATE", payload, options);
 }
@@ -634,32 +754,50 @@ export function emitRegressionSevere(payload: RegressionSeverePayload, options: 
   return publishEvent("REGRESSION_SEVERE", payload, options);
 }
 
-/** Publishes SELFPLAY_ALLOCATION_UPDATED: The allocation of selfplay across configurations (the config weights) changed. */
+/**
+ * Publishes SELFPLAY_ALLOCATION_UPDATED: The allocation of selfplay across configurations (the
+ * config weights) changed.
+ */
 export function emitSelfplayAllocationUpdated(payload: SelfplayAllocationUpdatedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("SELFPLAY_ALLOCATION_UPDATED", payload, options);
 }
 
-/** Publishes SELFPLAY_RATE_CHANGED: The selfplay rate multiplier of a configuration changed by more than 20%. */
+/**
+ * Publishes SELFPLAY_RATE_CHANGED: The selfplay rate multiplier of a configuration changed by more
+ * than 20%.
+ */
 export function emitSelfplayRateChanged(payload: SelfplayRateChangedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("SELFPLAY_RATE_CHANGED", payload, options);
 }
 
-/** Publishes SELFPLAY_TARGET_UPDATED: A request to change the selfplay target of a configuration because more or fewer games are needed. */
+/**
+ * Publishes SELFPLAY_TARGET_UPDATED: A request to change the selfplay target of a configuration
+ * because more or fewer games are needed.
+ */
 export function emitSelfplayTargetUpdated(payload: SelfplayTargetUpdatedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("SELFPLAY_TARGET_UPDATED", payload, options);
 }
 
-/** Publishes SYNC_COMPLETE: Generic sync completion, the stage-event variant of DATA_SYNC_COMPLETED. */
+/**
+ * Publishes SYNC_COMPLETE: Generic sync completion, the stage-event variant of
+ * DATA_SYNC_COMPLETED.
+ */
 export function emitSyncComplete(payload: SyncCompletePayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("SYNC_COMPLETE", payload, options);
 }
 
-/** Publishes SYNC_REQUEST: An explicit, router-driven request to sync data; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the requesting component. */
+/**
+ * Publishes SYNC_REQUEST: An explicit, router-driven request to sync data; the common `source`
+ * field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the requesting component.
+ */
 export function emitSyncRequest(payload: SyncRequestPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("SYNC_REQUEST", payload, options);
 }
 
-/** Publishes SYNC_STALLED: A sync operation stalled or timed out; the common `source` field names the source node. */
+/**
+ * Publishes SYNC_STALLED: A sync operation stalled or timed out; the common `source` field names
+ * the source node.
+ */
 export function emitSyncStalled(payload: SyncStalledPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("SYNC_STALLED", payload, options);
 }
@@ -679,7 +817,10 @@ export function emitTaskOrphaned(payload: TaskOrphanedPayload, options: EmitOpti
   return publishEvent("TASK_ORPHANED", payload, options);
 }
 
-/** Publishes TRAINING_BLOCKED_BY_QUALITY: Training of a configuration is blocked (paused) because its data quality is insufficient. */
+/**
+ * Publishes TRAINING_BLOCKED_BY_QUALITY: Training of a configuration is blocked (paused) because
+ * its data quality is insufficient.
+ */
 export function emitTrainingBlockedByQuality(payload: TrainingBlockedByQualityPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("TRAINING_BLOCKED_BY_QUALITY", payload, options);
 }
@@ -694,7 +835,10 @@ export function emitTrainingCompleted(payload: TrainingCompletedPayload, options
   return publishEvent("TRAINING_COMPLETED", payload, options);
 }
 
-/** Publishes TRAINING_EARLY_STOPPED: Early stopping ended a training run because of stagnation, regression or a plateau. */
+/**
+ * Publishes TRAINING_EARLY_STOPPED: Early stopping ended a training run because of stagnation,
+ * regression or a plateau.
+ */
 export function emitTrainingEarlyStopped(payload: TrainingEarlyStoppedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("TRAINING_EARLY_STOPPED", payload, options);
 }
@@ -709,7 +853,10 @@ export function emitTrainingLossAnomaly(payload: TrainingLossAnomalyPayload, opt
   return publishEvent("TRAINING_LOSS_ANOMALY", payload, options);
 }
 
-/** Publishes TRAINING_LOSS_TREND: Result of a trend analysis of the training loss (improving, stalled or degrading). */
+/**
+ * Publishes TRAINING_LOSS_TREND: Result of a trend analysis of the training loss (improving,
+ * stalled or degrading).
+ */
 export function emitTrainingLossTrend(payload: TrainingLossTrendPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("TRAINING_LOSS_TREND", payload, options);
 }
@@ -719,12 +866,18 @@ export function emitTrainingProgress(payload: TrainingProgressPayload, options: 
   return publishEvent("TRAINING_PROGRESS", payload, options);
 }
 
-/** Publishes TRAINING_ROLLBACK_COMPLETED: A model was successfully rolled back to a previous checkpoint. */
+/**
+ * Publishes TRAINING_ROLLBACK_COMPLETED: A model was successfully rolled back to a previous
+ * checkpoint.
+ */
 export function emitTrainingRollbackCompleted(payload: TrainingRollbackCompletedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("TRAINING_ROLLBACK_COMPLETED", payload, options);
 }
 
-/** Publishes TRAINING_ROLLBACK_NEEDED: Training produced a bad model and a rollback to a previous checkpoint is needed. */
+/**
+ * Publishes TRAINING_ROLLBACK_NEEDED: Training produced a bad model and a rollback to a previous
+ * checkpoint is needed.
+ */
 export function emitTrainingRollbackNeeded(payload: TrainingRollbackNeededPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("TRAINING_ROLLBACK_NEEDED", payload, options);
 }
@@ -734,7 +887,10 @@ export function emitTrainingStarted(payload: TrainingStartedPayload, options: Em
   return publishEvent("TRAINING_STARTED", payload, options);
 }
 
-/** Publishes TRAINING_THRESHOLD_REACHED: Enough data is available to train a configuration; the decision to train is made, before training starts. */
+/**
+ * Publishes TRAINING_THRESHOLD_REACHED: Enough data is available to train a configuration; the
+ * decision to train is made, before training starts.
+ */
 export function emitTrainingThresholdReached(payload: TrainingThresholdReachedPayload, options: EmitOptions = {}): Promise<PublishResult> {
   return publishEvent("TRAINING_THRESHOLD_REACHED", payload, options);
 }
@@ -802,9 +958,11 @@ export type EmitOptimizationTriggeredArgs =
   | ({ optimization_type: "nas" } & Omit<NasTriggeredPayload, "optimization_type">);
 
 /**
- * Announce a triggered hyperparameter or architecture search; the optimization type picks the event.
+ * Announce a triggered hyperparameter or architecture search; the optimization type picks the
+ * event.
  *
- * `emit_optimization_triggered(optimization_type=…)` of the reference documents: `cmaes` → CMAES_TRIGGERED, `nas` → NAS_TRIGGERED. Throws on an unknown `optimization_type`.
+ * `emit_optimization_triggered(optimization_type=…)` of the reference documents: `cmaes` →
+ * CMAES_TRIGGERED, `nas` → NAS_TRIGGERED. Throws on an unknown `optimization_type`.
  */
 export function emitOptimizationTriggered(args: EmitOptimizationTriggeredArgs, options: EmitOptions = {}): Promise<PublishResult> {
   const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = {
@@ -838,7 +996,9 @@ export type EmitSelfplayCompleteArgs =
 /**
  * Announce a finished selfplay batch; the selfplay type picks the event.
  *
- * `emit_selfplay_complete(selfplay_type=…)` of the reference documents: `canonical` → CANONICAL_SELFPLAY_COMPLETE, `gpu_accelerated` → GPU_SELFPLAY_COMPLETE, `standard` → SELFPLAY_COMPLETE (default `standard`). Throws on an unknown `selfplay_type`.
+ * `emit_selfplay_complete(selfplay_type=…)` of the reference documents: `canonical` →
+ * CANONICAL_SELFPLAY_COMPLETE, `gpu_accelerated` → GPU_SELFPLAY_COMPLETE, `standard` →
+ * SELFPLAY_COMPLETE (default `standard`). Throws on an unknown `selfplay_type`.
  */
 export function emitSelfplayComplete(args: EmitSelfplayCompleteArgs, options: EmitOptions = {}): Promise<PublishResult> {
   const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = {

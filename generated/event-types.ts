@@ -6,7 +6,10 @@
 export const DataEventType = {
   /** Training parameters of a configuration were adjusted based on its Elo velocity. */
   ADAPTIVE_PARAMS_CHANGED: "adaptive_params_changed",
-  /** Backpressure was activated because of queue or resource constraints, so work generation is reduced. */
+  /**
+   * Backpressure was activated because of queue or resource constraints, so work generation is
+   * reduced.
+   */
   BACKPRESSURE_ACTIVATED: "backpressure_activated",
   /** Backpressure was released and resources are available again, so the normal rate resumes. */
   BACKPRESSURE_RELEASED: "backpressure_released",
@@ -48,7 +51,10 @@ export const DataEventType = {
   DATA_QUALITY_ALERT: "data_quality_alert",
   /** The training data of a configuration is stale (too old), which triggers a priority sync. */
   DATA_STALE: "data_stale",
-  /** A data sync finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the source node. */
+  /**
+   * A data sync finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md
+   * requires, names the source node.
+   */
   DATA_SYNC_COMPLETED: "sync_completed",
   /** A data sync failed; the common `source` field names the source node. */
   DATA_SYNC_FAILED: "sync_failed",
@@ -142,7 +148,10 @@ export const DataEventType = {
   OPPONENT_MASTERED: "opponent_mastered",
   /** The P2P cluster is healthy (quorum achieved), so normal operations resume. */
   P2P_CLUSTER_HEALTHY: "p2p_cluster_healthy",
-  /** The P2P cluster is unhealthy (quorum or leader lost, e.g. a majority of nodes offline), so the cluster enters emergency mode. */
+  /**
+   * The P2P cluster is unhealthy (quorum or leader lost, e.g. a majority of nodes offline), so the
+   * cluster enters emergency mode.
+   */
   P2P_CLUSTER_UNHEALTHY: "p2p_cluster_unhealthy",
   /** The parity failure rate of a configuration changed significantly. */
   PARITY_FAILURE_RATE_CHANGED: "parity_failure_rate_changed",
@@ -176,7 +185,10 @@ export const DataEventType = {
   QUALITY_FEEDBACK_ADJUSTED: "quality_feedback_adjusted",
   /** A quality penalty was applied to a configuration, reducing its selfplay rate. */
   QUALITY_PENALTY_APPLIED: "quality_penalty_applied",
-  /** A quality score was calculated or recalculated, either aggregated for a board configuration or for a single game. */
+  /**
+   * A quality score was calculated or recalculated, either aggregated for a board configuration or
+   * for a single game.
+   */
   QUALITY_SCORE_UPDATED: "quality_score_updated",
   /** Automatic recovery finished successfully. */
   RECOVERY_COMPLETED: "recovery_completed",
@@ -202,11 +214,17 @@ export const DataEventType = {
   SELFPLAY_COMPLETE: "selfplay_complete",
   /** The selfplay rate multiplier of a configuration changed by more than 20%. */
   SELFPLAY_RATE_CHANGED: "selfplay_rate_changed",
-  /** A request to change the selfplay target of a configuration because more or fewer games are needed. */
+  /**
+   * A request to change the selfplay target of a configuration because more or fewer games are
+   * needed.
+   */
   SELFPLAY_TARGET_UPDATED: "selfplay_target_updated",
   /** Generic sync completion, the stage-event variant of DATA_SYNC_COMPLETED. */
   SYNC_COMPLETE: "sync_complete",
-  /** An explicit, router-driven request to sync data; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the requesting component. */
+  /**
+   * An explicit, router-driven request to sync data; the common `source` field, which
+   * EVENT_PAYLOAD_SCHEMAS.md requires, names the requesting component.
+   */
   SYNC_REQUEST: "sync_request",
   /** A sync operation stalled or timed out; the common `source` field names the source node. */
   SYNC_STALLED: "sync_stalled",
@@ -238,7 +256,10 @@ export const DataEventType = {
   TRAINING_ROLLBACK_NEEDED: "training_rollback_needed",
   /** A training job began execution. */
   TRAINING_STARTED: "training_started",
-  /** Enough data is available to train a configuration; the decision to train is made, before training starts. */
+  /**
+   * Enough data is available to train a configuration; the decision to train is made, before
+   * training starts.
+   */
   TRAINING_THRESHOLD_REACHED: "training_threshold",
   /** The curriculum weight of one configuration was updated. */
   WEIGHT_UPDATED: "weight_updated",
@@ -656,7 +677,14 @@ export const CATEGORIES = {
   curriculum: {
     title: "Curriculum",
     description: "Curriculum learning, from the per-configuration weights that steer selfplay to tier advancement and exploration.",
-    events: ["CURRICULUM_ADVANCED", "CURRICULUM_EMERGENCY_UPDATE", "CURRICULUM_REBALANCED", "EXPLORATION_ADJUSTED", "OPPONENT_MASTERED", "WEIGHT_UPDATED"] as readonly EventName[],
+    events: [
+      "CURRICULUM_ADVANCED",
+      "CURRICULUM_EMERGENCY_UPDATE",
+      "CURRICULUM_REBALANCED",
+      "EXPLORATION_ADJUSTED",
+      "OPPONENT_MASTERED",
+      "WEIGHT_UPDATED",
+    ] as readonly EventName[],
   },
   daemon_lifecycle: {
     title: "Daemon lifecycle",
@@ -666,7 +694,16 @@ export const CATEGORIES = {
   evaluation: {
     title: "Evaluation",
     description: "Model evaluation (gauntlets and tournaments) and the Elo ratings it produces.",
-    events: ["ELO_SIGNIFICANT_CHANGE", "ELO_UPDATED", "ELO_VELOCITY_CHANGED", "EVALUATION_BACKPRESSURE", "EVALUATION_COMPLETED", "EVALUATION_FAILED", "EVALUATION_PROGRESS", "EVALUATION_STARTED"] as readonly EventName[],
+    events: [
+      "ELO_SIGNIFICANT_CHANGE",
+      "ELO_UPDATED",
+      "ELO_VELOCITY_CHANGED",
+      "EVALUATION_BACKPRESSURE",
+      "EVALUATION_COMPLETED",
+      "EVALUATION_FAILED",
+      "EVALUATION_PROGRESS",
+      "EVALUATION_STARTED",
+    ] as readonly EventName[],
   },
   export: {
     title: "Export",
@@ -681,7 +718,22 @@ export const CATEGORIES = {
   health: {
     title: "Cluster health",
     description: "Node availability, health checks, P2P cluster quorum, coordinator liveness and memory pressure.",
-    events: ["CLUSTER_STALL_DETECTED", "COORDINATOR_HEALTH_DEGRADED", "COORDINATOR_HEARTBEAT", "COORDINATOR_SHUTDOWN", "HEALTH_CHECK_FAILED", "HEALTH_CHECK_PASSED", "HOST_OFFLINE", "HOST_ONLINE", "MEMORY_PRESSURE", "NODE_OVERLOADED", "NODE_RECOVERED", "NODE_UNHEALTHY", "P2P_CLUSTER_HEALTHY", "P2P_CLUSTER_UNHEALTHY"] as readonly EventName[],
+    events: [
+      "CLUSTER_STALL_DETECTED",
+      "COORDINATOR_HEALTH_DEGRADED",
+      "COORDINATOR_HEARTBEAT",
+      "COORDINATOR_SHUTDOWN",
+      "HEALTH_CHECK_FAILED",
+      "HEALTH_CHECK_PASSED",
+      "HOST_OFFLINE",
+      "HOST_ONLINE",
+      "MEMORY_PRESSURE",
+      "NODE_OVERLOADED",
+      "NODE_RECOVERED",
+      "NODE_UNHEALTHY",
+      "P2P_CLUSTER_HEALTHY",
+      "P2P_CLUSTER_UNHEALTHY",
+    ] as readonly EventName[],
   },
   leader_election: {
     title: "Leader election",
@@ -691,56 +743,150 @@ export const CATEGORIES = {
   optimization: {
     title: "Optimization",
     description: "Hyperparameter optimization, neural architecture search, plateau detection and adaptive training parameters.",
-    events: ["ADAPTIVE_PARAMS_CHANGED", "CMAES_TRIGGERED", "HYPERPARAMETER_UPDATED", "NAS_TRIGGERED", "PLATEAU_DETECTED"] as readonly EventName[],
+    events: [
+      "ADAPTIVE_PARAMS_CHANGED",
+      "CMAES_TRIGGERED",
+      "HYPERPARAMETER_UPDATED",
+      "NAS_TRIGGERED",
+      "PLATEAU_DETECTED",
+    ] as readonly EventName[],
   },
   parity: {
     title: "Parity",
     description: "Validation that the TypeScript and Python rules engines play games identically.",
-    events: ["PARITY_FAILURE_RATE_CHANGED", "PARITY_VALIDATION_COMPLETE", "PARITY_VALIDATION_STARTED"] as readonly EventName[],
+    events: [
+      "PARITY_FAILURE_RATE_CHANGED",
+      "PARITY_VALIDATION_COMPLETE",
+      "PARITY_VALIDATION_STARTED",
+    ] as readonly EventName[],
   },
   promotion: {
     title: "Promotion",
     description: "Promotion of evaluated models to canonical status, its rollback, and the distribution of promoted models to the cluster.",
-    events: ["MODEL_DISTRIBUTION_COMPLETE", "MODEL_DISTRIBUTION_STARTED", "MODEL_PROMOTED", "MODEL_UPDATED", "PROMOTION_CANDIDATE", "PROMOTION_COMPLETE", "PROMOTION_FAILED", "PROMOTION_REJECTED", "PROMOTION_ROLLED_BACK", "PROMOTION_STARTED"] as readonly EventName[],
+    events: [
+      "MODEL_DISTRIBUTION_COMPLETE",
+      "MODEL_DISTRIBUTION_STARTED",
+      "MODEL_PROMOTED",
+      "MODEL_UPDATED",
+      "PROMOTION_CANDIDATE",
+      "PROMOTION_COMPLETE",
+      "PROMOTION_FAILED",
+      "PROMOTION_REJECTED",
+      "PROMOTION_ROLLED_BACK",
+      "PROMOTION_STARTED",
+    ] as readonly EventName[],
   },
   quality: {
     title: "Data quality",
     description: "Scoring and monitoring of training data quality, and the feedback it gives to selfplay and training.",
-    events: ["DATA_QUALITY_ALERT", "HIGH_QUALITY_DATA_AVAILABLE", "LOW_QUALITY_DATA_WARNING", "QUALITY_CHECK_FAILED", "QUALITY_CHECK_REQUESTED", "QUALITY_DEGRADED", "QUALITY_DISTRIBUTION_CHANGED", "QUALITY_FEEDBACK_ADJUSTED", "QUALITY_PENALTY_APPLIED", "QUALITY_SCORE_UPDATED", "TRAINING_BLOCKED_BY_QUALITY"] as readonly EventName[],
+    events: [
+      "DATA_QUALITY_ALERT",
+      "HIGH_QUALITY_DATA_AVAILABLE",
+      "LOW_QUALITY_DATA_WARNING",
+      "QUALITY_CHECK_FAILED",
+      "QUALITY_CHECK_REQUESTED",
+      "QUALITY_DEGRADED",
+      "QUALITY_DISTRIBUTION_CHANGED",
+      "QUALITY_FEEDBACK_ADJUSTED",
+      "QUALITY_PENALTY_APPLIED",
+      "QUALITY_SCORE_UPDATED",
+      "TRAINING_BLOCKED_BY_QUALITY",
+    ] as readonly EventName[],
   },
   recovery: {
     title: "Errors and recovery",
     description: "Error detection (corrupt models, failing or slow handlers, lost tasks) and automatic recovery.",
-    events: ["ERROR", "HANDLER_FAILED", "HANDLER_TIMEOUT", "MODEL_CORRUPTED", "RECOVERY_COMPLETED", "RECOVERY_FAILED", "RECOVERY_INITIATED", "TASK_ABANDONED", "TASK_ORPHANED"] as readonly EventName[],
+    events: [
+      "ERROR",
+      "HANDLER_FAILED",
+      "HANDLER_TIMEOUT",
+      "MODEL_CORRUPTED",
+      "RECOVERY_COMPLETED",
+      "RECOVERY_FAILED",
+      "RECOVERY_INITIATED",
+      "TASK_ABANDONED",
+      "TASK_ORPHANED",
+    ] as readonly EventName[],
   },
   regression: {
     title: "Regression",
     description: "Model performance regressions, graded by severity, and their clearing.",
-    events: ["REGRESSION_CLEARED", "REGRESSION_CRITICAL", "REGRESSION_DETECTED", "REGRESSION_MINOR", "REGRESSION_MODERATE", "REGRESSION_SEVERE"] as readonly EventName[],
+    events: [
+      "REGRESSION_CLEARED",
+      "REGRESSION_CRITICAL",
+      "REGRESSION_DETECTED",
+      "REGRESSION_MINOR",
+      "REGRESSION_MODERATE",
+      "REGRESSION_SEVERE",
+    ] as readonly EventName[],
   },
   resources: {
     title: "Backpressure and resources",
     description: "Backpressure, cluster and node capacity, idle resources and disk space.",
-    events: ["BACKPRESSURE_ACTIVATED", "BACKPRESSURE_RELEASED", "CLUSTER_CAPACITY_CHANGED", "DISK_SPACE_LOW", "IDLE_RESOURCE_DETECTED", "NODE_CAPACITY_UPDATED"] as readonly EventName[],
+    events: [
+      "BACKPRESSURE_ACTIVATED",
+      "BACKPRESSURE_RELEASED",
+      "CLUSTER_CAPACITY_CHANGED",
+      "DISK_SPACE_LOW",
+      "IDLE_RESOURCE_DETECTED",
+      "NODE_CAPACITY_UPDATED",
+    ] as readonly EventName[],
   },
   selfplay: {
     title: "Selfplay",
     description: "Game generation by self-play, and the targets, rates and allocations that steer it.",
-    events: ["CANONICAL_SELFPLAY_COMPLETE", "GPU_SELFPLAY_COMPLETE", "SELFPLAY_ALLOCATION_UPDATED", "SELFPLAY_COMPLETE", "SELFPLAY_RATE_CHANGED", "SELFPLAY_TARGET_UPDATED"] as readonly EventName[],
+    events: [
+      "CANONICAL_SELFPLAY_COMPLETE",
+      "GPU_SELFPLAY_COMPLETE",
+      "SELFPLAY_ALLOCATION_UPDATED",
+      "SELFPLAY_COMPLETE",
+      "SELFPLAY_RATE_CHANGED",
+      "SELFPLAY_TARGET_UPDATED",
+    ] as readonly EventName[],
   },
   sync: {
     title: "Data sync",
     description: "Data synchronization across the cluster, from new games to finished syncs, explicit sync requests and database consolidation.",
-    events: ["CONSOLIDATION_COMPLETE", "CONSOLIDATION_STARTED", "DATA_SYNC_COMPLETED", "DATA_SYNC_FAILED", "DATA_SYNC_STARTED", "GAME_SYNCED", "NEW_GAMES_AVAILABLE", "SYNC_COMPLETE", "SYNC_REQUEST", "SYNC_STALLED"] as readonly EventName[],
+    events: [
+      "CONSOLIDATION_COMPLETE",
+      "CONSOLIDATION_STARTED",
+      "DATA_SYNC_COMPLETED",
+      "DATA_SYNC_FAILED",
+      "DATA_SYNC_STARTED",
+      "GAME_SYNCED",
+      "NEW_GAMES_AVAILABLE",
+      "SYNC_COMPLETE",
+      "SYNC_REQUEST",
+      "SYNC_STALLED",
+    ] as readonly EventName[],
   },
   training: {
     title: "Training",
     description: "Neural network training lifecycle, from the decision to train to the trained model.",
-    events: ["TRAINING_CHECKPOINT", "TRAINING_COMPLETED", "TRAINING_EARLY_STOPPED", "TRAINING_FAILED", "TRAINING_LOSS_ANOMALY", "TRAINING_LOSS_TREND", "TRAINING_PROGRESS", "TRAINING_ROLLBACK_COMPLETED", "TRAINING_ROLLBACK_NEEDED", "TRAINING_STARTED", "TRAINING_THRESHOLD_REACHED"] as readonly EventName[],
+    events: [
+      "TRAINING_CHECKPOINT",
+      "TRAINING_COMPLETED",
+      "TRAINING_EARLY_STOPPED",
+      "TRAINING_FAILED",
+      "TRAINING_LOSS_ANOMALY",
+      "TRAINING_LOSS_TREND",
+      "TRAINING_PROGRESS",
+      "TRAINING_ROLLBACK_COMPLETED",
+      "TRAINING_ROLLBACK_NEEDED",
+      "TRAINING_STARTED",
+      "TRAINING_THRESHOLD_REACHED",
+    ] as readonly EventName[],
   },
   work_queue: {
     title: "Work queue",
     description: "Work items queued, claimed and finished by worker nodes, and job preemption.",
-    events: ["JOB_PREEMPTED", "WORK_CLAIMED", "WORK_COMPLETED", "WORK_FAILED", "WORK_QUEUED", "WORK_TIMEOUT"] as readonly EventName[],
+    events: [
+      "JOB_PREEMPTED",
+      "WORK_CLAIMED",
+      "WORK_COMPLETED",
+      "WORK_FAILED",
+      "WORK_QUEUED",
+      "WORK_TIMEOUT",
+    ] as readonly EventName[],
   },
 };

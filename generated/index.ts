@@ -2,18 +2,18 @@
  * Edit the YAML catalog and run `npm run codegen` instead.
  */
 
-export * from './event-types.js';
+export * from "./event-types.js";
 
-export * from './payloads.js';
+export * from "./payloads.js";
 
-export * from './mappings.js';
+export * from "./mappings.js";
 
-export * from './validation.js';
+export * from "./validation.js";
 
-export * from './normalizers.js';
+export * from "./normalizers.js";
 
-export * from './registry.js';
+export * from "./registry.js";
 
-export * from './emitters.js';
+export * from "./emitters.js";
 
-export * from './schema-ids.js';
+export * from "./schema-ids.js";

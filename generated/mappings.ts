@@ -146,7 +146,7 @@ export const CROSS_PROCESS_TO_STAGE_MAP: Readonly<Record<string, string>> = Obje
   TRAINING_COMPLETED: "training_complete",
 });
 
-/** Every spelling of every event → its canonical name. Each spelling names exactly one event (the generator checks this). */
+/** Every spelling of every event → its canonical name (each spelling names one event only). */
 export const SPELLING_TO_EVENT = Object.freeze({
   ADAPTIVE_PARAMS_CHANGED: "ADAPTIVE_PARAMS_CHANGED",
   BACKPRESSURE_ACTIVATED: "BACKPRESSURE_ACTIVATED",

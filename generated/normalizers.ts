@@ -142,7 +142,7 @@ export const SHARED_FIELD_ALIASES: Readonly<Record<string, string>> = {
   tier: "promotion_type",
 };
 
-/** Renames the aliased fields of a payload to their canonical names (a new object; the input is not changed). */
+/** Renames the aliased fields of a payload to their canonical names, into a new object. */
 export function normalizePayload(event: EventName, raw: Readonly<Record<string, unknown>>): NormalizeResult {
   return renameAliases(FIELD_ALIASES[event] ?? {}, raw);
 }
@@ -176,14 +176,20 @@ export function tryParseConfigKey(key: unknown): { readonly board_type: BoardTyp
   } : undefined;
 }
 
-/** Splits a config_key (`{board_type}_{num_players}p`) into its parts; throws ConfigKeyError naming the bad input. */
+/**
+ * Splits a config_key (`{board_type}_{num_players}p`) into its parts; throws ConfigKeyError naming
+ * the bad input.
+ */
 export function parseConfigKey(key: unknown): { readonly board_type: BoardType; readonly num_players: NumPlayers } {
   const parts = tryParseConfigKey(key);
   if (parts) return parts;
   throw new ConfigKeyError(`invalid config_key ${JSON.stringify(key)}: expected {board_type}_{num_players}p with board_type one of ${BOARD_TYPE_VALUES.join(", ")} and num_players one of ${NUM_PLAYERS_VALUES.join(", ")}`);
 }
 
-/** Builds a config_key from its parts; throws ConfigKeyError when a part is not allowed (for callers without types). */
+/**
+ * Builds a config_key from its parts; throws ConfigKeyError when a part is not allowed (for
+ * callers without types).
+ */
 export function makeConfigKey(board_type: BoardType, num_players: NumPlayers): ConfigKey {
   if (!BOARD_TYPE_VALUES.includes(board_type)) {
     throw new ConfigKeyError(`invalid board_type ${JSON.stringify(board_type)}: expected one of ${BOARD_TYPE_VALUES.join(", ")}`);
@@ -194,7 +200,10 @@ export function makeConfigKey(board_type: BoardType, num_players: NumPlayers): C
   return `${board_type}_${num_players}p` as ConfigKey;
 }
 
-/** The config_key of a payload (or event object): `config_key`, then `config`, else built from `board_type` and `num_players`. Undefined when absent or malformed. */
+/**
+ * The config_key of a payload (or event object): `config_key`, then `config`, else built from
+ * `board_type` and `num_players`. Undefined when absent or malformed.
+ */
 export function extractConfigKey(event: unknown): ConfigKey | undefined {
   const payload = normalizeEventPayload(event);
   for (const name of ["config_key", "config"]) {
@@ -207,7 +216,10 @@ export function extractConfigKey(event: unknown): ConfigKey | undefined {
   return makeConfigKey(board_type, num_players);
 }
 
-/** The model path of a payload (or event object): `model_path`, then `checkpoint_path`, then `path`. Undefined when absent or not a non-empty string. */
+/**
+ * The model path of a payload (or event object): `model_path`, then `checkpoint_path`, then
+ * `path`. Undefined when absent or not a non-empty string.
+ */
 export function extractModelPath(event: unknown): string | undefined {
   const payload = normalizeEventPayload(event);
   for (const name of ["model_path", "checkpoint_path", "path"]) {
@@ -218,7 +230,8 @@ export function extractModelPath(event: unknown): string | undefined {
 }
 
 /**
- * Parse an EVALUATION_COMPLETED payload, resolving aliases and completing config key, board type and player count from each other.
+ * Parse an EVALUATION_COMPLETED payload, resolving aliases and completing config key, board type
+ * and player count from each other.
  *
  * Throws PayloadValidationError naming the event and each bad field.
  */
@@ -236,7 +249,8 @@ export function extractEvaluationData(event: unknown): EvaluationCompletedPayloa
 }
 
 /**
- * Parse a TRAINING_COMPLETED payload, resolving aliases and completing config key, board type and player count from each other.
+ * Parse a TRAINING_COMPLETED payload, resolving aliases and completing config key, board type and
+ * player count from each other.
  *
  * Throws PayloadValidationError naming the event and each bad field.
  */

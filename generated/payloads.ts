@@ -3,7 +3,10 @@
  */
 
 import type { EventName } from "./event-types.js";
-/** Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical. */
+/**
+ * Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop,
+ * resource-based backpressure uses none/low/medium/high/critical.
+ */
 export type BackpressureLevel = "none" | "soft" | "hard" | "stop" | "low" | "medium" | "high" | "critical";
 
 /** Board type. */
@@ -25,7 +28,10 @@ export type PromotionType = "production" | "champion";
 /** Severity level. */
 export type Severity = "minor" | "moderate" | "severe" | "critical";
 
-/** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
+/**
+ * Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`,
+ * `ephemeral`, `priority`).
+ */
 export type SyncType = "data" | "model" | "elo" | "registry" | "broadcast" | "ephemeral" | "priority";
 
 /** Kind of work. */
@@ -41,7 +47,11 @@ export interface CommonFields {
   trace_id?: string;
 }
 
-/** ADAPTIVE_PARAMS_CHANGED (`adaptive_params_changed`, topic `optimization.adaptive_params_changed`): Training parameters of a configuration were adjusted based on its Elo velocity. */
+/**
+ * ADAPTIVE_PARAMS_CHANGED (`adaptive_params_changed`, topic
+ * `optimization.adaptive_params_changed`): Training parameters of a configuration were adjusted
+ * based on its Elo velocity.
+ */
 export interface AdaptiveParamsChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -53,9 +63,15 @@ export interface AdaptiveParamsChangedPayload extends CommonFields {
   reason?: string;
 }
 
-/** BACKPRESSURE_ACTIVATED (`backpressure_activated`, topic `backpressure.activated`): Backpressure was activated because of queue or resource constraints, so work generation is reduced. */
+/**
+ * BACKPRESSURE_ACTIVATED (`backpressure_activated`, topic `backpressure.activated`): Backpressure
+ * was activated because of queue or resource constraints, so work generation is reduced.
+ */
 export interface BackpressureActivatedPayload extends CommonFields {
-  /** Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical. */
+  /**
+   * Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop,
+   * resource-based backpressure uses none/low/medium/high/critical.
+   */
   level?: BackpressureLevel;
   /** Node under backpressure. */
   node_id?: string;
@@ -67,11 +83,17 @@ export interface BackpressureActivatedPayload extends CommonFields {
   utilization?: number;
 }
 
-/** BACKPRESSURE_RELEASED (`backpressure_released`, topic `backpressure.released`): Backpressure was released and resources are available again, so the normal rate resumes. */
+/**
+ * BACKPRESSURE_RELEASED (`backpressure_released`, topic `backpressure.released`): Backpressure was
+ * released and resources are available again, so the normal rate resumes.
+ */
 export interface BackpressureReleasedPayload extends CommonFields {
   /** Backpressure level that was in force before the release. */
   previous_level?: BackpressureLevel;
-  /** Backpressure level after the release (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical. */
+  /**
+   * Backpressure level after the release (`BackpressureLevel`); queue-based backpressure uses
+   * none/soft/hard/stop, resource-based backpressure uses none/low/medium/high/critical.
+   */
   level?: BackpressureLevel;
   /** Node whose backpressure was released. */
   node_id?: string;
@@ -79,7 +101,10 @@ export interface BackpressureReleasedPayload extends CommonFields {
   duration_seconds?: number;
 }
 
-/** CACHE_INVALIDATED (`cache_invalidated`, topic `cache.invalidated`): Cache entries were invalidated for a model or a node. */
+/**
+ * CACHE_INVALIDATED (`cache_invalidated`, topic `cache.invalidated`): Cache entries were
+ * invalidated for a model or a node.
+ */
 export interface CacheInvalidatedPayload extends CommonFields {
   /** What the invalidation is about. */
   invalidation_type?: "model" | "node";
@@ -93,7 +118,10 @@ export interface CacheInvalidatedPayload extends CommonFields {
   affected_models?: string[];
 }
 
-/** CANONICAL_SELFPLAY_COMPLETE (`canonical_selfplay_complete`, topic `selfplay.canonical_complete`): A canonical selfplay batch for parity validation finished. */
+/**
+ * CANONICAL_SELFPLAY_COMPLETE (`canonical_selfplay_complete`, topic
+ * `selfplay.canonical_complete`): A canonical selfplay batch for parity validation finished.
+ */
 export interface CanonicalSelfplayCompletePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -128,20 +156,28 @@ export interface CanonicalSelfplayCompletePayload extends CommonFields {
 }
 
 /**
- * CLUSTER_CAPACITY_CHANGED (`cluster_capacity_changed`, topic `resource.cluster_capacity_changed`): The capacity of the cluster changed, so allocations should be adjusted.
+ * CLUSTER_CAPACITY_CHANGED (`cluster_capacity_changed`, topic
+ * `resource.cluster_capacity_changed`): The capacity of the cluster changed, so allocations should
+ * be adjusted.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type ClusterCapacityChangedPayload = CommonFields;
 
 /**
- * CLUSTER_STALL_DETECTED (`cluster_stall_detected`, topic `cluster.stall_detected`): The cluster watchdog detected a cluster stall that needs investigation.
+ * CLUSTER_STALL_DETECTED (`cluster_stall_detected`, topic `cluster.stall_detected`): The cluster
+ * watchdog detected a cluster stall that needs investigation.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type ClusterStallDetectedPayload = CommonFields;
 
-/** CMAES_TRIGGERED (`cmaes_triggered`, topic `optimization.cmaes_triggered`): A CMA-ES hyperparameter optimization run started. */
+/**
+ * CMAES_TRIGGERED (`cmaes_triggered`, topic `optimization.cmaes_triggered`): A CMA-ES
+ * hyperparameter optimization run started.
+ */
 export interface CmaesTriggeredPayload extends CommonFields {
   /** Optimization run identifier. */
   run_id?: string;
@@ -158,20 +194,27 @@ export interface CmaesTriggeredPayload extends CommonFields {
 }
 
 /**
- * CONSOLIDATION_COMPLETE (`consolidation_complete`, topic `data.consolidation_complete`): Database consolidation finished, which triggers export.
+ * CONSOLIDATION_COMPLETE (`consolidation_complete`, topic `data.consolidation_complete`): Database
+ * consolidation finished, which triggers export.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type ConsolidationCompletePayload = CommonFields;
 
 /**
- * CONSOLIDATION_STARTED (`consolidation_started`, topic `data.consolidation_started`): Database consolidation started.
+ * CONSOLIDATION_STARTED (`consolidation_started`, topic `data.consolidation_started`): Database
+ * consolidation started.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type ConsolidationStartedPayload = CommonFields;
 
-/** COORDINATOR_HEALTH_DEGRADED (`coordinator_health_degraded`, topic `coordinator.health_degraded`): A coordinator's health degraded but it is still functional. */
+/**
+ * COORDINATOR_HEALTH_DEGRADED (`coordinator_health_degraded`, topic
+ * `coordinator.health_degraded`): A coordinator's health degraded but it is still functional.
+ */
 export interface CoordinatorHealthDegradedPayload extends CommonFields {
   /** Name of the coordinator. */
   coordinator_name?: string;
@@ -183,7 +226,10 @@ export interface CoordinatorHealthDegradedPayload extends CommonFields {
   issues?: string[];
 }
 
-/** COORDINATOR_HEARTBEAT (`coordinator_heartbeat`, topic `coordinator.heartbeat`): Periodic liveness signal from a coordinator. */
+/**
+ * COORDINATOR_HEARTBEAT (`coordinator_heartbeat`, topic `coordinator.heartbeat`): Periodic
+ * liveness signal from a coordinator.
+ */
 export interface CoordinatorHeartbeatPayload extends CommonFields {
   /** Name of the coordinator. */
   coordinator_name?: string;
@@ -195,7 +241,10 @@ export interface CoordinatorHeartbeatPayload extends CommonFields {
   events_processed?: number;
 }
 
-/** COORDINATOR_SHUTDOWN (`coordinator_shutdown`, topic `coordinator.shutdown`): A coordinator is shutting down, gracefully, on error or forced. */
+/**
+ * COORDINATOR_SHUTDOWN (`coordinator_shutdown`, topic `coordinator.shutdown`): A coordinator is
+ * shutting down, gracefully, on error or forced.
+ */
 export interface CoordinatorShutdownPayload extends CommonFields {
   /** Name of the coordinator. */
   coordinator_name?: string;
@@ -208,20 +257,28 @@ export interface CoordinatorShutdownPayload extends CommonFields {
 }
 
 /**
- * CURRICULUM_ADVANCED (`curriculum_advanced`, topic `curriculum.advanced`): The curriculum moved to a harder tier after evaluation showed a plateau.
+ * CURRICULUM_ADVANCED (`curriculum_advanced`, topic `curriculum.advanced`): The curriculum moved
+ * to a harder tier after evaluation showed a plateau.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type CurriculumAdvancedPayload = CommonFields;
 
 /**
- * CURRICULUM_EMERGENCY_UPDATE (`curriculum_emergency_update`, topic `curriculum.emergency_update`): The curriculum was updated as an emergency response to a critical regression.
+ * CURRICULUM_EMERGENCY_UPDATE (`curriculum_emergency_update`, topic
+ * `curriculum.emergency_update`): The curriculum was updated as an emergency response to a
+ * critical regression.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type CurriculumEmergencyUpdatePayload = CommonFields;
 
-/** CURRICULUM_REBALANCED (`curriculum_rebalanced`, topic `curriculum.rebalanced`): Curriculum weights were rebalanced across configurations. */
+/**
+ * CURRICULUM_REBALANCED (`curriculum_rebalanced`, topic `curriculum.rebalanced`): Curriculum
+ * weights were rebalanced across configurations.
+ */
 export interface CurriculumRebalancedPayload extends CommonFields {
   /** New weight of each configuration, keyed by config key. Aliases: `new_weights`. */
   weights: Record<string, number>;
@@ -238,25 +295,32 @@ export interface CurriculumRebalancedPayload extends CommonFields {
 /**
  * DAEMON_STARTED (`daemon_started`, topic `daemon.started`): A daemon was started.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type DaemonStartedPayload = CommonFields;
 
 /**
- * DAEMON_STATUS_CHANGED (`daemon_status_changed`, topic `daemon.status_changed`): The status of a daemon changed, which may lead to an automatic restart.
+ * DAEMON_STATUS_CHANGED (`daemon_status_changed`, topic `daemon.status_changed`): The status of a
+ * daemon changed, which may lead to an automatic restart.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type DaemonStatusChangedPayload = CommonFields;
 
 /**
  * DAEMON_STOPPED (`daemon_stopped`, topic `daemon.stopped`): A daemon was stopped.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type DaemonStoppedPayload = CommonFields;
 
-/** DATA_FRESH (`data_fresh`, topic `freshness.fresh`): The training data of a configuration is fresh (recently synced), so training can proceed. */
+/**
+ * DATA_FRESH (`data_fresh`, topic `freshness.fresh`): The training data of a configuration is
+ * fresh (recently synced), so training can proceed.
+ */
 export interface DataFreshPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -267,13 +331,18 @@ export interface DataFreshPayload extends CommonFields {
 }
 
 /**
- * DATA_QUALITY_ALERT (`data_quality_alert`, topic `quality.alert`): A data quality checker raised an alert, which is logged as a warning.
+ * DATA_QUALITY_ALERT (`data_quality_alert`, topic `quality.alert`): A data quality checker raised
+ * an alert, which is logged as a warning.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type DataQualityAlertPayload = CommonFields;
 
-/** DATA_STALE (`data_stale`, topic `freshness.stale`): The training data of a configuration is stale (too old), which triggers a priority sync. */
+/**
+ * DATA_STALE (`data_stale`, topic `freshness.stale`): The training data of a configuration is
+ * stale (too old), which triggers a priority sync.
+ */
 export interface DataStalePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -285,7 +354,11 @@ export interface DataStalePayload extends CommonFields {
   last_sync?: string;
 }
 
-/** DATA_SYNC_COMPLETED (`sync_completed`, topic `data.sync_completed`): A data sync finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the source node. */
+/**
+ * DATA_SYNC_COMPLETED (`sync_completed`, topic `data.sync_completed`): A data sync finished
+ * successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the
+ * source node.
+ */
 export interface DataSyncCompletedPayload extends CommonFields {
   /** Target nodes. */
   targets?: string[];
@@ -295,7 +368,10 @@ export interface DataSyncCompletedPayload extends CommonFields {
   bytes_transferred?: number;
   /** Sync duration in seconds. */
   duration_seconds?: number;
-  /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
+  /**
+   * Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`,
+   * `ephemeral`, `priority`).
+   */
   sync_type?: SyncType;
   /** Whether the sync succeeded (true for this event). */
   success?: boolean;
@@ -311,17 +387,29 @@ export interface DataSyncCompletedPayload extends CommonFields {
   games_synced?: number;
 }
 
-/** DATA_SYNC_FAILED (`sync_failed`, topic `data.sync_failed`): A data sync failed; the common `source` field names the source node. */
+/**
+ * DATA_SYNC_FAILED (`sync_failed`, topic `data.sync_failed`): A data sync failed; the common
+ * `source` field names the source node.
+ */
 export interface DataSyncFailedPayload extends CommonFields {
-  /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
+  /**
+   * Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`,
+   * `ephemeral`, `priority`).
+   */
   sync_type?: SyncType;
   /** Why the sync failed. */
   error?: string;
 }
 
-/** DATA_SYNC_STARTED (`sync_started`, topic `data.sync_started`): A data sync operation started; the common `source` field names the source node. */
+/**
+ * DATA_SYNC_STARTED (`sync_started`, topic `data.sync_started`): A data sync operation started;
+ * the common `source` field names the source node.
+ */
 export interface DataSyncStartedPayload extends CommonFields {
-  /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
+  /**
+   * Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`,
+   * `ephemeral`, `priority`).
+   */
   sync_type?: SyncType;
   /** Target nodes. */
   targets?: string[];
@@ -330,13 +418,18 @@ export interface DataSyncStartedPayload extends CommonFields {
 }
 
 /**
- * DISK_SPACE_LOW (`disk_space_low`, topic `resource.disk_space_low`): Disk space is running low, so cleanup should be triggered.
+ * DISK_SPACE_LOW (`disk_space_low`, topic `resource.disk_space_low`): Disk space is running low,
+ * so cleanup should be triggered.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type DiskSpaceLowPayload = CommonFields;
 
-/** ELO_SIGNIFICANT_CHANGE (`elo_significant_change`, topic `elo.significant_change`): A large Elo change that may trigger a curriculum rebalance. */
+/**
+ * ELO_SIGNIFICANT_CHANGE (`elo_significant_change`, topic `elo.significant_change`): A large Elo
+ * change that may trigger a curriculum rebalance.
+ */
 export interface EloSignificantChangePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -364,7 +457,10 @@ export interface EloUpdatedPayload extends CommonFields {
   games_played?: number;
 }
 
-/** ELO_VELOCITY_CHANGED (`elo_velocity_changed`, topic `elo.velocity_changed`): A significant change in the rate of Elo improvement was detected. */
+/**
+ * ELO_VELOCITY_CHANGED (`elo_velocity_changed`, topic `elo.velocity_changed`): A significant
+ * change in the rate of Elo improvement was detected.
+ */
 export interface EloVelocityChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -383,13 +479,18 @@ export interface ErrorPayload extends CommonFields {
 }
 
 /**
- * EVALUATION_BACKPRESSURE (`evaluation_backpressure`, topic `evaluation.backpressure`): The evaluation stage is backed up, so new training jobs and export triggering pause.
+ * EVALUATION_BACKPRESSURE (`evaluation_backpressure`, topic `evaluation.backpressure`): The
+ * evaluation stage is backed up, so new training jobs and export triggering pause.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type EvaluationBackpressurePayload = CommonFields;
 
-/** EVALUATION_COMPLETED (`evaluation_completed`, topic `evaluation.completed`): A model evaluation (gauntlet) finished with results. */
+/**
+ * EVALUATION_COMPLETED (`evaluation_completed`, topic `evaluation.completed`): A model evaluation
+ * (gauntlet) finished with results.
+ */
 export interface EvaluationCompletedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -429,7 +530,10 @@ export interface EvaluationCompletedPayload extends CommonFields {
   success?: boolean;
 }
 
-/** EVALUATION_FAILED (`evaluation_failed`, topic `evaluation.failed`): A model evaluation crashed or failed. */
+/**
+ * EVALUATION_FAILED (`evaluation_failed`, topic `evaluation.failed`): A model evaluation crashed
+ * or failed.
+ */
 export interface EvaluationFailedPayload extends CommonFields {
   /** Model whose evaluation failed. */
   model_id?: string;
@@ -438,13 +542,18 @@ export interface EvaluationFailedPayload extends CommonFields {
 }
 
 /**
- * EVALUATION_PROGRESS (`evaluation_progress`, topic `evaluation.progress`): Real-time progress report of a running evaluation.
+ * EVALUATION_PROGRESS (`evaluation_progress`, topic `evaluation.progress`): Real-time progress
+ * report of a running evaluation.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type EvaluationProgressPayload = CommonFields;
 
-/** EVALUATION_STARTED (`evaluation_started`, topic `evaluation.started`): An evaluation (gauntlet) of a model started. */
+/**
+ * EVALUATION_STARTED (`evaluation_started`, topic `evaluation.started`): An evaluation (gauntlet)
+ * of a model started.
+ */
 export interface EvaluationStartedPayload extends CommonFields {
   /** Model under evaluation. */
   model_id?: string;
@@ -458,7 +567,10 @@ export interface EvaluationStartedPayload extends CommonFields {
   games_planned?: number;
 }
 
-/** EXPLORATION_ADJUSTED (`exploration_adjusted`, topic `curriculum.exploration_adjusted`): The exploration temperature strategy of a configuration changed. */
+/**
+ * EXPLORATION_ADJUSTED (`exploration_adjusted`, topic `curriculum.exploration_adjusted`): The
+ * exploration temperature strategy of a configuration changed.
+ */
 export interface ExplorationAdjustedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -470,7 +582,10 @@ export interface ExplorationAdjustedPayload extends CommonFields {
   reason?: string;
 }
 
-/** GAME_SYNCED (`game_synced`, topic `data.game_synced`): Individual games were synced to target nodes; the common `source` field names the source node. */
+/**
+ * GAME_SYNCED (`game_synced`, topic `data.game_synced`): Individual games were synced to target
+ * nodes; the common `source` field names the source node.
+ */
 export interface GameSyncedPayload extends CommonFields {
   /** Identifiers of the synced games. */
   game_ids?: string[];
@@ -480,7 +595,10 @@ export interface GameSyncedPayload extends CommonFields {
   count?: number;
 }
 
-/** GPU_SELFPLAY_COMPLETE (`gpu_selfplay_complete`, topic `selfplay.gpu_complete`): A GPU-accelerated selfplay batch finished generating games. */
+/**
+ * GPU_SELFPLAY_COMPLETE (`gpu_selfplay_complete`, topic `selfplay.gpu_complete`): A
+ * GPU-accelerated selfplay batch finished generating games.
+ */
 export interface GpuSelfplayCompletePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -514,7 +632,10 @@ export interface GpuSelfplayCompletePayload extends CommonFields {
   database_path?: string;
 }
 
-/** HANDLER_FAILED (`handler_failed`, topic `handler.failed`): An event handler threw an exception while handling an event. */
+/**
+ * HANDLER_FAILED (`handler_failed`, topic `handler.failed`): An event handler threw an exception
+ * while handling an event.
+ */
 export interface HandlerFailedPayload extends CommonFields {
   /** Name of the handler that failed. */
   handler_name: string;
@@ -530,7 +651,10 @@ export interface HandlerFailedPayload extends CommonFields {
   coordinator?: string;
 }
 
-/** HANDLER_TIMEOUT (`handler_timeout`, topic `handler.timeout`): An event handler did not finish within its timeout. */
+/**
+ * HANDLER_TIMEOUT (`handler_timeout`, topic `handler.timeout`): An event handler did not finish
+ * within its timeout.
+ */
 export interface HandlerTimeoutPayload extends CommonFields {
   /** Name of the handler that timed out. */
   handler_name: string;
@@ -548,7 +672,10 @@ export interface HandlerTimeoutPayload extends CommonFields {
   coordinator?: string;
 }
 
-/** HEALTH_CHECK_FAILED (`health_check_failed`, topic `health.check_failed`): A node health check failed. */
+/**
+ * HEALTH_CHECK_FAILED (`health_check_failed`, topic `health.check_failed`): A node health check
+ * failed.
+ */
 export interface HealthCheckFailedPayload extends CommonFields {
   /** Node that failed the check. */
   node_id: string;
@@ -562,7 +689,10 @@ export interface HealthCheckFailedPayload extends CommonFields {
   error?: string | null;
 }
 
-/** HEALTH_CHECK_PASSED (`health_check_passed`, topic `health.check_passed`): A node health check succeeded. */
+/**
+ * HEALTH_CHECK_PASSED (`health_check_passed`, topic `health.check_passed`): A node health check
+ * succeeded.
+ */
 export interface HealthCheckPassedPayload extends CommonFields {
   /** Node that passed the check. */
   node_id?: string;
@@ -570,7 +700,11 @@ export interface HealthCheckPassedPayload extends CommonFields {
   health_score?: number;
 }
 
-/** HIGH_QUALITY_DATA_AVAILABLE (`high_quality_data_available`, topic `quality.high_quality_data_available`): Sufficient high-quality data is ready for training, which enables training. */
+/**
+ * HIGH_QUALITY_DATA_AVAILABLE (`high_quality_data_available`, topic
+ * `quality.high_quality_data_available`): Sufficient high-quality data is ready for training,
+ * which enables training.
+ */
 export interface HighQualityDataAvailablePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -582,7 +716,10 @@ export interface HighQualityDataAvailablePayload extends CommonFields {
   avg_quality?: number;
 }
 
-/** HOST_OFFLINE (`host_offline`, topic `cluster.node_left`): A node went offline, became unreachable or was evicted. */
+/**
+ * HOST_OFFLINE (`host_offline`, topic `cluster.node_left`): A node went offline, became
+ * unreachable or was evicted.
+ */
 export interface HostOfflinePayload extends CommonFields {
   /** Node that went offline. Aliases: `host_id`. */
   node_id?: string;
@@ -600,7 +737,10 @@ export interface HostOnlinePayload extends CommonFields {
   capabilities?: Record<string, unknown>;
 }
 
-/** HYPERPARAMETER_UPDATED (`hyperparameter_updated`, topic `optimization.hyperparameter_updated`): A training hyperparameter changed, manually or automatically. */
+/**
+ * HYPERPARAMETER_UPDATED (`hyperparameter_updated`, topic `optimization.hyperparameter_updated`):
+ * A training hyperparameter changed, manually or automatically.
+ */
 export interface HyperparameterUpdatedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -614,7 +754,10 @@ export interface HyperparameterUpdatedPayload extends CommonFields {
   optimizer?: "cmaes" | "nas" | "manual" | "adaptive";
 }
 
-/** IDLE_RESOURCE_DETECTED (`idle_resource_detected`, topic `resource.idle_detected`): An idle GPU or CPU was detected, so work can be spawned on it. */
+/**
+ * IDLE_RESOURCE_DETECTED (`idle_resource_detected`, topic `resource.idle_detected`): An idle GPU
+ * or CPU was detected, so work can be spawned on it.
+ */
 export interface IdleResourceDetectedPayload extends CommonFields {
   /** Node with the idle resource. */
   node_id?: string;
@@ -627,33 +770,45 @@ export interface IdleResourceDetectedPayload extends CommonFields {
 }
 
 /**
- * JOB_PREEMPTED (`job_preempted`, topic `job.preempted`): A job was preempted, so the worker stops its current work.
+ * JOB_PREEMPTED (`job_preempted`, topic `job.preempted`): A job was preempted, so the worker stops
+ * its current work.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type JobPreemptedPayload = CommonFields;
 
-/** LEADER_ELECTED (`leader_elected`, topic `cluster.leader_elected`): A new cluster leader was elected and assumes leadership. */
+/**
+ * LEADER_ELECTED (`leader_elected`, topic `cluster.leader_elected`): A new cluster leader was
+ * elected and assumes leadership.
+ */
 export interface LeaderElectedPayload extends CommonFields {
   /** Node id of the new leader. */
   leader_id?: string;
 }
 
 /**
- * LEADER_LOST (`leader_lost`, topic `cluster.leader_lost`): The cluster lost its leader, so an election starts.
+ * LEADER_LOST (`leader_lost`, topic `cluster.leader_lost`): The cluster lost its leader, so an
+ * election starts.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type LeaderLostPayload = CommonFields;
 
 /**
- * LEADER_STEPDOWN (`leader_stepdown`, topic `cluster.leader_stepdown`): The leader stepped down for a graceful hand-off.
+ * LEADER_STEPDOWN (`leader_stepdown`, topic `cluster.leader_stepdown`): The leader stepped down
+ * for a graceful hand-off.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type LeaderStepdownPayload = CommonFields;
 
-/** LOW_QUALITY_DATA_WARNING (`low_quality_data_warning`, topic `quality.low_quality_data_warning`): Data quality is below the threshold and may block training. */
+/**
+ * LOW_QUALITY_DATA_WARNING (`low_quality_data_warning`, topic `quality.low_quality_data_warning`):
+ * Data quality is below the threshold and may block training.
+ */
 export interface LowQualityDataWarningPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -663,7 +818,10 @@ export interface LowQualityDataWarningPayload extends CommonFields {
   threshold?: number;
 }
 
-/** MEMORY_PRESSURE (`memory_pressure`, topic `node.memory_pressure`): GPU or CPU memory of a node reached a critical level. */
+/**
+ * MEMORY_PRESSURE (`memory_pressure`, topic `node.memory_pressure`): GPU or CPU memory of a node
+ * reached a critical level.
+ */
 export interface MemoryPressurePayload extends CommonFields {
   /** Node under memory pressure. */
   node_id: string;
@@ -677,7 +835,10 @@ export interface MemoryPressurePayload extends CommonFields {
   recommended_action?: string;
 }
 
-/** MODEL_CORRUPTED (`model_corrupted`, topic `recovery.model_corrupted`): Corruption of a model file was detected. */
+/**
+ * MODEL_CORRUPTED (`model_corrupted`, topic `recovery.model_corrupted`): Corruption of a model
+ * file was detected.
+ */
 export interface ModelCorruptedPayload extends CommonFields {
   /** Identifier of the corrupted model. */
   model_id?: string;
@@ -688,20 +849,27 @@ export interface ModelCorruptedPayload extends CommonFields {
 }
 
 /**
- * MODEL_DISTRIBUTION_COMPLETE (`model_distribution_complete`, topic `model.distribution_complete`): A model was distributed to all cluster nodes.
+ * MODEL_DISTRIBUTION_COMPLETE (`model_distribution_complete`, topic
+ * `model.distribution_complete`): A model was distributed to all cluster nodes.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type ModelDistributionCompletePayload = CommonFields;
 
 /**
- * MODEL_DISTRIBUTION_STARTED (`model_distribution_started`, topic `model.distribution_started`): Distribution of a newly trained model to the cluster nodes started.
+ * MODEL_DISTRIBUTION_STARTED (`model_distribution_started`, topic `model.distribution_started`):
+ * Distribution of a newly trained model to the cluster nodes started.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type ModelDistributionStartedPayload = CommonFields;
 
-/** MODEL_PROMOTED (`model_promoted`, topic `model.promoted`): A model was promoted to canonical (production or champion) status. */
+/**
+ * MODEL_PROMOTED (`model_promoted`, topic `model.promoted`): A model was promoted to canonical
+ * (production or champion) status.
+ */
 export interface ModelPromotedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -726,13 +894,18 @@ export interface ModelPromotedPayload extends CommonFields {
 }
 
 /**
- * MODEL_UPDATED (`model_updated`, topic `model.updated`): Model metadata changed in the model registry and needs syncing.
+ * MODEL_UPDATED (`model_updated`, topic `model.updated`): Model metadata changed in the model
+ * registry and needs syncing.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type ModelUpdatedPayload = CommonFields;
 
-/** NAS_TRIGGERED (`nas_triggered`, topic `optimization.nas_triggered`): A neural architecture search run started (its payload is the same as CMAES_TRIGGERED). */
+/**
+ * NAS_TRIGGERED (`nas_triggered`, topic `optimization.nas_triggered`): A neural architecture
+ * search run started (its payload is the same as CMAES_TRIGGERED).
+ */
 export interface NasTriggeredPayload extends CommonFields {
   /** Optimization run identifier. */
   run_id?: string;
@@ -748,7 +921,10 @@ export interface NasTriggeredPayload extends CommonFields {
   population_size?: number;
 }
 
-/** NEW_GAMES_AVAILABLE (`new_games`, topic `data.new_games`): New games were synced or generated and are ready for processing (export, then training). */
+/**
+ * NEW_GAMES_AVAILABLE (`new_games`, topic `data.new_games`): New games were synced or generated
+ * and are ready for processing (export, then training).
+ */
 export interface NewGamesAvailablePayload extends CommonFields {
   /** Host with the new games. */
   host: string;
@@ -763,13 +939,18 @@ export interface NewGamesAvailablePayload extends CommonFields {
 }
 
 /**
- * NODE_CAPACITY_UPDATED (`node_capacity_updated`, topic `resource.node_capacity_updated`): The capacity of a node was updated, so the capacity map should be updated.
+ * NODE_CAPACITY_UPDATED (`node_capacity_updated`, topic `resource.node_capacity_updated`): The
+ * capacity of a node was updated, so the capacity map should be updated.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type NodeCapacityUpdatedPayload = CommonFields;
 
-/** NODE_OVERLOADED (`node_overloaded`, topic `node.overloaded`): A node's CPU, GPU or memory utilization is critical, so work should be redistributed. */
+/**
+ * NODE_OVERLOADED (`node_overloaded`, topic `node.overloaded`): A node's CPU, GPU or memory
+ * utilization is critical, so work should be redistributed.
+ */
 export interface NodeOverloadedPayload extends CommonFields {
   /** Overloaded node. */
   node_id?: string;
@@ -783,7 +964,10 @@ export interface NodeOverloadedPayload extends CommonFields {
   threshold?: number;
 }
 
-/** NODE_RECOVERED (`node_recovered`, topic `node.recovered`): A previously offline or unhealthy node recovered. */
+/**
+ * NODE_RECOVERED (`node_recovered`, topic `node.recovered`): A previously offline or unhealthy
+ * node recovered.
+ */
 export interface NodeRecoveredPayload extends CommonFields {
   /** Node that recovered. Aliases: `host_id`. */
   node_id: string;
@@ -795,7 +979,10 @@ export interface NodeRecoveredPayload extends CommonFields {
   recovery_type?: "automatic" | "manual";
 }
 
-/** NODE_UNHEALTHY (`node_unhealthy`, topic `node.unhealthy`): A node's health check failed and the node is considered unhealthy, which triggers recovery. */
+/**
+ * NODE_UNHEALTHY (`node_unhealthy`, topic `node.unhealthy`): A node's health check failed and the
+ * node is considered unhealthy, which triggers recovery.
+ */
 export interface NodeUnhealthyPayload extends CommonFields {
   /** Unhealthy node. */
   node_id?: string;
@@ -805,7 +992,10 @@ export interface NodeUnhealthyPayload extends CommonFields {
   issues?: string[];
 }
 
-/** NPZ_COMBINATION_COMPLETE (`npz_combination_complete`, topic `export.npz_combination_complete`): Several NPZ files of a configuration were combined into one. */
+/**
+ * NPZ_COMBINATION_COMPLETE (`npz_combination_complete`, topic `export.npz_combination_complete`):
+ * Several NPZ files of a configuration were combined into one.
+ */
 export interface NpzCombinationCompletePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -819,7 +1009,10 @@ export interface NpzCombinationCompletePayload extends CommonFields {
   quality_weighted?: boolean;
 }
 
-/** NPZ_EXPORT_COMPLETE (`npz_export_complete`, topic `export.npz_complete`): An NPZ export finished and the data is ready for training. */
+/**
+ * NPZ_EXPORT_COMPLETE (`npz_export_complete`, topic `export.npz_complete`): An NPZ export finished
+ * and the data is ready for training.
+ */
 export interface NpzExportCompletePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -839,7 +1032,10 @@ export interface NpzExportCompletePayload extends CommonFields {
   duration_seconds?: number;
 }
 
-/** NPZ_EXPORT_STARTED (`npz_export_started`, topic `export.npz_started`): An export of games to an NPZ training-data file started. */
+/**
+ * NPZ_EXPORT_STARTED (`npz_export_started`, topic `export.npz_started`): An export of games to an
+ * NPZ training-data file started.
+ */
 export interface NpzExportStartedPayload extends CommonFields {
   /** Board type. */
   board_type?: BoardType;
@@ -852,13 +1048,18 @@ export interface NpzExportStartedPayload extends CommonFields {
 }
 
 /**
- * OPPONENT_MASTERED (`opponent_mastered`, topic `curriculum.opponent_mastered`): A model mastered its current opponent, so the curriculum can advance.
+ * OPPONENT_MASTERED (`opponent_mastered`, topic `curriculum.opponent_mastered`): A model mastered
+ * its current opponent, so the curriculum can advance.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type OpponentMasteredPayload = CommonFields;
 
-/** P2P_CLUSTER_HEALTHY (`p2p_cluster_healthy`, topic `cluster.healthy`): The P2P cluster is healthy (quorum achieved), so normal operations resume. */
+/**
+ * P2P_CLUSTER_HEALTHY (`p2p_cluster_healthy`, topic `cluster.healthy`): The P2P cluster is healthy
+ * (quorum achieved), so normal operations resume.
+ */
 export interface P2pClusterHealthyPayload extends CommonFields {
   /** Number of reachable peers. */
   alive_peers?: number;
@@ -870,7 +1071,11 @@ export interface P2pClusterHealthyPayload extends CommonFields {
   quorum?: boolean;
 }
 
-/** P2P_CLUSTER_UNHEALTHY (`p2p_cluster_unhealthy`, topic `cluster.unhealthy`): The P2P cluster is unhealthy (quorum or leader lost, e.g. a majority of nodes offline), so the cluster enters emergency mode. */
+/**
+ * P2P_CLUSTER_UNHEALTHY (`p2p_cluster_unhealthy`, topic `cluster.unhealthy`): The P2P cluster is
+ * unhealthy (quorum or leader lost, e.g. a majority of nodes offline), so the cluster enters
+ * emergency mode.
+ */
 export interface P2pClusterUnhealthyPayload extends CommonFields {
   /** Number of reachable peers. */
   alive_peers?: number;
@@ -880,7 +1085,11 @@ export interface P2pClusterUnhealthyPayload extends CommonFields {
   reason?: string;
 }
 
-/** PARITY_FAILURE_RATE_CHANGED (`parity_failure_rate_changed`, topic `parity.failure_rate_changed`): The parity failure rate of a configuration changed significantly. */
+/**
+ * PARITY_FAILURE_RATE_CHANGED (`parity_failure_rate_changed`, topic
+ * `parity.failure_rate_changed`): The parity failure rate of a configuration changed
+ * significantly.
+ */
 export interface ParityFailureRateChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -892,7 +1101,10 @@ export interface ParityFailureRateChangedPayload extends CommonFields {
   threshold?: number;
 }
 
-/** PARITY_VALIDATION_COMPLETE (`parity_validation_complete`, topic `parity.validation_complete`): A parity validation run finished. */
+/**
+ * PARITY_VALIDATION_COMPLETE (`parity_validation_complete`, topic `parity.validation_complete`): A
+ * parity validation run finished.
+ */
 export interface ParityValidationCompletePayload extends CommonFields {
   /** Board type. */
   board_type?: BoardType;
@@ -906,7 +1118,10 @@ export interface ParityValidationCompletePayload extends CommonFields {
   parity_rate?: number;
 }
 
-/** PARITY_VALIDATION_STARTED (`parity_validation_started`, topic `parity.validation_started`): A parity validation run started. */
+/**
+ * PARITY_VALIDATION_STARTED (`parity_validation_started`, topic `parity.validation_started`): A
+ * parity validation run started.
+ */
 export interface ParityValidationStartedPayload extends CommonFields {
   /** Board type. */
   board_type?: BoardType;
@@ -916,7 +1131,10 @@ export interface ParityValidationStartedPayload extends CommonFields {
   games_to_validate?: number;
 }
 
-/** PLATEAU_DETECTED (`plateau_detected`, topic `optimization.plateau_detected`): A training metric plateaued (no improvement). */
+/**
+ * PLATEAU_DETECTED (`plateau_detected`, topic `optimization.plateau_detected`): A training metric
+ * plateaued (no improvement).
+ */
 export interface PlateauDetectedPayload extends CommonFields {
   /** Metric that plateaued. */
   metric_name?: string;
@@ -930,7 +1148,10 @@ export interface PlateauDetectedPayload extends CommonFields {
   epochs_since_improvement?: number;
 }
 
-/** PROMOTION_CANDIDATE (`promotion_candidate`, topic `promotion.candidate`): A model was identified as a candidate for promotion. */
+/**
+ * PROMOTION_CANDIDATE (`promotion_candidate`, topic `promotion.candidate`): A model was identified
+ * as a candidate for promotion.
+ */
 export interface PromotionCandidatePayload extends CommonFields {
   /** Candidate model identifier. */
   model_id?: string;
@@ -942,7 +1163,10 @@ export interface PromotionCandidatePayload extends CommonFields {
   reason?: string;
 }
 
-/** PROMOTION_COMPLETE (`promotion_complete`, topic `promotion.complete`): The promotion stage of the pipeline finished (the StageEvent variant of MODEL_PROMOTED). */
+/**
+ * PROMOTION_COMPLETE (`promotion_complete`, topic `promotion.complete`): The promotion stage of
+ * the pipeline finished (the StageEvent variant of MODEL_PROMOTED).
+ */
 export interface PromotionCompletePayload extends CommonFields {
   /** Promoted model identifier. */
   model_id?: string;
@@ -965,11 +1189,15 @@ export interface PromotionCompletePayload extends CommonFields {
 /**
  * PROMOTION_FAILED (`promotion_failed`, topic `promotion.failed`): Promotion of a model failed.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type PromotionFailedPayload = CommonFields;
 
-/** PROMOTION_REJECTED (`promotion_rejected`, topic `promotion.rejected`): A model failed the promotion criteria. */
+/**
+ * PROMOTION_REJECTED (`promotion_rejected`, topic `promotion.rejected`): A model failed the
+ * promotion criteria.
+ */
 export interface PromotionRejectedPayload extends CommonFields {
   /** Rejected model identifier. */
   model_id?: string;
@@ -981,7 +1209,10 @@ export interface PromotionRejectedPayload extends CommonFields {
   required_elo?: number;
 }
 
-/** PROMOTION_ROLLED_BACK (`promotion_rolled_back`, topic `promotion.rolled_back`): A promotion was rolled back because of problems and the previous model restored. */
+/**
+ * PROMOTION_ROLLED_BACK (`promotion_rolled_back`, topic `promotion.rolled_back`): A promotion was
+ * rolled back because of problems and the previous model restored.
+ */
 export interface PromotionRolledBackPayload extends CommonFields {
   /** Model whose promotion was rolled back. */
   model_id?: string;
@@ -992,27 +1223,36 @@ export interface PromotionRolledBackPayload extends CommonFields {
 }
 
 /**
- * PROMOTION_STARTED (`promotion_started`, topic `promotion.started`): Promotion of a model started.
+ * PROMOTION_STARTED (`promotion_started`, topic `promotion.started`): Promotion of a model
+ * started.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type PromotionStartedPayload = CommonFields;
 
 /**
- * QUALITY_CHECK_FAILED (`quality_check_failed`, topic `quality.check_failed`): A data quality check failed, which blocks training.
+ * QUALITY_CHECK_FAILED (`quality_check_failed`, topic `quality.check_failed`): A data quality
+ * check failed, which blocks training.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type QualityCheckFailedPayload = CommonFields;
 
 /**
- * QUALITY_CHECK_REQUESTED (`quality_check_requested`, topic `quality.check_requested`): A data quality check is requested (before training).
+ * QUALITY_CHECK_REQUESTED (`quality_check_requested`, topic `quality.check_requested`): A data
+ * quality check is requested (before training).
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type QualityCheckRequestedPayload = CommonFields;
 
-/** QUALITY_DEGRADED (`quality_degraded`, topic `quality.degraded`): Data quality dropped below the threshold, so selfplay should focus on quality. */
+/**
+ * QUALITY_DEGRADED (`quality_degraded`, topic `quality.degraded`): Data quality dropped below the
+ * threshold, so selfplay should focus on quality.
+ */
 export interface QualityDegradedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1024,7 +1264,11 @@ export interface QualityDegradedPayload extends CommonFields {
   quality_drop_pct?: number;
 }
 
-/** QUALITY_DISTRIBUTION_CHANGED (`quality_distribution_changed`, topic `quality.distribution_changed`): A significant shift in the quality distribution of a configuration's data was detected. */
+/**
+ * QUALITY_DISTRIBUTION_CHANGED (`quality_distribution_changed`, topic
+ * `quality.distribution_changed`): A significant shift in the quality distribution of a
+ * configuration's data was detected.
+ */
 export interface QualityDistributionChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1036,7 +1280,10 @@ export interface QualityDistributionChangedPayload extends CommonFields {
   shift_magnitude?: number;
 }
 
-/** QUALITY_FEEDBACK_ADJUSTED (`quality_feedback_adjusted`, topic `quality.feedback_adjusted`): The quality feedback parameters (weight) of a configuration were updated. */
+/**
+ * QUALITY_FEEDBACK_ADJUSTED (`quality_feedback_adjusted`, topic `quality.feedback_adjusted`): The
+ * quality feedback parameters (weight) of a configuration were updated.
+ */
 export interface QualityFeedbackAdjustedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1048,7 +1295,10 @@ export interface QualityFeedbackAdjustedPayload extends CommonFields {
   reason?: string;
 }
 
-/** QUALITY_PENALTY_APPLIED (`quality_penalty_applied`, topic `quality.penalty_applied`): A quality penalty was applied to a configuration, reducing its selfplay rate. */
+/**
+ * QUALITY_PENALTY_APPLIED (`quality_penalty_applied`, topic `quality.penalty_applied`): A quality
+ * penalty was applied to a configuration, reducing its selfplay rate.
+ */
 export interface QualityPenaltyAppliedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1058,7 +1308,11 @@ export interface QualityPenaltyAppliedPayload extends CommonFields {
   reason?: string;
 }
 
-/** QUALITY_SCORE_UPDATED (`quality_score_updated`, topic `data.quality_updated`): A quality score was calculated or recalculated, either aggregated for a board configuration or for a single game. */
+/**
+ * QUALITY_SCORE_UPDATED (`quality_score_updated`, topic `data.quality_updated`): A quality score
+ * was calculated or recalculated, either aggregated for a board configuration or for a single
+ * game.
+ */
 export interface QualityScoreUpdatedPayload extends CommonFields {
   /** Board type (aggregate score). */
   board_type?: BoardType;
@@ -1088,7 +1342,10 @@ export interface QualityScoreUpdatedPayload extends CommonFields {
   is_per_game?: boolean;
 }
 
-/** RECOVERY_COMPLETED (`recovery_completed`, topic `recovery.completed`): Automatic recovery finished successfully. */
+/**
+ * RECOVERY_COMPLETED (`recovery_completed`, topic `recovery.completed`): Automatic recovery
+ * finished successfully.
+ */
 export interface RecoveryCompletedPayload extends CommonFields {
   /** What kind of thing was recovered. */
   recovery_type?: "node" | "task" | "model" | "data";
@@ -1110,7 +1367,10 @@ export interface RecoveryFailedPayload extends CommonFields {
   error?: string;
 }
 
-/** RECOVERY_INITIATED (`recovery_initiated`, topic `recovery.initiated`): Automatic recovery started, e.g. for an unhealthy node. */
+/**
+ * RECOVERY_INITIATED (`recovery_initiated`, topic `recovery.initiated`): Automatic recovery
+ * started, e.g. for an unhealthy node.
+ */
 export interface RecoveryInitiatedPayload extends CommonFields {
   /** What kind of thing is being recovered. */
   recovery_type?: "node" | "task" | "model" | "data";
@@ -1121,13 +1381,18 @@ export interface RecoveryInitiatedPayload extends CommonFields {
 }
 
 /**
- * REGRESSION_CLEARED (`regression_cleared`, topic `regression.cleared`): A previously detected regression cleared, so normal operation resumes.
+ * REGRESSION_CLEARED (`regression_cleared`, topic `regression.cleared`): A previously detected
+ * regression cleared, so normal operation resumes.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type RegressionClearedPayload = CommonFields;
 
-/** REGRESSION_CRITICAL (`regression_critical`, topic `regression.critical`): A critical regression was detected, which pauses training and calls for an immediate rollback. */
+/**
+ * REGRESSION_CRITICAL (`regression_critical`, topic `regression.critical`): A critical regression
+ * was detected, which pauses training and calls for an immediate rollback.
+ */
 export interface RegressionCriticalPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1135,7 +1400,10 @@ export interface RegressionCriticalPayload extends CommonFields {
   elo_drop?: number;
 }
 
-/** REGRESSION_DETECTED (`regression_detected`, topic `evaluation.regression`): A model performance regression was detected. */
+/**
+ * REGRESSION_DETECTED (`regression_detected`, topic `evaluation.regression`): A model performance
+ * regression was detected.
+ */
 export interface RegressionDetectedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -1160,34 +1428,46 @@ export interface RegressionDetectedPayload extends CommonFields {
 }
 
 /**
- * REGRESSION_MINOR (`regression_minor`, topic `regression.minor`): A minor regression was detected, calling for a minor training adjustment.
+ * REGRESSION_MINOR (`regression_minor`, topic `regression.minor`): A minor regression was
+ * detected, calling for a minor training adjustment.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type RegressionMinorPayload = CommonFields;
 
 /**
- * REGRESSION_MODERATE (`regression_moderate`, topic `regression.moderate`): A moderate regression was detected, calling for increased scrutiny.
+ * REGRESSION_MODERATE (`regression_moderate`, topic `regression.moderate`): A moderate regression
+ * was detected, calling for increased scrutiny.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type RegressionModeratePayload = CommonFields;
 
 /**
- * REGRESSION_SEVERE (`regression_severe`, topic `regression.severe`): A severe regression was detected, calling for a possible rollback.
+ * REGRESSION_SEVERE (`regression_severe`, topic `regression.severe`): A severe regression was
+ * detected, calling for a possible rollback.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type RegressionSeverePayload = CommonFields;
 
 /**
- * SELFPLAY_ALLOCATION_UPDATED (`selfplay_allocation_updated`, topic `selfplay.allocation_updated`): The allocation of selfplay across configurations (the config weights) changed.
+ * SELFPLAY_ALLOCATION_UPDATED (`selfplay_allocation_updated`, topic
+ * `selfplay.allocation_updated`): The allocation of selfplay across configurations (the config
+ * weights) changed.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type SelfplayAllocationUpdatedPayload = CommonFields;
 
-/** SELFPLAY_COMPLETE (`selfplay_complete`, topic `selfplay.complete`): A standard selfplay batch finished generating games. */
+/**
+ * SELFPLAY_COMPLETE (`selfplay_complete`, topic `selfplay.complete`): A standard selfplay batch
+ * finished generating games.
+ */
 export interface SelfplayCompletePayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -1221,7 +1501,10 @@ export interface SelfplayCompletePayload extends CommonFields {
   database_path?: string;
 }
 
-/** SELFPLAY_RATE_CHANGED (`selfplay_rate_changed`, topic `selfplay.rate_changed`): The selfplay rate multiplier of a configuration changed by more than 20%. */
+/**
+ * SELFPLAY_RATE_CHANGED (`selfplay_rate_changed`, topic `selfplay.rate_changed`): The selfplay
+ * rate multiplier of a configuration changed by more than 20%.
+ */
 export interface SelfplayRateChangedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1233,7 +1516,10 @@ export interface SelfplayRateChangedPayload extends CommonFields {
   change_pct?: number;
 }
 
-/** SELFPLAY_TARGET_UPDATED (`selfplay_target_updated`, topic `selfplay.target_updated`): A request to change the selfplay target of a configuration because more or fewer games are needed. */
+/**
+ * SELFPLAY_TARGET_UPDATED (`selfplay_target_updated`, topic `selfplay.target_updated`): A request
+ * to change the selfplay target of a configuration because more or fewer games are needed.
+ */
 export interface SelfplayTargetUpdatedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1245,9 +1531,15 @@ export interface SelfplayTargetUpdatedPayload extends CommonFields {
   reason?: "quality_low" | "training_stalled" | "manual";
 }
 
-/** SYNC_COMPLETE (`sync_complete`, topic `sync.complete`): Generic sync completion, the stage-event variant of DATA_SYNC_COMPLETED. */
+/**
+ * SYNC_COMPLETE (`sync_complete`, topic `sync.complete`): Generic sync completion, the stage-event
+ * variant of DATA_SYNC_COMPLETED.
+ */
 export interface SyncCompletePayload extends CommonFields {
-  /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
+  /**
+   * Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`,
+   * `ephemeral`, `priority`).
+   */
   sync_type?: SyncType;
   /** Number of items synced. */
   items_synced?: number;
@@ -1259,7 +1551,11 @@ export interface SyncCompletePayload extends CommonFields {
   iteration?: number;
 }
 
-/** SYNC_REQUEST (`sync_request`, topic `sync.request`): An explicit, router-driven request to sync data; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the requesting component. */
+/**
+ * SYNC_REQUEST (`sync_request`, topic `sync.request`): An explicit, router-driven request to sync
+ * data; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names the requesting
+ * component.
+ */
 export interface SyncRequestPayload extends CommonFields {
   /** Target nodes (empty means all). */
   targets?: string[];
@@ -1271,9 +1567,15 @@ export interface SyncRequestPayload extends CommonFields {
   priority?: "normal" | "high" | "emergency";
 }
 
-/** SYNC_STALLED (`sync_stalled`, topic `sync.stalled`): A sync operation stalled or timed out; the common `source` field names the source node. */
+/**
+ * SYNC_STALLED (`sync_stalled`, topic `sync.stalled`): A sync operation stalled or timed out; the
+ * common `source` field names the source node.
+ */
 export interface SyncStalledPayload extends CommonFields {
-  /** Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`, `ephemeral`, `priority`). */
+  /**
+   * Kind of sync, by what is synced (`data`, `model`, `elo`, `registry`) or by how (`broadcast`,
+   * `ephemeral`, `priority`).
+   */
   sync_type?: SyncType;
   /** How long the sync has been running, in seconds. */
   duration_seconds?: number;
@@ -1281,7 +1583,10 @@ export interface SyncStalledPayload extends CommonFields {
   timeout_threshold?: number;
 }
 
-/** SYNC_TRIGGERED (`sync_triggered`, topic `freshness.sync_triggered`): An immediate sync was triggered because the training data is stale. */
+/**
+ * SYNC_TRIGGERED (`sync_triggered`, topic `freshness.sync_triggered`): An immediate sync was
+ * triggered because the training data is stale.
+ */
 export interface SyncTriggeredPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1291,7 +1596,10 @@ export interface SyncTriggeredPayload extends CommonFields {
   data_age_hours?: number;
 }
 
-/** TASK_ABANDONED (`task_abandoned`, topic `task.abandoned`): A task was intentionally abandoned (not orphaned). */
+/**
+ * TASK_ABANDONED (`task_abandoned`, topic `task.abandoned`): A task was intentionally abandoned
+ * (not orphaned).
+ */
 export interface TaskAbandonedPayload extends CommonFields {
   /** Identifier of the abandoned task. */
   task_id?: string;
@@ -1303,7 +1611,10 @@ export interface TaskAbandonedPayload extends CommonFields {
   reason?: string;
 }
 
-/** TASK_ORPHANED (`task_orphaned`, topic `task.orphaned`): A task lost its parent worker because the worker failed. */
+/**
+ * TASK_ORPHANED (`task_orphaned`, topic `task.orphaned`): A task lost its parent worker because
+ * the worker failed.
+ */
 export interface TaskOrphanedPayload extends CommonFields {
   /** Identifier of the orphaned task. */
   task_id?: string;
@@ -1317,7 +1628,10 @@ export interface TaskOrphanedPayload extends CommonFields {
   reason?: string;
 }
 
-/** TRAINING_BLOCKED_BY_QUALITY (`training_blocked_by_quality`, topic `quality.training_blocked`): Training of a configuration is blocked (paused) because its data quality is insufficient. */
+/**
+ * TRAINING_BLOCKED_BY_QUALITY (`training_blocked_by_quality`, topic `quality.training_blocked`):
+ * Training of a configuration is blocked (paused) because its data quality is insufficient.
+ */
 export interface TrainingBlockedByQualityPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1327,7 +1641,10 @@ export interface TrainingBlockedByQualityPayload extends CommonFields {
   required_quality?: number;
 }
 
-/** TRAINING_CHECKPOINT (`training_checkpoint`, topic `training.checkpoint`): A training checkpoint was saved. */
+/**
+ * TRAINING_CHECKPOINT (`training_checkpoint`, topic `training.checkpoint`): A training checkpoint
+ * was saved.
+ */
 export interface TrainingCheckpointPayload extends CommonFields {
   /** Training step at which the checkpoint was saved. */
   step?: number;
@@ -1335,7 +1652,10 @@ export interface TrainingCheckpointPayload extends CommonFields {
   model_path?: string;
 }
 
-/** TRAINING_COMPLETED (`training_completed`, topic `training.completed`): A training job finished successfully. */
+/**
+ * TRAINING_COMPLETED (`training_completed`, topic `training.completed`): A training job finished
+ * successfully.
+ */
 export interface TrainingCompletedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -1365,11 +1685,17 @@ export interface TrainingCompletedPayload extends CommonFields {
   elo_estimate?: number;
   /** Always true for this event. */
   success?: boolean;
-  /** Training metrics of the finished job (the `training.completed` payload of EVENT_SYSTEM_GUIDE.md). */
+  /**
+   * Training metrics of the finished job (the `training.completed` payload of
+   * EVENT_SYSTEM_GUIDE.md).
+   */
   metrics?: Record<string, unknown>;
 }
 
-/** TRAINING_EARLY_STOPPED (`training_early_stopped`, topic `training.early_stopped`): Early stopping ended a training run because of stagnation, regression or a plateau. */
+/**
+ * TRAINING_EARLY_STOPPED (`training_early_stopped`, topic `training.early_stopped`): Early
+ * stopping ended a training run because of stagnation, regression or a plateau.
+ */
 export interface TrainingEarlyStoppedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1397,7 +1723,10 @@ export interface TrainingFailedPayload extends CommonFields {
   success?: boolean;
 }
 
-/** TRAINING_LOSS_ANOMALY (`training_loss_anomaly`, topic `training.loss_anomaly`): A spike in the training loss was detected. */
+/**
+ * TRAINING_LOSS_ANOMALY (`training_loss_anomaly`, topic `training.loss_anomaly`): A spike in the
+ * training loss was detected.
+ */
 export interface TrainingLossAnomalyPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1411,7 +1740,10 @@ export interface TrainingLossAnomalyPayload extends CommonFields {
   anomaly_score?: number;
 }
 
-/** TRAINING_LOSS_TREND (`training_loss_trend`, topic `training.loss_trend`): Result of a trend analysis of the training loss (improving, stalled or degrading). */
+/**
+ * TRAINING_LOSS_TREND (`training_loss_trend`, topic `training.loss_trend`): Result of a trend
+ * analysis of the training loss (improving, stalled or degrading).
+ */
 export interface TrainingLossTrendPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1423,7 +1755,10 @@ export interface TrainingLossTrendPayload extends CommonFields {
   loss_delta?: number;
 }
 
-/** TRAINING_PROGRESS (`training_progress`, topic `training.progress`): Periodic progress report during training. */
+/**
+ * TRAINING_PROGRESS (`training_progress`, topic `training.progress`): Periodic progress report
+ * during training.
+ */
 export interface TrainingProgressPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1437,7 +1772,10 @@ export interface TrainingProgressPayload extends CommonFields {
   learning_rate?: number;
 }
 
-/** TRAINING_ROLLBACK_COMPLETED (`training_rollback_completed`, topic `training.rollback_completed`): A model was successfully rolled back to a previous checkpoint. */
+/**
+ * TRAINING_ROLLBACK_COMPLETED (`training_rollback_completed`, topic
+ * `training.rollback_completed`): A model was successfully rolled back to a previous checkpoint.
+ */
 export interface TrainingRollbackCompletedPayload extends CommonFields {
   /** Model that was rolled back. */
   model_id?: string;
@@ -1449,7 +1787,10 @@ export interface TrainingRollbackCompletedPayload extends CommonFields {
   reason?: string;
 }
 
-/** TRAINING_ROLLBACK_NEEDED (`training_rollback_needed`, topic `training.rollback_needed`): Training produced a bad model and a rollback to a previous checkpoint is needed. */
+/**
+ * TRAINING_ROLLBACK_NEEDED (`training_rollback_needed`, topic `training.rollback_needed`):
+ * Training produced a bad model and a rollback to a previous checkpoint is needed.
+ */
 export interface TrainingRollbackNeededPayload extends CommonFields {
   /** Model that has to be rolled back. */
   model_id?: string;
@@ -1477,7 +1818,11 @@ export interface TrainingStartedPayload extends CommonFields {
   model_version?: string;
 }
 
-/** TRAINING_THRESHOLD_REACHED (`training_threshold`, topic `training.threshold_reached`): Enough data is available to train a configuration; the decision to train is made, before training starts. */
+/**
+ * TRAINING_THRESHOLD_REACHED (`training_threshold`, topic `training.threshold_reached`): Enough
+ * data is available to train a configuration; the decision to train is made, before training
+ * starts.
+ */
 export interface TrainingThresholdReachedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key: ConfigKey;
@@ -1499,7 +1844,10 @@ export interface TrainingThresholdReachedPayload extends CommonFields {
   priority?: "low" | "normal" | "high";
 }
 
-/** WEIGHT_UPDATED (`weight_updated`, topic `curriculum.weight_updated`): The curriculum weight of one configuration was updated. */
+/**
+ * WEIGHT_UPDATED (`weight_updated`, topic `curriculum.weight_updated`): The curriculum weight of
+ * one configuration was updated.
+ */
 export interface WeightUpdatedPayload extends CommonFields {
   /** Board configuration key, `{board_type}_{num_players}p`, e.g. `hex8_2p`. Aliases: `config`. */
   config_key?: ConfigKey;
@@ -1514,7 +1862,8 @@ export interface WeightUpdatedPayload extends CommonFields {
 /**
  * WORK_CLAIMED (`work_claimed`, topic `work.claimed`): A worker node claimed a work item.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type WorkClaimedPayload = CommonFields;
 
@@ -1535,11 +1884,15 @@ export interface WorkCompletedPayload extends CommonFields {
 /**
  * WORK_FAILED (`work_failed`, topic `work.failed`): A work item failed on a worker node.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type WorkFailedPayload = CommonFields;
 
-/** WORK_QUEUED (`work_queued`, topic `work.queued`): A work item was added to the queue, so new work is available. */
+/**
+ * WORK_QUEUED (`work_queued`, topic `work.queued`): A work item was added to the queue, so new
+ * work is available.
+ */
 export interface WorkQueuedPayload extends CommonFields {
   /** Work item identifier. */
   work_id: string;
@@ -1554,9 +1907,11 @@ export interface WorkQueuedPayload extends CommonFields {
 }
 
 /**
- * WORK_TIMEOUT (`work_timeout`, topic `work.timeout`): A work item timed out, so it should be reassigned.
+ * WORK_TIMEOUT (`work_timeout`, topic `work.timeout`): A work item timed out, so it should be
+ * reassigned.
  *
- * The reference documents give only the name of this event: its payload carries only the common fields.
+ * The reference documents give only the name of this event: its payload carries only the common
+ * fields.
  */
 export type WorkTimeoutPayload = CommonFields;
 

@@ -6,7 +6,7 @@
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel } from '../../catalog/model.js';
 import { docText, key, str } from './syntax.js';
-import { inlineObject, objectLiteral, type Statement } from './printer.js';
+import { arrayLiteral, inlineObject, objectLiteral, type Statement } from './printer.js';
 import { compareText } from '../../order.js';
 
 export function eventTypesFile(model: CatalogModel): Statement[] {
@@ -66,7 +66,7 @@ export function eventTypesFile(model: CatalogModel): Statement[] {
           initializer: objectLiteral(
             model.categories.map((c) => ({
               key: key(c.name),
-              value: inlineObject([`title: ${str(c.title)}`, `description: ${str(c.description)}`, `events: [${c.events.map(str).join(', ')}] as readonly EventName[]`]),
+              value: inlineObject([`title: ${str(c.title)}`, `description: ${str(c.description)}`, `events: ${arrayLiteral(c.events.map(str), 1)} as readonly EventName[]`]),
             })),
           ),
         },

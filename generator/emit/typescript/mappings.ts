@@ -30,7 +30,7 @@ export function mappingsFile(model: CatalogModel, runtimeImport: string): (State
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ['Every spelling of every event → its canonical name. Each spelling names exactly one event (the generator checks this).'],
+      docs: ['Every spelling of every event → its canonical name (each spelling names one event only).'],
       declarations: [
         {
           name: 'SPELLING_TO_EVENT',

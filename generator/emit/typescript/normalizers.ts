@@ -58,7 +58,7 @@ export function normalizersFile(model: CatalogModel, runtimeImport: string): (St
       kind: StructureKind.Function,
       name: 'normalizePayload',
       isExported: true,
-      docs: ['Renames the aliased fields of a payload to their canonical names (a new object; the input is not changed).'],
+      docs: ['Renames the aliased fields of a payload to their canonical names, into a new object.'],
       parameters: [
         { name: 'event', type: 'EventName' },
         { name: 'raw', type: 'Readonly<Record<string, unknown>>' },

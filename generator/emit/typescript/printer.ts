@@ -63,7 +63,9 @@ export function objectLiteral(entries: readonly { key: string; value: string; do
   if (entries.length === 0) return '{}';
   const body = entries.map((e) => {
     const entry = `${e.key}: ${e.value.replace(/\n/g, '\n  ')},`;
-    return e.doc ? `  /** ${e.doc} */\n  ${entry}` : `  ${entry}`;
+    if (!e.doc) return `  ${entry}`;
+    const doc = e.doc.includes('\n') ? `/**\n${e.doc.split('\n').map((l) => `   * ${l}`.trimEnd()).join('\n')}\n   */` : `/** ${e.doc} */`;
+    return `  ${doc}\n  ${entry}`;
   });
   return `{\n${body.join('\n')}\n}`;
 }
@@ -79,6 +81,14 @@ export function inlineObject(props: readonly string[], indent = 0, separator: ',
   if (one.length + indent * 2 <= LINE_WIDTH - 10) return one;
   const pad = '  '.repeat(indent + 1);
   return `{\n${props.map((p) => `${pad}${p}${separator}`).join('\n')}\n${'  '.repeat(indent)}}`;
+}
+
+/** `[a, b, c]` on one line when it fits, else one element per line (`indent`: the level the literal starts at). */
+export function arrayLiteral(items: readonly string[], indent = 0): string {
+  const one = `[${items.join(', ')}]`;
+  if (one.length + indent * 2 <= LINE_WIDTH - 20) return one;
+  const pad = '  '.repeat(indent + 1);
+  return `[\n${items.map((i) => `${pad}${i},`).join('\n')}\n${'  '.repeat(indent)}]`;
 }
 
 /** `a | b | c` on one line when it fits, else one member per line. */

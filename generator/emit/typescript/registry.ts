@@ -6,7 +6,7 @@
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel, DedupModel, EventModel } from '../../catalog/model.js';
 import { schemaId } from '../json-schema.js';
-import { importFrom, inlineObject, objectLiteral, type Statement } from './printer.js';
+import { arrayLiteral, importFrom, inlineObject, objectLiteral, type Statement } from './printer.js';
 import { str } from './syntax.js';
 
 export function registryFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
@@ -113,7 +113,7 @@ export function registryFile(model: CatalogModel, runtimeImport: string): (State
 }
 
 function metadata(model: CatalogModel, e: EventModel): string {
-  const list = (items: readonly string[]) => `[${items.map(str).join(', ')}]`;
+  const list = (items: readonly string[]) => arrayLiteral(items.map(str), 1);
   const parts = [
     `value: ${str(e.value)}`,
     `topic: ${str(e.topic)}`,

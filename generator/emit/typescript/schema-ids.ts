@@ -13,7 +13,7 @@ export function schemaIdsFile(model: CatalogModel): (Statement | undefined)[] {
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [
-        'The `$id` of each event\'s payload JSON Schema (published as `schemas/<value>.json`): the CloudEvents `dataschema` of the event.',
+        "The `$id` of each event's payload JSON Schema (`schemas/<value>.json`): its envelopes' `dataschema`.",
       ],
       declarations: [
         {
