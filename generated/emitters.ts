@@ -6,6 +6,7 @@ import { untypedRouter } from "../runtime/index.js";
 import type { PublishResult, Router } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
 import type {
+
   AdaptiveParamsChangedPayload,
   BackpressureActivatedPayload,
   BackpressureReleasedPayload,

@@ -4,6 +4,7 @@
 
 import { ownValue } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
+
 /** Stage name → data event value. */
 export const STAGE_TO_DATA_EVENT_MAP: Readonly<Record<string, string>> = Object.freeze({
   evaluation_complete: "evaluation_completed",

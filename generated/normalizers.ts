@@ -6,6 +6,7 @@ import { normalizeEventPayload, renameAliases } from "../runtime/index.js";
 import type { NormalizeResult } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
 import type {
+
   BoardType,
   ConfigKey,
   EvaluationCompletedPayload,
@@ -13,6 +14,7 @@ import type {
   TrainingCompletedPayload,
 } from "./payloads.js";
 import { assertPayload } from "./validation.js";
+
 export { normalizeEventPayload };
 
 /** Per event with aliased fields: alias → canonical field name. */

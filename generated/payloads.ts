@@ -3,6 +3,7 @@
  */
 
 import type { EventName } from "./event-types.js";
+
 /**
  * Backpressure level (`BackpressureLevel`); queue-based backpressure uses none/soft/hard/stop,
  * resource-based backpressure uses none/low/medium/high/critical.

@@ -4,6 +4,7 @@
 
 import { createRegistry, getRouter as getRuntimeRouter, typedRouter } from "../runtime/index.js";
 import type {
+
   DedupPolicy,
   EventDefinition,
   EventRegistry,

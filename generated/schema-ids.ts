@@ -3,6 +3,7 @@
  */
 
 import type { EventName } from "./event-types.js";
+
 /** The `$id` of each event's payload JSON Schema (`schemas/<value>.json`): its envelopes' `dataschema`. */
 export const SCHEMA_IDS: { readonly [E in EventName]: string } = Object.freeze({
   ADAPTIVE_PARAMS_CHANGED: "https://ringrift.dev/schemas/events/adaptive_params_changed.json",

@@ -7,6 +7,7 @@ import type { CompiledValidator, ValidationResult } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
 import type { EventPayloadMap } from "./payloads.js";
 import * as compiled from "./validators.js";
+
 export { PayloadValidationError };
 
 /** The verdict on a payload: ok, or the issues naming each field at fault. */

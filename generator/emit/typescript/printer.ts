@@ -38,7 +38,9 @@ function separateDeclarations(text: string): string {
   for (const line of text.split('\n')) {
     const prev = out.at(-1);
     const startsDeclaration = /^(\/\*\*|export |const |function |class |interface |type )/.test(line);
-    if (startsDeclaration && prev !== undefined && prev !== '' && !prev.startsWith('import ') && /^[^\s].*[;}]$/.test(prev)) out.push('');
+    const afterImports = prev?.startsWith('import ') === true || prev?.startsWith('} from ') === true;
+    if (afterImports && !/^(import |export \* |export \{)/.test(line) && line !== '') out.push('');
+    else if (startsDeclaration && prev !== undefined && prev !== '' && /^[^\s].*[;}]$/.test(prev)) out.push('');
     out.push(line);
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
