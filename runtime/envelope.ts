@@ -25,6 +25,12 @@ export interface EventEnvelope<T = Record<string, unknown>> {
   readonly subject?: string;
   /** The `$id` of the payload's JSON Schema (generated/schemas/), when the catalog publishes one. */
   readonly dataschema?: string;
+  /**
+   * Extension attribute: the payload's version in the producer's catalog,
+   * present from version 2 on (absent means 1). A consumer on an older
+   * catalog tells a newer payload by it (runtime/inbound.ts).
+   */
+  readonly dataversion?: number;
   /** W3C Trace Context, present when tracing (distributed-tracing extension). */
   readonly traceparent?: string;
   readonly data: Readonly<T>;
@@ -37,6 +43,8 @@ export interface EnvelopeAttributes {
   readonly id?: string;
   readonly subject?: string;
   readonly dataschema?: string;
+  /** Left out when 1 or absent (envelopes of version-1 payloads stay as they were). */
+  readonly dataversion?: number;
   readonly traceparent?: string;
 }
 
@@ -57,6 +65,7 @@ export function createEnvelope<T extends Record<string, unknown>>(attrs: Envelop
   };
   if (attrs.subject !== undefined) envelope.subject = attrs.subject;
   if (attrs.dataschema !== undefined) envelope.dataschema = attrs.dataschema;
+  if (attrs.dataversion !== undefined && attrs.dataversion !== 1) envelope.dataversion = attrs.dataversion;
   if (attrs.traceparent !== undefined) envelope.traceparent = attrs.traceparent;
   return Object.freeze(envelope);
 }
@@ -70,6 +79,7 @@ export function envelopeProblem(value: unknown): string | undefined {
     if (typeof e[attr] !== 'string' || e[attr] === '') return `${attr} is missing or not a string`;
   }
   if (e.time !== undefined && typeof e.time !== 'string') return 'time is not a string';
+  if (e.dataversion !== undefined && !(Number.isInteger(e.dataversion) && (e.dataversion as number) >= 1)) return 'dataversion is not a positive integer';
   if (e.data === null || typeof e.data !== 'object' || Array.isArray(e.data)) return 'data is not an object';
   return undefined;
 }

@@ -3,9 +3,22 @@
  * runtime never imports the generator or the generated code.
  */
 export * from './registry.js';
+export { PayloadValidationError, runValidator, type CompiledValidator, type ValidatorError } from './validation.js';
+export {
+  typedRouter,
+  untypedRouter,
+  type CatalogTypes,
+  type EnvelopeOf,
+  type EnvelopeUnion,
+  type EventsMatching,
+  type SubscriptionPattern,
+  type TypedHandler,
+  type TypedRouter,
+} from './typed-router.js';
 export { canonicalJson } from './canonical-json.js';
 export { uuidv7 } from './ids.js';
 export { createEnvelope, envelopeProblem, SPEC_VERSION, CONTENT_TYPE, type EventEnvelope, type EnvelopeAttributes } from './envelope.js';
+export { UndeliverableEventError, catalogVersionOf, dataVersionOf } from './inbound.js';
 export { dedupKey, sha256, TtlSet } from './dedup.js';
 export {
   EventBus,

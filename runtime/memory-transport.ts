@@ -8,6 +8,7 @@
  * authors as a reference of the contract.
  */
 import type { EventEnvelope } from './envelope.js';
+import { UndeliverableEventError } from './inbound.js';
 import type { Deliver, Transport } from './transport.js';
 
 export interface MemoryHubOptions {
@@ -68,7 +69,10 @@ export class MemoryHub {
         await deliver(JSON.parse(wire) as EventEnvelope, { redelivered: attempt > 1, attempt });
         return; // acknowledged
       } catch (error) {
-        if (attempt === this.maxDeliveries) this.undeliverable.push({ transport: member.name, envelope: JSON.parse(wire) as EventEnvelope, error });
+        // An event the receiver's catalog cannot take is given up at once (a real transport parks it in its DLQ).
+        const final = attempt === this.maxDeliveries || error instanceof UndeliverableEventError;
+        if (final) this.undeliverable.push({ transport: member.name, envelope: JSON.parse(wire) as EventEnvelope, error });
+        if (final) return;
       }
     }
   }

@@ -54,6 +54,8 @@ export interface EventDefinition {
   readonly category: string;
   /** The `$id` of the payload's JSON Schema: the CloudEvents `dataschema` of its envelopes. */
   readonly dataschema?: string;
+  /** The payload's version in this catalog (absent: 1); envelopes carry it as `dataversion`. */
+  readonly version?: number;
   readonly dedup: DedupPolicy;
   /** Names of the payload fields the catalog declares required. */
   readonly requiredFields: readonly string[];
@@ -124,4 +126,27 @@ export function renameAliases(
 
 function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** `map[key]` for the map's own keys only: `constructor` or `__proto__` never resolve to a prototype's member. */
+export function ownValue<V>(map: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/**
+ * The payload of an event object, whatever its shape: a CloudEvents envelope
+ * (`data`), a router event (`payload`), a bus event (`metadata`), or the
+ * payload itself. A non-object gives an empty payload.
+ */
+export function normalizeEventPayload(event: unknown): Record<string, unknown> {
+  if (!isRecord(event)) return {};
+  for (const k of ['data', 'payload', 'metadata']) {
+    const inner = Object.hasOwn(event, k) ? event[k] : undefined;
+    if (isRecord(inner)) return inner;
+  }
+  return event;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

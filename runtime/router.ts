@@ -23,6 +23,7 @@ import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type Handle
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from './envelope.js';
 import { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
+import { dataVersionOf, UndeliverableEventError } from './inbound.js';
 import { validateFlow, type FlowValidation, type FlowValidationOptions } from './flow.js';
 import { consoleLogger, errorMessage, type Logger } from './logger.js';
 import type { EventDefinition, EventRegistry, NormalizeResult, PayloadIssue } from './registry.js';
@@ -213,7 +214,7 @@ export class Router {
     const traceparent = this.traceparentFor(options.traceparent);
     const source = options.source ?? (typeof payload?.source === 'string' ? payload.source : this.source);
     const data = this.preparePayload(def, payload, time, source, traceparent);
-    const envelope = createEnvelope({ type: def.name, source, time, id: options.id, subject: options.subject, dataschema: def.dataschema, traceparent }, data);
+    const envelope = createEnvelope({ type: def.name, source, time, id: options.id, subject: options.subject, dataschema: def.dataschema, dataversion: def.version, traceparent }, data);
 
     // Dedup: an explicit id first (cheap), then the content key of the catalog's policy.
     const key = dedupKey(def, data, this.commonFields);
@@ -421,7 +422,8 @@ export class Router {
     const problem = envelopeProblem(raw);
     if (problem !== undefined) return this.rejectInbound(`not an event envelope (${problem})`);
     const def = this.registry.resolve(raw.type);
-    if (!def) return this.rejectInbound(`unknown event type ${JSON.stringify(raw.type)}`);
+    // Not ours to drop: a producer on a newer catalog sent it, and a replay after the upgrade delivers it (inbound.ts).
+    if (!def) throw this.undeliverable(UndeliverableEventError.unknownType(raw.type));
     if (this.idsSeen.checkAndAdd(raw.id)) {
       this.stats.duplicate(def.name); // our own echo, or a redelivery of an event already handled
       return;
@@ -430,7 +432,8 @@ export class Router {
     try {
       envelope = this.inboundEnvelope(def, raw);
     } catch (error) {
-      return this.rejectInbound(errorMessage(error));
+      this.idsSeen.delete(raw.id); // so that the replay after an upgrade is not dropped as a duplicate
+      throw this.undeliverable(UndeliverableEventError.invalidPayload(def, raw, errorMessage(error)));
     }
     this.stats.routed(def.name, envelope.source, false);
     if (this.trace) this.logger.info(`[EventRouter] Received: ${def.name} (source=${envelope.source}${info.redelivered ? `, redelivery ${info.attempt}` : ''})`);
@@ -442,12 +445,21 @@ export class Router {
     }
   };
 
+  private undeliverable(error: UndeliverableEventError): UndeliverableEventError {
+    this.stats.transportRejected++;
+    this.logger.warn(`[EventRouter] cannot take an event from a transport (the transport parks it): ${error.message}`);
+    return error;
+  }
+
   private rejectInbound(reason: string): void {
     this.stats.transportRejected++;
     this.logger.warn(`[EventRouter] dropped an event from a transport: ${reason}`);
   }
 
-  /** Canonical type, aliases normalized (always: a remote producer cannot be corrected from here), common fields filled. */
+  /**
+   * Canonical type, aliases normalized (always: a remote producer cannot be corrected from here), common fields filled.
+   * `dataversion` stays the producer's: a handler can tell a payload from a newer catalog that this one could read.
+   */
   private inboundEnvelope(def: EventDefinition, raw: EventEnvelope): EventEnvelope {
     const normalized = def.normalize(raw.data);
     if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, normalized, false);
@@ -458,7 +470,7 @@ export class Router {
     data.source ??= raw.source;
     if (traceparent !== undefined) data.trace_id ??= traceIdOf(traceparent);
     this.validate(def, data, this.mode === 'strict');
-    return createEnvelope({ type: def.name, source: raw.source, time, id: raw.id, subject: raw.subject, dataschema: def.dataschema, traceparent }, data);
+    return createEnvelope({ type: def.name, source: raw.source, time, id: raw.id, subject: raw.subject, dataschema: def.dataschema, dataversion: dataVersionOf(raw), traceparent }, data);
   }
 
   // ── history, stats, flow validation ──────────────────────────────────────

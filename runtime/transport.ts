@@ -11,9 +11,14 @@
  * after every local handler has settled, retries included, and failures are
  * parked in the dead letter queue; so a transport acknowledges after `deliver`
  * resolves. `deliver` rejects only when the event could not be handled or
- * parked (the DLQ store failed): then the transport should redeliver. Events
- * that are not envelopes, or are of a type this catalog does not know, are
- * dropped with a warning and resolve (redelivering them cannot help).
+ * parked (the DLQ store failed): then the transport should redeliver. Values
+ * that are not envelopes are dropped with a warning and resolve. An event this
+ * catalog cannot take (a type it does not know, a payload its validation
+ * refuses: typically sent by a producer on a newer catalog) makes `deliver`
+ * reject with an UndeliverableEventError (inbound.ts): the transport parks it
+ * in its dead letter queue at once, since redelivery cannot help before this
+ * process upgrades and acknowledging it would lose it; a replay of the DLQ
+ * after the upgrade delivers it.
  * The router drops an envelope id it has already seen (redelivery after a
  * crash, or the echo of its own event), so at-least-once transports are fine.
  */

@@ -21,7 +21,8 @@
  *   queue: after `maxDeliveries` deliveries the transport parks the event in
  *   the DLQ store (the router's, with `attachNatsTransport`) and terminates
  *   it, which also ends crash loops (a delivery beyond the limit is parked
- *   without being handled).
+ *   without being handled). An event the router cannot take (a type or a
+ *   payload of a newer catalog: ../inbound.ts) is parked at once.
  * - The connection reconnects forever; `close()` stops pulling, lets the
  *   events being handled finish and be acknowledged, waits for publishes in
  *   flight, and drains the connection.
@@ -31,6 +32,7 @@ import type { Consumer, ConsumerConfig, ConsumerMessages, JetStreamClient, JetSt
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from '../dlq.js';
 import { envelopeProblem, type EventEnvelope } from '../envelope.js';
 import { RouterClosedError } from '../errors.js';
+import { UndeliverableEventError } from '../inbound.js';
 import { consoleLogger, errorMessage, type Logger } from '../logger.js';
 import type { Deliver, Transport } from '../transport.js';
 import { nakDelay, resolveNatsConfig, type NatsTransportOptions, type ResolvedNatsConfig } from './config.js';
@@ -553,6 +555,8 @@ export class NatsTransport implements Transport {
         msg.nak(); // not this event's fault: another member, or the next start, takes it
         return;
       }
+      // This catalog cannot take it (a newer catalog sent it): redelivery cannot help before an upgrade, acking would lose it.
+      if (error instanceof UndeliverableEventError) return this.deadLetter(msg, envelope, error.message, attempt);
       if (attempt >= this.config.maxDeliveries) return this.deadLetter(msg, envelope, errorMessage(error), attempt);
       const delay = nakDelay(this.config.backoffMs, attempt);
       this.logger.warn(`[${this.name}] delivery ${attempt}/${this.config.maxDeliveries} of ${envelope.type} ${envelope.id} failed (${errorMessage(error)}); redelivery in ${delay} ms`);

@@ -30,6 +30,7 @@ import { resolve } from 'node:path';
 import { compilePattern, isPattern } from '../bus.js';
 import { CONTENT_TYPE, createEnvelope, envelopeProblem, SPEC_VERSION, type EventEnvelope } from '../envelope.js';
 import { EventValidationError, UnknownEventError } from '../errors.js';
+import { UndeliverableEventError } from '../inbound.js';
 import { consoleLogger, errorMessage, type Logger } from '../logger.js';
 import type { EventDefinition, EventRegistry, NormalizeResult } from '../registry.js';
 import { backoffDelay, type RetryPolicy } from '../retry.js';
@@ -653,6 +654,7 @@ export class CrossProcessEventQueue {
       data,
     };
     if (options.subject !== undefined) envelope.subject = options.subject;
+    if (def?.version !== undefined && def.version > 1) envelope.dataversion = def.version; // as the router's envelopes (envelope.ts)
     if (options.traceparent !== undefined) envelope.traceparent = options.traceparent;
     return envelope;
   }
@@ -933,12 +935,12 @@ export class CrossProcessEventQueue {
     if (envelope.id !== row.eventId) return { problem: `envelope id ${JSON.stringify(envelope.id)} differs from the event_id column ${JSON.stringify(row.eventId)}` };
     if (this.registry) {
       const def = this.registry.resolve(envelope.type);
-      if (!def) return { problem: `unknown event type ${JSON.stringify(envelope.type)}: no event of this catalog has that spelling` };
+      if (!def) return { problem: UndeliverableEventError.unknownType(envelope.type).message };
       if (this.mode === 'strict') {
         // Validated as normalized; without aliases that is the data as it is (validation does not modify it).
         const data = aliasFree(def, envelope.data) ? envelope.data : def.normalize(envelope.data).payload;
         const result = def.validate(data);
-        if (!result.ok) return { problem: new EventValidationError(def.name, result.issues).message };
+        if (!result.ok) return { problem: UndeliverableEventError.invalidPayload(def, envelope, new EventValidationError(def.name, result.issues).message).message };
       }
     } else if (envelope.type !== row.eventType) {
       return { problem: `envelope type ${JSON.stringify(envelope.type)} differs from the event_type column ${JSON.stringify(row.eventType)}` };
@@ -1386,6 +1388,9 @@ export function serializeEnvelope(e: EventEnvelope): string {
     const dataschema = (e as { readonly dataschema?: unknown }).dataschema;
     if (typeof dataschema === 'string') text += `,"dataschema":${JSON.stringify(dataschema)}`;
     else if (dataschema !== undefined) return serializePlain(e);
+    const dataversion = (e as { readonly dataversion?: unknown }).dataversion;
+    if (typeof dataversion === 'number' && Number.isInteger(dataversion)) text += `,"dataversion":${dataversion}`;
+    else if (dataversion !== undefined) return serializePlain(e);
     if (typeof e.traceparent === 'string') text += `,"traceparent":${JSON.stringify(e.traceparent)}`;
     else if (e.traceparent !== undefined) return serializePlain(e);
     return `${text}}`;
@@ -1447,6 +1452,8 @@ function serializePlain(e: EventEnvelope): string {
   if (e.subject !== undefined) plain.subject = e.subject;
   const dataschema = (e as { readonly dataschema?: unknown }).dataschema;
   if (dataschema !== undefined) plain.dataschema = dataschema;
+  const dataversion = (e as { readonly dataversion?: unknown }).dataversion;
+  if (dataversion !== undefined) plain.dataversion = dataversion;
   if (e.traceparent !== undefined) plain.traceparent = e.traceparent;
   return JSON.stringify(plain);
 }

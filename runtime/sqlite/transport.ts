@@ -24,6 +24,8 @@
  */
 import { basename } from 'node:path';
 import type { EventEnvelope } from '../envelope.js';
+import { EventValidationError } from '../errors.js';
+import { UndeliverableEventError } from '../inbound.js';
 import { errorMessage, type Logger } from '../logger.js';
 import type { EventRegistry } from '../registry.js';
 import type { Router } from '../router.js';
@@ -132,15 +134,21 @@ export class SqliteTransport implements Transport {
 
   private readonly handle = async (event: ReceivedEvent): Promise<void> => {
     if (this.queue.registry === undefined) this.check(event.envelope); // a queue without the catalog did not check it
-    await this.deliverFn!(event.envelope, { redelivered: event.redelivered, attempt: event.attempt });
+    try {
+      await this.deliverFn!(event.envelope, { redelivered: event.redelivered, attempt: event.attempt });
+    } catch (error) {
+      // Parked at once: redelivery cannot help before this process upgrades its catalog.
+      if (error instanceof UndeliverableEventError) throw new PermanentDeliveryError(error.message);
+      throw error;
+    }
   };
 
   private check(envelope: EventEnvelope): void {
     const def = this.registry.resolve(envelope.type);
-    if (!def) throw new PermanentDeliveryError(`unknown event type ${JSON.stringify(envelope.type)}: no event of this catalog has that spelling`);
+    if (!def) throw new PermanentDeliveryError(UndeliverableEventError.unknownType(envelope.type).message);
     if ((this.options.mode ?? 'strict') === 'strict') {
       const result = def.validate(def.normalize(envelope.data).payload);
-      if (!result.ok) throw new PermanentDeliveryError(`invalid ${def.name} payload: ${result.issues.map((i) => `${i.field || 'payload'} ${i.message}`).join('; ')}`);
+      if (!result.ok) throw new PermanentDeliveryError(UndeliverableEventError.invalidPayload(def, envelope, new EventValidationError(def.name, result.issues).message).message);
     }
   }
 

@@ -48,8 +48,9 @@ export class Peer {
     );
   }
 
-  static spawn(config: Record<string, unknown>): Peer {
-    const child = spawn(process.execPath, ['--import', 'tsx', PEER], {
+  /** Runs peer.ts, or another script of the same protocol (`script`: a path). */
+  static spawn(config: Record<string, unknown>, script = PEER): Peer {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: ROOT,
       env: { ...process.env, PEER: JSON.stringify(config) },
       stdio: ['pipe', 'pipe', 'pipe'],

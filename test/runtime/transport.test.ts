@@ -3,6 +3,7 @@ import { MemoryHub, MemoryTransport } from '../../runtime/memory-transport.js';
 import { TransportError, type Deliver, type Transport } from '../../runtime/transport.js';
 import type { EventEnvelope } from '../../runtime/envelope.js';
 import { MemoryDlqStore, type DlqEntry } from '../../runtime/dlq.js';
+import { UndeliverableEventError } from '../../runtime/inbound.js';
 import { deferred, delay, testRouter, trainingPayload } from './helpers.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -139,14 +140,22 @@ describe('transports', () => {
     expect(local).toBe(1);
   });
 
-  it('drops envelopes that are malformed or of unknown type, without asking for redelivery', async () => {
+  it('drops a malformed envelope; rejects one of unknown type or an invalid payload with UndeliverableEventError, for the transport to park', async () => {
     const r = router();
     let deliver: Deliver | undefined;
     await r.attachTransport({ name: 'fake', publish: async () => undefined, start: async (d) => void (deliver = d), close: async () => undefined });
     await deliver!({ hello: 'world' } as unknown as EventEnvelope, { redelivered: false, attempt: 1 });
-    await deliver!({ specversion: '1.0', id: 'x', source: 's', type: 'NO_SUCH_EVENT', time: '', datacontenttype: 'application/json', data: {} }, { redelivered: false, attempt: 1 });
-    expect(r.getStats().transportRejected).toBe(2);
-    expect(r.log.messages('warn').join('\n')).toMatch(/unknown event type "NO_SUCH_EVENT"/);
+    const unknown = { specversion: '1.0', id: 'x', source: 's', type: 'NO_SUCH_EVENT', time: '', datacontenttype: 'application/json', data: {} } as const;
+    const rejected = await deliver!(unknown, { redelivered: false, attempt: 1 }).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(UndeliverableEventError);
+    expect((rejected as UndeliverableEventError).message).toBe(
+      'from a newer catalog: unknown event type "NO_SUCH_EVENT" (not in this consumer\'s catalog); replay it after upgrading the consumer',
+    );
+    const invalid = { ...unknown, id: 'y', type: 'TRAINING_COMPLETED', dataversion: 7 };
+    const refused = await deliver!(invalid, { redelivered: false, attempt: 1 }).catch((e: unknown) => e);
+    expect((refused as UndeliverableEventError).fromNewerCatalog).toBe(true);
+    expect((refused as Error).message).toMatch(/^from a newer catalog: TRAINING_COMPLETED payload version 7, this consumer's catalog has version 1 \(invalid TRAINING_COMPLETED payload: .*config_key.*\); replay it after upgrading the consumer$/);
+    expect(r.getStats().transportRejected).toBe(3);
   });
 
   it('detach and close stop the transports', async () => {
