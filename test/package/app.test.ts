@@ -192,6 +192,17 @@ describe("a user's app on the built package", () => {
     expect(readdirSync(join(app.dir, 'src/events')).filter((f) => /\.(c|m)?js$|\.d\.c?ts$/.test(f))).toEqual([]);
   });
 
+  it('regenerating writes nothing, and --check agrees from any working directory', async () => {
+    const bin = join(app.dir, 'node_modules/ringrift-events/bin/ringrift-events.js');
+    const again = await node([bin, 'codegen', '--catalog', 'catalog', '--out', 'src/events'], app.dir);
+    expect(again.stdout, show(again)).toMatch(/; 0 written, 0 removed, \d+ unchanged/);
+    for (const cwd of [app.dir, ROOT, tmpdir()]) {
+      const check = await node([bin, 'codegen', '--catalog', join(app.dir, 'catalog'), '--out', join(app.dir, 'src/events'), '--check'], cwd);
+      expect(check.code, `from ${cwd}\n${show(check)}`).toBe(0);
+      expect(check.stdout).toMatch(/up to date with .* \(\d+ files\)/);
+    }
+  }, 120_000);
+
   it('builds with plain tsc under strict options (no copy step) and runs: events delivered, a bad payload refused', async () => {
     const build = await node([TSC, '-p', 'tsconfig.json'], app.dir);
     expect(build.code, show(build)).toBe(0);
