@@ -133,7 +133,8 @@ describe('codegen --check: one answer however the CLI runs', () => {
     const pack = await run('npm', ['pack', '--pack-destination', packDir], repo, 300_000);
     expect(pack.code, show(pack)).toBe(0);
     const tgz = readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
-    expect(tgz).toEqual(['ringrift-events-0.1.0.tgz']);
+    const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
+    expect(tgz).toEqual([`ringrift-events-${version}.tgz`]);
     tarball = join(packDir, tgz[0]!);
     const list = await run('tar', ['tzf', tarball], base);
     expect(list.code, show(list)).toBe(0);
