@@ -91,8 +91,9 @@ export function parseSource(source: SourceFile): { file?: ParsedFile; problems: 
         if (!pair) break;
         offset = rangeStart(pair.key) ?? offset;
         node = pair.value;
-      } else if (isSeq(node) && typeof segment === 'number') {
-        const item = node.items[segment];
+      } else if (isSeq(node) && /^\d+$/.test(String(segment))) {
+        // Indices arrive as numbers or, from a JSON pointer, as digit strings.
+        const item = node.items[Number(segment)];
         if (item === undefined) break;
         offset = rangeStart(item) ?? offset;
         node = item;
@@ -175,9 +176,15 @@ function checkShape(doc: Document.Parsed): { offset: number; message: string } |
   return found;
 }
 
-/** The offset of the first character YAML 1.2 does not allow in a stream (§5.1: C0 and C1 controls but tab, LF, CR, NEL; lone surrogates; U+FFFE, U+FFFF). */
+/**
+ * The offset of the first character that marks a binary file or a mangled
+ * text: a C0 control other than tab, LF and CR (YAML 1.2 §5.1 allows them
+ * only escaped), or a lone surrogate. DEL and the C1 controls, also outside
+ * §5.1, are let through: YAML writers (the `yaml` package among them) emit
+ * them raw inside double-quoted strings.
+ */
 function firstUnprintable(text: string): number | undefined {
-  const m = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
+  const m = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
   return m?.index;
 }
 
