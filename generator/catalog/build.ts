@@ -177,6 +177,7 @@ function nameRule(instancePath: string): string {
   if (instancePath === '/emitters') return 'emitter names are emit_lower_snake_case';
   if (instancePath === '/extractors') return 'extractor names are extract_lower_snake_case';
   if (instancePath === '/flows') return 'flow names are lower_snake_case';
+  if (instancePath.endsWith('/select/cases')) return 'a select case is lower-case letters, digits and "_", starting with a letter or digit';
   return 'field names are lower_snake_case identifiers';
 }
 

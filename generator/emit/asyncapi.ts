@@ -85,8 +85,9 @@ export function asyncApiDocument(model: CatalogModel): Record<string, unknown> {
       contentType: 'application/json',
       payload: { $ref: `#/components/schemas/${e.name}` },
       tags: tag(e),
-      'x-cloudevents': { type: e.name, dataschema: schemaId(model, e) },
+      'x-cloudevents': { type: e.name, dataschema: schemaId(model, e), ...(e.version > 1 ? { dataversion: e.version } : {}) },
       'x-spellings': spellings(e),
+      ...(e.deprecated ? { 'x-deprecated': { reason: e.deprecated.reason, ...(e.deprecated.replacedBy ? { replacedBy: e.deprecated.replacedBy } : {}) } } : {}),
     };
   }
 

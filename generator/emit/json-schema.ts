@@ -11,8 +11,13 @@ export type JsonSchema = Record<string, unknown>;
 export const DATE_TIME_PATTERN =
   '^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$';
 
+/**
+ * The `$id` of an event's payload schema, its envelopes' `dataschema`. Version 1
+ * keeps the id it always had; a later version gets its own (`job_done.v2.json`),
+ * so a consumer can tell which payload an envelope carries.
+ */
 export function schemaId(model: CatalogModel, event: EventModel): string {
-  return `${model.schemaBaseUrl}${event.value}.json`;
+  return `${model.schemaBaseUrl}${event.value}${event.version > 1 ? `.v${event.version}` : ''}.json`;
 }
 
 export function payloadSchema(model: CatalogModel, event: EventModel): JsonSchema {
@@ -28,6 +33,7 @@ export function payloadSchema(model: CatalogModel, event: EventModel): JsonSchem
     $id: schemaId(model, event),
     title: `${event.name} payload`,
     description: event.description,
+    ...(event.deprecated ? { deprecated: true } : {}),
     type: 'object',
     properties,
     ...(required.length ? { required } : {}),
@@ -38,6 +44,7 @@ export function payloadSchema(model: CatalogModel, event: EventModel): JsonSchem
 export function fieldSchema(field: FieldModel, model: CatalogModel): JsonSchema {
   const s: JsonSchema = {};
   if (field.description) s.description = field.description;
+  if (field.deprecated) s.deprecated = true;
   const t = field.type;
   switch (t.kind) {
     case 'scalar': {

@@ -149,13 +149,15 @@ export function catalogView(model: CatalogModel) {
     );
     fact('Extends', e.extends && eventLink(e.extends));
     fact('Payload schema', `${link(code(schemaFileName(e)), `../schemas/${schemaFileName(e)}`)} (${code(schemaId(model, e))})`);
+    fact('Payload version', `${e.version}${e.version > 1 ? ` (envelopes carry ${code(`"dataversion": ${e.version}`)})` : ''}`);
+    fact('Deprecated', e.deprecated && `${cell(e.deprecated.reason)}${e.deprecated.replacedBy ? ` Use ${eventLink(e.deprecated.replacedBy)} instead.` : ''}`);
     fact('Sources', e.sources.map(cell).join(', '));
     return {
       name: text(e.name),
       anchor: eventAnchors.get(e.name)!,
       value: code(e.value),
       topic: code(e.topic),
-      summary: cell(e.description),
+      summary: (e.deprecated ? '**Deprecated.** ' : '') + cell(e.description),
       description: text(e.description),
       facts,
       fields: e.fields.map((f) => ({
@@ -163,7 +165,9 @@ export function catalogView(model: CatalogModel) {
         type: typeCell(f),
         required: f.required ? 'yes' : 'no',
         aliases: f.aliases.map(code).join(', '),
-        description: cell(f.description),
+        description: f.deprecated
+          ? `**Deprecated:** ${cell(f.deprecated.reason)}${f.deprecated.replacedBy ? ` Use ${code(f.deprecated.replacedBy)} instead.` : ''} ${cell(f.description)}`
+          : cell(f.description),
       })),
       noFields: text(
         e.payloadDocumented

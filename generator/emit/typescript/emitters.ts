@@ -6,8 +6,9 @@
  */
 import { StructureKind, type FunctionDeclarationStructure } from 'ts-morph';
 import type { CatalogModel, EmitterModel, EventModel } from '../../catalog/model.js';
-import { importFrom, inlineObject, lines, unionType, type Statement } from './printer.js';
+import { importFrom, lines, unionType, type Statement } from './printer.js';
 import { camelCase, docText, eventEmitterName, key, pascalCase, payloadTypeName, str, templateText } from './syntax.js';
+import { withDeprecation } from './deprecation.js';
 
 export function emittersFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   const byName = new Map(model.events.map((e) => [e.name, e] as const));
@@ -73,7 +74,7 @@ function eventEmitter(name: string, event: EventModel, doc: string): FunctionDec
     kind: StructureKind.Function,
     name,
     isExported: true,
-    docs: [docText(doc)],
+    docs: [withDeprecation(docText(doc), event.deprecated)],
     parameters: [
       { name: 'payload', type: payloadTypeName(event.name) },
       { name: 'options', type: 'EmitOptions', initializer: '{}' },
@@ -90,10 +91,10 @@ function selectEmitter(name: string, emitter: Extract<EmitterModel, { kind: 'sel
     const optional = c.value === emitter.default ? '?' : '';
     return `({ ${key(arg)}${optional}: ${str(c.value)} } & Omit<${payloadTypeName(c.event)}, ${str(arg)}>)`;
   });
-  const table = inlineObject(
-    emitter.cases.map((c) => `${key(c.value)}: { event: ${str(c.event)}, hasField: ${events.get(c.event)!.fields.some((f) => f.name === arg)} }`),
-    0,
-  );
+  // A Map, not an object: a case named `constructor` must not meet Object.prototype.
+  const table = emitter.cases
+    .map((c) => `  [${str(c.value)}, { event: ${str(c.event)}, hasField: ${events.get(c.event)!.fields.some((f) => f.name === arg)} }],`)
+    .join('\n');
   const caseList = emitter.cases.map((c) => `\`${c.value}\` → ${c.event}`).join(', ');
   return [
     {
@@ -118,9 +119,9 @@ function selectEmitter(name: string, emitter: Extract<EmitterModel, { kind: 'sel
       ],
       returnType: 'Promise<PublishResult>',
       statements: lines(
-        `const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = ${table};`,
+        `const cases = new Map<string, { readonly event: EventName; readonly hasField: boolean }>([\n${table}\n]);`,
         `const { ${key(arg)}: selected = ${emitter.default ? str(emitter.default) : 'undefined'}, ...payload } = args as { ${key(arg)}?: string } & Record<string, unknown>;`,
-        'const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];',
+        'const chosen = selected === undefined ? undefined : cases.get(selected);',
         'if (!chosen) {',
         `  const expected = ${str(emitter.cases.map((c) => c.value).join(', '))};`,
         `  return Promise.reject(new TypeError(\`${templateText(name)}: unknown ${templateText(arg)} \${JSON.stringify(selected)}; expected one of \${expected}\`));`,

@@ -7,6 +7,7 @@ import { StructureKind, type PropertySignatureStructure } from 'ts-morph';
 import type { CatalogModel, ElementType, EventModel, FieldModel } from '../../catalog/model.js';
 import { importFrom, unionType, type Statement } from './printer.js';
 import { docText, key, pascalCase, payloadTypeName, str, templateText } from './syntax.js';
+import { withDeprecation } from './deprecation.js';
 
 export function payloadsFile(model: CatalogModel): (Statement | undefined)[] {
   const statements: (Statement | undefined)[] = [importFrom('./event-types.js', ['EventName'], true)];
@@ -56,7 +57,7 @@ export function payloadsFile(model: CatalogModel): (Statement | undefined)[] {
 function eventDoc(event: EventModel): string {
   const lines = [`${event.name} (\`${event.value}\`, topic \`${event.topic}\`): ${event.description}`];
   if (!event.payloadDocumented) lines.push('', 'The reference documents give only the name of this event: its payload carries only the common fields.');
-  return docText(lines.join('\n'));
+  return withDeprecation(docText(lines.join('\n')), event.deprecated);
 }
 
 function payloadInterface(
@@ -83,7 +84,7 @@ function payloadInterface(
         name: key(f.name),
         hasQuestionToken: !f.required,
         type: fieldTsType(f, model),
-        docs: [docText([f.description, ...extra].join(' '))],
+        docs: [withDeprecation(docText([f.description, ...extra].join(' ')), f.deprecated)],
       };
     }),
   };
