@@ -966,12 +966,12 @@ export type EmitOptimizationTriggeredArgs =
  * CMAES_TRIGGERED, `nas` → NAS_TRIGGERED. Throws on an unknown `optimization_type`.
  */
 export function emitOptimizationTriggered(args: EmitOptimizationTriggeredArgs, options: EmitOptions = {}): Promise<PublishResult> {
-  const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = {
-    cmaes: { event: "CMAES_TRIGGERED", hasField: false },
-    nas: { event: "NAS_TRIGGERED", hasField: false },
-  };
+  const cases = new Map<string, { readonly event: EventName; readonly hasField: boolean }>([
+    ["cmaes", { event: "CMAES_TRIGGERED", hasField: false }],
+    ["nas", { event: "NAS_TRIGGERED", hasField: false }],
+  ]);
   const { optimization_type: selected = undefined, ...payload } = args as { optimization_type?: string } & Record<string, unknown>;
-  const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];
+  const chosen = selected === undefined ? undefined : cases.get(selected);
   if (!chosen) {
     const expected = "cmaes, nas";
     return Promise.reject(new TypeError(`emitOptimizationTriggered: unknown optimization_type ${JSON.stringify(selected)}; expected one of ${expected}`));
@@ -1002,13 +1002,13 @@ export type EmitSelfplayCompleteArgs =
  * SELFPLAY_COMPLETE (default `standard`). Throws on an unknown `selfplay_type`.
  */
 export function emitSelfplayComplete(args: EmitSelfplayCompleteArgs, options: EmitOptions = {}): Promise<PublishResult> {
-  const cases: Readonly<Record<string, { event: EventName; hasField: boolean }>> = {
-    canonical: { event: "CANONICAL_SELFPLAY_COMPLETE", hasField: true },
-    gpu_accelerated: { event: "GPU_SELFPLAY_COMPLETE", hasField: true },
-    standard: { event: "SELFPLAY_COMPLETE", hasField: true },
-  };
+  const cases = new Map<string, { readonly event: EventName; readonly hasField: boolean }>([
+    ["canonical", { event: "CANONICAL_SELFPLAY_COMPLETE", hasField: true }],
+    ["gpu_accelerated", { event: "GPU_SELFPLAY_COMPLETE", hasField: true }],
+    ["standard", { event: "SELFPLAY_COMPLETE", hasField: true }],
+  ]);
   const { selfplay_type: selected = "standard", ...payload } = args as { selfplay_type?: string } & Record<string, unknown>;
-  const chosen = selected === undefined || !Object.hasOwn(cases, selected) ? undefined : cases[selected];
+  const chosen = selected === undefined ? undefined : cases.get(selected);
   if (!chosen) {
     const expected = "canonical, gpu_accelerated, standard";
     return Promise.reject(new TypeError(`emitSelfplayComplete: unknown selfplay_type ${JSON.stringify(selected)}; expected one of ${expected}`));

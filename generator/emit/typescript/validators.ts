@@ -60,13 +60,21 @@ export function validatorsFile(model: CatalogModel): GeneratedFile {
   return { path: 'validators.ts', content: `${header}${code.trim()}\n` };
 }
 
-/** The first comment of a piece of JavaScript, found by the TypeScript scanner (so text inside strings is not mistaken for one). */
-function firstComment(code: string): string | undefined {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, code);
-  for (let t = scanner.scan(); t !== ts.SyntaxKind.EndOfFileToken; t = scanner.scan()) {
-    if (t === ts.SyntaxKind.SingleLineCommentTrivia || t === ts.SyntaxKind.MultiLineCommentTrivia) return scanner.getTokenText();
-  }
-  return undefined;
+/**
+ * The first comment of a piece of JavaScript, found by the TypeScript parser
+ * (so text inside strings or regular expressions is not mistaken for one).
+ */
+export function firstComment(code: string): string | undefined {
+  const file = ts.createSourceFile('validators.js', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  let found: string | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found !== undefined) return;
+    const ranges = [...(ts.getLeadingCommentRanges(code, node.pos) ?? []), ...(ts.getTrailingCommentRanges(code, node.end) ?? [])];
+    if (ranges.length > 0) found = code.slice(ranges[0]!.pos, ranges[0]!.end);
+    else ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
 }
 
 /** The schema as ajv needs it: keywords that validate, none of the free text. */
