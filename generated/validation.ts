@@ -24,5 +24,5 @@ export function validatePayload(event: EventName, payload: unknown): PayloadVali
 /** Throws PayloadValidationError unless the payload is valid for the event. */
 export function assertPayload<E extends EventName>(event: E, payload: unknown): asserts payload is EventPayloadMap[E] {
   const result = validatePayload(event, payload);
-  if (!result.ok) throw new PayloadValidationError(event, result.issues);
+  if (result.ok === false) throw new PayloadValidationError(event, result.issues);
 }

@@ -705,7 +705,12 @@ class SemanticChecker {
       else owner.set(name, what);
     };
     // Reserved names for these are reported by checkSharedTypeNames.
-    for (const [name, field] of shared) if (field.enum && !configKeys.some((c) => c.field === name)) owner.set(pascalCase(name), `shared field ${name}`);
+    for (const [name, field] of shared) {
+      if (!field.enum || configKeys.some((c) => c.field === name)) continue;
+      const prior = owner.get(pascalCase(name));
+      if (prior) this.report(this.at(this.sharedFields.get(name)!), `shared field ${name}: its type name ${pascalCase(name)} is also that of ${prior}; rename one`);
+      else owner.set(pascalCase(name), `shared field ${name}`);
+    }
     if (shared.has('model_path')) owner.set('extractModelPath', 'the model_path helper');
     for (const c of configKeys) {
       const T = pascalCase(c.field);
@@ -767,6 +772,10 @@ class SemanticChecker {
         }
         parts.push({ field: part.name, values: part.enum.filter((v): v is string | number => typeof v !== 'boolean') });
       }
+      if (ok && !parts.some((p) => 'field' in p)) {
+        this.report(at, `shared field ${name}: "composed_of" needs at least one {part} naming a shared field with an enum`);
+        ok = false;
+      }
       if (ok) result.push({ field: name, template, parts });
     }
     return result.sort((a, b) => compareText(a.field, b.field));
@@ -787,7 +796,9 @@ export function patternProblem(pattern: string): string | undefined {
   } catch (e) {
     return `invalid pattern: ${(e as Error).message}`;
   }
-  const verdict = isSafe(re, { maxSteps: 2000 });
+  // ajv searches with the pattern as written; a caller may anchor it, so both forms must be safe.
+  let verdict = isSafe(re, { maxSteps: 2000 });
+  if (verdict.safe) verdict = isSafe(new RegExp(`^(?:${pattern})$`, 'u'), { maxSteps: 2000 });
   if (verdict.safe) return undefined;
   return verdict.error === 'hitMaxSteps'
     ? `pattern ${JSON.stringify(pattern)} is too complex to prove free of catastrophic backtracking; simplify it (no nested or overlapping repetition)`

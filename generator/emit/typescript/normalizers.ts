@@ -247,7 +247,7 @@ function extractorStatement(x: { name: string; event: string; description: strin
       `  const composed = extract${T}(payload);`,
       `  if (composed !== undefined) payload[${str(c.field)}] = composed;`,
       '}',
-      `const ${partsVar} = tryParse${T}(payload[${str(c.field)}]);`,
+      ...(parts.length ? [`const ${partsVar} = tryParse${T}(payload[${str(c.field)}]);`] : []),
       ...parts.map((p) => `if (${partsVar} && payload[${str(p)}] === undefined) payload[${str(p)}] = ${partsVar}[${str(p)}];`),
     );
   }

@@ -47,11 +47,10 @@ export function validatorsFile(model: CatalogModel): GeneratedFile {
   const code = standaloneCode(ajv, exportsMap)
     .replace(/^"use strict";/, '')
     .replace(/\n\/\*# sourceURL="https:\/\/validators\.invalid\/[A-Z0-9_]+" \*\/;/g, '');
-  // Guards against an ajv feature that would need its runtime package, and against any comment
-  // (catalog text may only appear inside string literals, which ajv escapes).
-  if (code.includes('require(')) throw new Error("internal error: ajv's standalone code calls require()");
-  const comment = firstComment(code);
-  if (comment !== undefined) throw new Error(`internal error: ajv's standalone code contains a comment: ${comment.slice(0, 80)}`);
+  // ajv's code must need nothing but itself (no require() of its runtime package), and may hold
+  // catalog text only inside string literals, which it escapes: a comment means text escaped.
+  const forbidden = forbiddenConstruct(code);
+  if (forbidden !== undefined) throw new Error(`internal error: ajv's standalone code contains ${forbidden}`);
   const header = [
     banner('ts'),
     "// @ts-nocheck -- ajv's standalone code is untyped JavaScript; validation.ts gives it its type.",
@@ -61,16 +60,18 @@ export function validatorsFile(model: CatalogModel): GeneratedFile {
 }
 
 /**
- * The first comment of a piece of JavaScript, found by the TypeScript parser
- * (so text inside strings or regular expressions is not mistaken for one).
+ * The first comment or `require()` call of a piece of JavaScript, found by the
+ * TypeScript parser (so text inside strings or regular expressions is never
+ * mistaken for one).
  */
-export function firstComment(code: string): string | undefined {
-  const file = ts.createSourceFile('validators.js', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+export function forbiddenConstruct(code: string): string | undefined {
+  const file = ts.createSourceFile('validators.js', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   let found: string | undefined;
   const visit = (node: ts.Node): void => {
     if (found !== undefined) return;
     const ranges = [...(ts.getLeadingCommentRanges(code, node.pos) ?? []), ...(ts.getTrailingCommentRanges(code, node.end) ?? [])];
-    if (ranges.length > 0) found = code.slice(ranges[0]!.pos, ranges[0]!.end);
+    if (ranges.length > 0) found = `a comment: ${code.slice(ranges[0]!.pos, ranges[0]!.end)}`;
+    else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require') found = `a require() call: ${node.getText(file).slice(0, 80)}`;
     else ts.forEachChild(node, visit);
   };
   visit(file);
@@ -148,7 +149,8 @@ export function validationFile(runtimeImport: string): (Statement | undefined)[]
       returnType: 'asserts payload is EventPayloadMap[E]',
       statements: lines(
         'const result = validatePayload(event, payload);',
-        'if (!result.ok) throw new PayloadValidationError(event, result.issues);',
+        // `=== false`, not `!`: narrows the union even in a project without strictNullChecks.
+        'if (result.ok === false) throw new PayloadValidationError(event, result.issues);',
       ),
     },
   ];

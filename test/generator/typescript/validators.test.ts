@@ -4,17 +4,19 @@
  * its literal (as `*\/` in a schema id once closed ajv's sourceURL comment).
  */
 import { describe, expect, it } from 'vitest';
-import { firstComment } from '../../../generator/emit/typescript/validators.js';
+import { forbiddenConstruct } from '../../../generator/emit/typescript/validators.js';
 
-describe('firstComment (guard on the emitted validators)', () => {
+describe('forbiddenConstruct (guard on the emitted validators)', () => {
   it('finds a comment, wherever it is', () => {
-    expect(firstComment('const a = 1; /* planted */ run();')).toBe('/* planted */');
-    expect(firstComment('function f() {\n  // planted\n  return 1;\n}')).toBe('// planted');
-    expect(firstComment('const a = 1;\n/*# sourceURL="x" */;')).toBe('/*# sourceURL="x" */');
+    expect(forbiddenConstruct('const a = 1; /* planted */ run();')).toBe('a comment: /* planted */');
+    expect(forbiddenConstruct('function f() {\n  // planted\n  return 1;\n}')).toBe('a comment: // planted');
+    expect(forbiddenConstruct('const a = 1;\n/*# sourceURL="x" */;')).toBe('a comment: /*# sourceURL="x" */');
+    expect(forbiddenConstruct('const f = require("ajv/dist/runtime/equal").default;')).toMatch(/^a require\(\) call/);
   });
 
-  it('does not mistake comment markers inside strings or regular expressions for comments', () => {
-    expect(firstComment('const s = "a */ b /* c // d"; const r = /\\//g; const t = `/*`;')).toBeUndefined();
-    expect(firstComment('x.replace(/~/g, "~0").replace(/\\//g, "~1");')).toBeUndefined();
+  it('does not mistake comment markers or require( inside strings or regular expressions for code', () => {
+    expect(forbiddenConstruct('const s = "a */ b /* c // d"; const r = /\\//g; const t = `/*`;')).toBeUndefined();
+    expect(forbiddenConstruct('x.replace(/~/g, "~0").replace(/\\//g, "~1");')).toBeUndefined();
+    expect(forbiddenConstruct('const e = {"enum": ["${require(\\"node:fs\\")}"]};')).toBeUndefined();
   });
 });
