@@ -123,7 +123,8 @@ describe('codegen --check: one answer however the CLI runs', () => {
     expect(existsSync(join(repo, 'dist/cli/main.js'))).toBe(true); // so the bin runs the compiled CLI, not tsx
     ways.push({ name: 'bin after build', cwd: repo, check: () => run(process.execPath, ['bin/ringrift-events.js', 'codegen', '--check'], repo) });
     const [first, second] = [ways[0]!, ways[1]!];
-    expect(verdict(second, await second.check())).toEqual(verdict(first, await first.check()));
+    const [a, b] = await Promise.all([first.check(), second.check()]);
+    expect(verdict(second, b)).toEqual(verdict(first, a));
   }, 420_000);
 
   it('npm pack ships bin, dist, catalog and generated, and nothing of the sources or tests', async () => {
@@ -157,8 +158,8 @@ describe('codegen --check: one answer however the CLI runs', () => {
       check: () => run(process.execPath, [bin, 'codegen', '--catalog', join(repo, 'catalog'), '--out', join(repo, 'generated'), '--check'], installed),
     });
     const [first, third] = [ways[0]!, ways[2]!];
-    const r = await third.check();
-    expect(verdict(third, r)).toEqual(verdict(first, await first.check()));
+    const [r, a] = await Promise.all([third.check(), first.check()]);
+    expect(verdict(third, r)).toEqual(verdict(first, a));
     expect(r.code, show(r)).toBe(0);
   }, 600_000);
 
@@ -171,12 +172,11 @@ describe('codegen --check: one answer however the CLI runs', () => {
     const edited = text.replace(/(\n\s+description: )([^\n]+)/, '$1Edited, $2');
     expect(edited).not.toBe(text);
     writeFileSync(training, edited);
-    const verdicts: Verdict[] = [];
-    for (const w of ways) {
-      const r = await w.check();
-      expect(r.code, `${w.name}\n${show(r)}`).toBe(1);
-      verdicts.push(verdict(w, r));
-    }
+    const runs = await Promise.all(ways.map((w) => w.check())); // read-only: run side by side
+    const verdicts = ways.map((w, i) => {
+      expect(runs[i]!.code, `${w.name}\n${show(runs[i]!)}`).toBe(1);
+      return verdict(w, runs[i]!);
+    });
     expect(verdicts[0]!.drifted).toBe(true);
     expect(verdicts[0]!.drift.length).toBeGreaterThan(0);
     expect(verdicts[0]!.drift.every((d) => d.startsWith('stale '))).toBe(true);
