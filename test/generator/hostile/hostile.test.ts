@@ -159,6 +159,7 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   work = mkdtempSync(join(ROOT, '.tmp', 'hostile-'));
   for (const c of CASES) {
+    await new Promise((r) => setImmediate(r)); // let the worker answer vitest between catalogs
     const sources = sourcesOf(c, join(work, 'src', c.name));
     try {
       const result = generate(sources);
