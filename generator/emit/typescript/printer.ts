@@ -3,7 +3,17 @@
  * emitters of a run; nothing here touches the disk. Output style: two-space
  * indentation, double quotes, one import name per line once an import is long.
  */
-import { IndentationText, Project, QuoteKind, type StatementStructures, type WriterFunction } from 'ts-morph';
+import {
+  IndentationText,
+  Project,
+  QuoteKind,
+  StructureKind,
+  VariableDeclarationKind,
+  type StatementStructures,
+  type TypeAliasDeclarationStructure,
+  type VariableStatementStructure,
+  type WriterFunction,
+} from 'ts-morph';
 import { banner, type GeneratedFile } from '../output.js';
 import { str } from './syntax.js';
 
@@ -22,14 +32,50 @@ export class Printer {
 
   /** `undefined` entries (an import with nothing to import, say) are left out. */
   print(path: string, statements: readonly (Statement | undefined)[]): GeneratedFile {
-    const present = statements.filter((s): s is Statement => s !== undefined);
+    // Variables and type aliases are printed here: ts-morph re-indents the lines of a multi-line initializer or type.
+    const present = statements
+      .filter((s): s is Statement => s !== undefined)
+      .map((s) => (isVariableStatement(s) ? variableText(s) : isTypeAlias(s) ? typeAliasText(s) : s));
     const file = this.project.createSourceFile(`/${path}`, { statements: present }, { overwrite: true });
-    // The TypeScript formatter settles indentation of everything the structures printed as text.
-    file.formatText({ indentSize: 2, tabSize: 2, convertTabsToSpaces: true });
     const content = banner('ts') + '\n' + separateDeclarations(file.getFullText());
     this.project.removeSourceFile(file);
     return { path, content: content.endsWith('\n') ? content : content + '\n' };
   }
+}
+
+function isVariableStatement(s: Statement): s is VariableStatementStructure {
+  return typeof s === 'object' && s.kind === StructureKind.VariableStatement;
+}
+
+function isTypeAlias(s: Statement): s is TypeAliasDeclarationStructure {
+  return typeof s === 'object' && s.kind === StructureKind.TypeAlias;
+}
+
+/** `/** doc *\/ export type NAME<T extends C> = TYPE;`, with the type's lines as written. */
+function typeAliasText(s: TypeAliasDeclarationStructure): string {
+  const docs = (s.docs ?? []).map((d) => (typeof d === 'string' ? d : String(d.description ?? '')));
+  const params = (s.typeParameters ?? []).map((p) => (typeof p === 'string' ? p : `${p.name}${p.constraint ? ` extends ${String(p.constraint)}` : ''}`));
+  if (typeof s.type !== 'string') throw new Error('internal error: a type alias must be text');
+  const eq = s.type.startsWith('\n') ? ' =' : ' = ';
+  return `${docs.map(jsDoc).join('\n')}${docs.length ? '\n' : ''}${s.isExported ? 'export ' : ''}type ${s.name}${params.length ? `<${params.join(', ')}>` : ''}${eq}${s.type};`;
+}
+
+/** `/** doc *\/ export const NAME: TYPE = INITIALIZER;`, with the initializer's lines as written. */
+function variableText(s: VariableStatementStructure): string {
+  const docs = (s.docs ?? []).map((d) => (typeof d === 'string' ? d : String(d.description ?? '')));
+  const head = `${s.isExported ? 'export ' : ''}${s.declarationKind ?? VariableDeclarationKind.Let} `;
+  const declarations = s.declarations.map((d) => {
+    const initializer = d.initializer;
+    if (typeof initializer !== 'string' && initializer !== undefined) throw new Error('internal error: a variable initializer must be text');
+    return `${d.name}${d.type ? `: ${String(d.type)}` : ''}${initializer !== undefined ? ` = ${initializer}` : ''}`;
+  });
+  return `${docs.map(jsDoc).join('\n')}${docs.length ? '\n' : ''}${head}${declarations.join(', ')};`;
+}
+
+/** A JSDoc block as ts-morph prints one: one line when the text is one line. */
+function jsDoc(text: string): string {
+  if (!text.includes('\n')) return `/** ${text} */`;
+  return `/**\n${text.split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`;
 }
 
 /** One blank line between top-level declarations (imports stay together), never two. */
