@@ -3,17 +3,10 @@
  */
 
 export * from "./event-types.js";
-
 export * from "./payloads.js";
-
 export * from "./mappings.js";
-
 export * from "./validation.js";
-
 export * from "./normalizers.js";
-
 export * from "./registry.js";
-
 export * from "./emitters.js";
-
 export * from "./schema-ids.js";

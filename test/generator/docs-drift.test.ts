@@ -34,7 +34,7 @@ describe('drift check over docs, schemas and AsyncAPI', () => {
     expect(paths).toContain('schema-ids.ts');
     expect(paths.filter((p) => p.startsWith('schemas/'))).toHaveLength(result.model.events.length);
     for (const f of files) expect(f.content.slice(0, 400), f.path).toContain(BANNER_MARKER);
-    expect(files.find((f) => f.path === 'index.ts')!.content).toContain("export * from './schema-ids.js';");
+    expect(files.find((f) => f.path === 'index.ts')!.content).toContain('export * from "./schema-ids.js";');
   });
 
   it('reports stale, missing and orphaned docs and schemas, and removes only generated orphans', () => {

@@ -86,10 +86,14 @@ function separateDeclarations(text: string): string {
     const startsDeclaration = /^(\/\*\*|export |const |function |class |interface |type )/.test(line);
     const afterImports = prev?.startsWith('import ') === true || prev?.startsWith('} from ') === true;
     if (afterImports && !/^(import |export \* |export \{)/.test(line) && line !== '') out.push('');
-    else if (startsDeclaration && prev !== undefined && prev !== '' && /^[^\s].*[;}]$/.test(prev)) out.push('');
+    else if (startsDeclaration && prev !== undefined && prev !== '' && /^[^\s].*[;}]$/.test(prev) && !(isReexport(prev) && isReexport(line))) out.push('');
     out.push(line);
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+function isReexport(line: string): boolean {
+  return /^export (\*|\{[^}]*\}) from /.test(line);
 }
 
 /** An import of named bindings, sorted; nothing at all when there is nothing to import. */
