@@ -14,6 +14,8 @@ export { formatProblem } from './catalog/source.js';
 export type { GeneratedFile } from './emit/output.js';
 export type { EmitOptions } from './emit/all.js';
 export { buildCatalog } from './catalog/build.js';
+export { compareCatalogs, formatFinding, type Finding } from './evolution/compare.js';
+export { MODES, RULES, parseModes, type Mode, type Rule, type RuleId } from './evolution/rules.js';
 
 export type GenerateResult =
   | { readonly ok: true; readonly model: CatalogModel; readonly files: readonly GeneratedFile[] }
