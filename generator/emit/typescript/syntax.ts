@@ -62,7 +62,6 @@ export function templateText(text: string): string {
 export function docText(text: string): string {
   const safe = text
     .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, ' ')
     .replace(/\*\//g, '*\\/')
     .trim();
