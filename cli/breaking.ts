@@ -16,7 +16,7 @@ export function registerBreakingCommand(program: Command): void {
     .description('list the changes of the catalog that break consumers, producers or code written against a baseline')
     .requiredOption('--against <baseline>', 'the released catalog: a directory, or a git revision (`main`, `v1.0.0`, `REV:PATH`)')
     .option('--catalog <dir>', 'catalog directory', 'catalog')
-    .option('--mode <modes>', 'compatibility to check: backward, forward, source, wire (backward,forward) or all, comma-separated', 'all')
+    .option('--mode <modes>', 'compatibility to check: backward, forward, source, full (backward,forward: a cluster upgrades producers and consumers in no set order), or all (full and source), comma-separated', 'all')
     .option('--list-rules', 'print every rule with the modes it breaks, and exit')
     .action((opts: { against: string; catalog: string; mode: string; listRules?: boolean }) => {
       process.exitCode = breaking(opts);

@@ -67,14 +67,17 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES;
 
-/** Parses `--mode backward,source` (or `all`, `wire` = backward,forward). */
+/**
+ * Parses `--mode backward,source` (or `all`; `full`, as Schema Registry names it,
+ * and its synonym `wire` = backward,forward).
+ */
 export function parseModes(text: string): Mode[] | string {
   const out = new Set<Mode>();
   for (const word of text.split(',').map((w) => w.trim()).filter(Boolean)) {
     if (word === 'all') MODES.forEach((m) => out.add(m));
-    else if (word === 'wire') ['backward', 'forward'].forEach((m) => out.add(m as Mode));
+    else if (word === 'wire' || word === 'full') ['backward', 'forward'].forEach((m) => out.add(m as Mode));
     else if ((MODES as readonly string[]).includes(word)) out.add(word as Mode);
-    else return `unknown mode "${word}": modes are ${MODES.join(', ')}, wire (backward,forward) and all`;
+    else return `unknown mode "${word}": modes are ${MODES.join(', ')}, full (backward,forward; also called wire) and all`;
   }
   if (out.size === 0) return 'no mode given';
   return MODES.filter((m) => out.has(m));

@@ -75,7 +75,7 @@ describe('ringrift-events breaking', () => {
     expect(missing.stderr.trim()).toMatch(/^no-such-release: not a directory, (and .* is not in a git repository|nor a git revision of .*)$/);
     const mode = p.breaking('--mode', 'sideways');
     expect(mode.code).toBe(2);
-    expect(mode.stderr.trim()).toBe('--mode: unknown mode "sideways": modes are backward, forward, source, wire (backward,forward) and all');
+    expect(mode.stderr.trim()).toBe('--mode: unknown mode "sideways": modes are backward, forward, source, full (backward,forward; also called wire) and all');
   });
 
   it('an unchanged catalog passes; --list-rules names every rule with its modes', () => {
