@@ -2,9 +2,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildCatalog } from '../generator/catalog/build.js';
-import { formatProblem, type Problem } from '../generator/catalog/source.js';
+import { formatProblem, type Problem, type SourceFile } from '../generator/catalog/source.js';
 import { generate } from '../generator/index.js';
 import { compareWithDisk, displayPath, OutputError, readCatalog, writeGenerated } from '../generator/io.js';
+import { CONFIG_FILE, loadConfig } from './config.js';
 
 /**
  * Exit codes: 0 done, 1 drift found by --check, 2 invalid catalog or usage,
@@ -15,25 +16,85 @@ import { compareWithDisk, displayPath, OutputError, readCatalog, writeGenerated 
 export const EXIT = { ok: 0, drift: 1, invalid: 2, output: 3, internal: 4 } as const;
 
 
+export interface CodegenOptions {
+  readonly catalog: string;
+  readonly out: string;
+  readonly check?: boolean;
+  readonly runtimeImport?: string;
+}
+
+/** Where the lines of a run go: the console, or the watcher (which adds the time of day). */
+export interface Report {
+  info(line: string): void;
+  error(line: string): void;
+}
+
+const CONSOLE: Report = { info: (l) => console.log(l), error: (l) => console.error(l) };
+
+interface CatalogFlags {
+  catalog?: string;
+  out?: string;
+  runtimeImport?: string;
+  config?: string;
+}
+
 export function registerCatalogCommands(program: Command): void {
   program
     .command('codegen')
     .description('compile the catalog into typed TypeScript (writes only files that changed)')
-    .option('--catalog <dir>', 'catalog directory', 'catalog')
-    .option('--out <dir>', 'output directory', 'generated')
+    .option('--catalog <dir>', `catalog directory (default: the config's "catalog", else catalog)`)
+    .option('--out <dir>', `output directory (default: the config's "out", else generated)`)
     .option('--check', 'write nothing; exit 1 listing stale, missing or orphaned generated files')
+    .option('--watch', 'regenerate on every change of the catalog, until interrupted (SIGINT/SIGTERM)')
     .option('--runtime-import <specifier>', 'module the generated code imports the runtime from (overrides the catalog\'s `runtime_import`; default `ringrift-events/runtime`)')
-    .action((opts: { catalog: string; out: string; check?: boolean; runtimeImport?: string }) => {
-      process.exitCode = codegen(opts);
+    .option('--config <path>', `config file (default: ${CONFIG_FILE} in the working directory, if present)`)
+    .action(async (flags: CatalogFlags & { check?: boolean; watch?: boolean }) => {
+      const opts = settings(flags);
+      if (typeof opts === 'number') {
+        process.exitCode = opts;
+        return;
+      }
+      if (flags.watch && flags.check) {
+        console.error('--watch and --check cannot be combined');
+        process.exitCode = EXIT.invalid;
+        return;
+      }
+      if (flags.watch) {
+        const { watchCatalog } = await import('./watch.js');
+        process.exitCode = await watchCatalog(opts);
+        return;
+      }
+      process.exitCode = codegen({ ...opts, ...(flags.check ? { check: true } : {}) });
     });
 
   program
     .command('validate')
     .description('check the catalog without generating')
-    .option('--catalog <dir>', 'catalog directory', 'catalog')
-    .action((opts: { catalog: string }) => {
-      process.exitCode = guarded(() => validate(opts));
+    .option('--catalog <dir>', `catalog directory (default: the config's "catalog", else catalog)`)
+    .option('--config <path>', `config file (default: ${CONFIG_FILE} in the working directory, if present)`)
+    .action((flags: CatalogFlags) => {
+      const opts = settings(flags);
+      process.exitCode = typeof opts === 'number' ? opts : guarded(() => validate(opts));
     });
+}
+
+/**
+ * The settings of a run: a flag, else the config file, else the default. The
+ * catalog is returned as it is shown (relative to the working directory when
+ * inside it), the output directory absolute. Exit 2 after reporting a bad config.
+ */
+export function settings(flags: CatalogFlags): CodegenOptions | number {
+  const loaded = loadConfig(flags.config);
+  if (!loaded.ok) {
+    for (const p of loaded.problems) console.error(p);
+    console.error(`${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in the config file; nothing was done`);
+    return EXIT.invalid;
+  }
+  const { config } = loaded;
+  const catalog = displayPath(resolve(flags.catalog ?? config.catalog ?? 'catalog')) || '.';
+  const out = resolve(flags.out ?? config.out ?? 'generated');
+  const runtimeImport = flags.runtimeImport ?? config.runtimeImport;
+  return { catalog, out, ...(runtimeImport === undefined ? {} : { runtimeImport }) };
 }
 
 export function validate(opts: { catalog: string }): number {
@@ -45,23 +106,25 @@ export function validate(opts: { catalog: string }): number {
   return EXIT.ok;
 }
 
-export function codegen(opts: { catalog: string; out: string; check?: boolean; runtimeImport?: string }): number {
-  return guarded(() => codegenUnguarded(opts));
+export function codegen(opts: CodegenOptions): number {
+  return guarded(() => {
+    const sources = readSources(opts.catalog);
+    return typeof sources === 'number' ? sources : codegenFromSources(opts, sources);
+  });
 }
 
-function codegenUnguarded(opts: { catalog: string; out: string; check?: boolean; runtimeImport?: string }): number {
-  const sources = readSources(opts.catalog);
-  if (typeof sources === 'number') return sources;
+/** One generation from sources already read (the watcher reads them itself, to skip a save that changed nothing). */
+export function codegenFromSources(opts: CodegenOptions, sources: readonly SourceFile[], report: Report = CONSOLE, suffix: () => string = () => ''): number {
   const outDir = resolve(opts.out);
   const result = generate(sources, opts.runtimeImport === undefined ? {} : { runtimeImport: opts.runtimeImport });
-  if (!result.ok) return reportProblems(result.problems);
+  if (!result.ok) return reportProblems(result.problems, report);
   const shown = displayPath(outDir);
   if (opts.check) {
     let drift;
     try {
       drift = compareWithDisk(outDir, result.files);
     } catch (e) {
-      if (e instanceof OutputError) return reportOutputError(e, false);
+      if (e instanceof OutputError) return reportOutputError(e, false, report);
       throw e;
     }
     const lines = [
@@ -70,59 +133,59 @@ function codegenUnguarded(opts: { catalog: string; out: string; check?: boolean;
       ...drift.orphaned.map((p) => `orphaned: ${shown}/${p}`),
     ];
     if (lines.length === 0) {
-      console.log(`${shown}: up to date with ${displayPath(opts.catalog)} (${result.files.length} files)`);
+      report.info(`${shown}: up to date with ${displayPath(opts.catalog)} (${result.files.length} files)`);
       return EXIT.ok;
     }
-    for (const line of lines) console.error(line);
-    console.error(`${shown} has drifted from ${displayPath(opts.catalog)}: run \`npm run codegen\``);
+    for (const line of lines) report.error(line);
+    report.error(`${shown} has drifted from ${displayPath(opts.catalog)}: run \`npm run codegen\``);
     return EXIT.drift;
   }
   let outcome;
   try {
     outcome = writeGenerated(outDir, result.files);
   } catch (e) {
-    if (e instanceof OutputError) return reportOutputError(e, true);
+    if (e instanceof OutputError) return reportOutputError(e, true, report);
     throw e;
   }
   const { written, removed } = outcome;
-  console.log(
-    `${shown}: ${result.model.events.length} events, ${result.files.length} files; ${written.length} written, ${removed.length} removed, ${result.files.length - written.length} unchanged`,
+  report.info(
+    `${shown}: ${result.model.events.length} events, ${result.files.length} files; ${written.length} written, ${removed.length} removed, ${result.files.length - written.length} unchanged${suffix()}`,
   );
   return EXIT.ok;
 }
 
 /** The catalog's sources, or the exit code after reporting why they cannot be read. */
-function readSources(dir: string): ReturnType<typeof readCatalog>['sources'] | number {
+export function readSources(dir: string, report: Report = CONSOLE): SourceFile[] | number {
   const { sources, problems, error } = readCatalog(dir);
   if (error !== undefined) {
-    console.error(error);
+    report.error(error);
     return EXIT.invalid;
   }
-  if (problems.length > 0) return reportProblems(problems);
+  if (problems.length > 0) return reportProblems(problems, report);
   return sources;
 }
 
-function reportOutputError(e: OutputError, writing: boolean): number {
+function reportOutputError(e: OutputError, writing: boolean, report: Report): number {
   const path = displayPath(e.path);
-  console.error(writing ? `cannot write ${path}: ${e.reason}; nothing was changed` : `cannot ${e.op} ${path}: ${e.reason}`);
+  report.error(writing ? `cannot write ${path}: ${e.reason}; nothing was changed` : `cannot ${e.op} ${path}: ${e.reason}`);
   return EXIT.output;
 }
 
 /** A crash of the generator on some catalog is a bug: one line that says so (the stack with RINGRIFT_EVENTS_DEBUG=1), never a raw trace. */
-function guarded(run: () => number): number {
+export function guarded(run: () => number, report: Report = CONSOLE): number {
   try {
     return run();
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
-    console.error(`ringrift-events: internal error: ${message}`);
-    if (process.env['RINGRIFT_EVENTS_DEBUG']) console.error(e instanceof Error ? e.stack : e);
-    else console.error('this is a bug of ringrift-events, not of the catalog; rerun with RINGRIFT_EVENTS_DEBUG=1 for details and report it with the catalog');
+    report.error(`ringrift-events: internal error: ${message}`);
+    if (process.env['RINGRIFT_EVENTS_DEBUG']) report.error(String(e instanceof Error ? e.stack : e));
+    else report.error('this is a bug of ringrift-events, not of the catalog; rerun with RINGRIFT_EVENTS_DEBUG=1 for details and report it with the catalog');
     return EXIT.internal;
   }
 }
 
-function reportProblems(problems: readonly Problem[]): number {
-  for (const p of problems) console.error(formatProblem(p));
-  console.error(`${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written`);
+export function reportProblems(problems: readonly Problem[], report: Report = CONSOLE): number {
+  for (const p of problems) report.error(formatProblem(p));
+  report.error(`${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written`);
   return EXIT.invalid;
 }
