@@ -62,4 +62,5 @@ export {
 } from './router.js';
 export { getRouter, peekRouter, resetRouter } from './default-router.js';
 export { HandlerBase, type HandlerBaseOptions, type HandlerHealth, type SubscriptionMap } from './handler-base.js';
-export * from './sqlite/index.js';
+export { MissingDependencyError } from './optional-dependency.js';
+// The SQLite queue (better-sqlite3, an optional peer dependency) is its own entry: ringrift-events/runtime/sqlite.

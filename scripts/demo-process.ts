@@ -5,7 +5,8 @@
  * each it emits.
  */
 import { REGISTRY, emitEvaluationCompleted, emitEvaluationStarted, emitModelDistributionComplete, emitModelPromoted, emitNewGamesAvailable, emitSelfplayComplete, emitTrainingCompleted, emitTrainingStarted, emitTrainingThresholdReached } from '../generated/index.js';
-import { attachSqliteTransport, createRouter, CrossProcessEventQueue, currentDelivery, silentLogger, type EventEnvelope, type Router } from '../runtime/index.js';
+import { createRouter, silentLogger, type EventEnvelope, type Router } from '../runtime/index.js';
+import { attachSqliteTransport, CrossProcessEventQueue, currentDelivery } from '../runtime/sqlite/index.js';
 
 interface DemoConfig {
   readonly role: 'selfplay' | 'data-pipeline' | 'training' | 'evaluation' | 'promotion' | 'distribution';

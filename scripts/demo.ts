@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { REGISTRY } from '../generated/index.js';
-import { CrossProcessEventQueue, silentLogger } from '../runtime/index.js';
+import { silentLogger } from '../runtime/index.js';
+import { CrossProcessEventQueue } from '../runtime/sqlite/index.js';
 
 const args = process.argv.slice(2);
 const dbArg = args.indexOf('--db') >= 0 ? args[args.indexOf('--db') + 1] : undefined;

@@ -8,6 +8,7 @@ import type { NatsTransportOptions } from './config.js';
 import { NatsTransport } from './transport.js';
 
 export { NATS_DEFAULTS, NATS_ENV, consumerName, nakDelay, resolveNatsConfig, type NatsTransportOptions, type ResolvedNatsConfig } from './config.js';
+export { MissingDependencyError } from '../optional-dependency.js';
 export { SubjectMap, isValidSubject, subjectMatches, type SubjectFilter } from './subjects.js';
 export { PubAckPipeline, PublishRefusedError, PublishUnconfirmedError, type PubAck } from './publisher.js';
 export { NatsTransport, pullExpiry, supportsMultiFilter, type DeadLetterReplayResult, type NatsReplayOptions, type NatsTransportStats } from './transport.js';

@@ -34,6 +34,7 @@ import { envelopeProblem, type EventEnvelope } from '../envelope.js';
 import { RouterClosedError } from '../errors.js';
 import { UndeliverableEventError } from '../inbound.js';
 import { consoleLogger, errorMessage, type Logger } from '../logger.js';
+import { isMissingModule, MissingDependencyError } from '../optional-dependency.js';
 import type { Deliver, Transport } from '../transport.js';
 import { nakDelay, resolveNatsConfig, type NatsTransportOptions, type ResolvedNatsConfig } from './config.js';
 import { PubAckPipeline, PublishUnconfirmedError } from './publisher.js';
@@ -46,9 +47,23 @@ type NatsModules = {
 
 let modules: Promise<NatsModules> | undefined;
 
+const NATS_INSTALL = 'npm install @nats-io/transport-node @nats-io/jetstream';
+
+/** A missing client (an optional peer dependency) is named, with the command that installs it. */
+function missingNats(specifier: string): (error: unknown) => never {
+  return (error) => {
+    if (isMissingModule(error, specifier)) throw new MissingDependencyError('ringrift-events/runtime/nats', specifier, NATS_INSTALL, undefined, { cause: error });
+    throw error;
+  };
+}
+
 /** The NATS client is loaded on first use, so the runtime costs nothing to programs that do not use it. */
 function loadNats(): Promise<NatsModules> {
-  modules ??= Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]).then(([core, js]) => ({ core, js }));
+  modules ??= Promise.all([
+    import('@nats-io/transport-node').catch(missingNats('@nats-io/transport-node')),
+    import('@nats-io/jetstream').catch(missingNats('@nats-io/jetstream')),
+  ]).then(([core, js]) => ({ core, js }));
+  modules.catch(() => (modules = undefined)); // installed later: try again
   return modules;
 }
 

@@ -11,11 +11,9 @@
  * and process, shared by the queue instances of that process. If the worker
  * cannot start, the automatic checkpoint stays on.
  */
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-
-const requireHere = createRequire(import.meta.url);
+import { sqliteModulePath } from './schema.js';
 
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -53,7 +51,7 @@ export function startCheckpointer(dbPath: string, intervalMs: number, onLost?: (
   if (!entry) {
     let worker: Worker;
     try {
-      worker = new Worker(SOURCE, { eval: true, workerData: { module: requireHere.resolve('better-sqlite3'), path: key, intervalMs } });
+      worker = new Worker(SOURCE, { eval: true, workerData: { module: sqliteModulePath(), path: key, intervalMs } });
     } catch {
       return undefined;
     }

@@ -28,3 +28,4 @@ export { SqliteTransport, attachSqliteTransport, type AttachSqliteOptions, type 
 export { GroupMismatchError, PermanentDeliveryError, QueueClosedError, QueueError, type QueueErrorKind } from './errors.js';
 export { SCHEMA_SQL, SCHEMA_VERSION, WIRE_FORMAT, type Synchronous } from './schema.js';
 export { type WakeMode } from './notifier.js';
+export { MissingDependencyError } from '../optional-dependency.js';

@@ -8,20 +8,46 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
+import { MissingDependencyError, isMissingModule, packageRequire } from '../optional-dependency.js';
 import { queueError, QueueError } from './errors.js';
 
 export type SqliteDatabase = Database.Database;
 
-const requireHere = createRequire(import.meta.url);
 let DatabaseCtor: typeof Database | undefined;
 
-/** better-sqlite3 (a native module) is loaded on the first open, so importing the runtime costs nothing to programs without a queue. */
-function sqlite(): typeof Database {
-  DatabaseCtor ??= requireHere('better-sqlite3') as typeof Database;
+const ENTRY = 'ringrift-events/runtime/sqlite';
+const INSTALL = 'npm install better-sqlite3@12';
+
+/**
+ * better-sqlite3 (a native module, an optional peer dependency) is loaded on
+ * the first open: importing this module does nothing, so it bundles, and a
+ * program that never opens a queue does not need it installed.
+ */
+export function sqlite(): typeof Database {
+  if (!DatabaseCtor) {
+    try {
+      DatabaseCtor = packageRequire()('better-sqlite3') as typeof Database;
+    } catch (error) {
+      if (isMissingModule(error, 'better-sqlite3')) throw new MissingDependencyError(ENTRY, 'better-sqlite3', INSTALL, undefined, { cause: error });
+      throw error;
+    }
+  }
   return DatabaseCtor;
+}
+
+/** The file of better-sqlite3, for the checkpoint worker (which loads it by itself). */
+export function sqliteModulePath(): string {
+  sqlite();
+  return packageRequire().resolve('better-sqlite3');
+}
+
+/** better-sqlite3 installed without its native addon (`--ignore-scripts`, another Node): say so instead of "Could not locate the bindings file". */
+function addonProblem(error: unknown): MissingDependencyError | undefined {
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string' || !/Could not locate the bindings file|NODE_MODULE_VERSION|better_sqlite3\.node/.test(message)) return undefined;
+  return new MissingDependencyError(ENTRY, 'better-sqlite3 with its native addon built for this Node', 'npm rebuild better-sqlite3 (or npm install better-sqlite3@12 without --ignore-scripts)', message.split('\n')[0], { cause: error });
 }
 
 export const SCHEMA_VERSION = 1;
@@ -121,6 +147,7 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
   const { dbPath, busyTimeoutMs } = options;
   const readonly = options.readonly ?? false;
   const create = (options.create ?? true) && !readonly;
+  const Sqlite = sqlite(); // first: a missing better-sqlite3 is named before anything else is tried
   if (create) {
     try {
       mkdirSync(dirname(dbPath), { recursive: true });
@@ -130,9 +157,10 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
   }
   let db: SqliteDatabase;
   try {
-    const Sqlite = sqlite();
     db = new Sqlite(dbPath, { readonly, fileMustExist: !create, timeout: busyTimeoutMs });
   } catch (error) {
+    const missingAddon = addonProblem(error);
+    if (missingAddon) throw missingAddon;
     const e = error as { code?: string; message?: string };
     if (!create && e.code === 'SQLITE_CANTOPEN') {
       throw new QueueError('open', dbPath, `cannot open the event queue ${dbPath}: no such file (${e.message ?? ''})`, e.code, { cause: error });

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
-import { CrossProcessEventQueue, silentLogger } from '../../runtime/index.js';
+import { silentLogger } from '../../runtime/index.js';
+import { CrossProcessEventQueue } from '../../runtime/sqlite/index.js';
 import { ROOT, spawnProgram, tempDir, waitUntil } from './helpers.js';
 
 const BIN = join(ROOT, 'bin/ringrift-events.js');

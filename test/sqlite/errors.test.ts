@@ -10,15 +10,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
-import {
-  CrossProcessEventQueue,
-  EventValidationError,
-  QueueClosedError,
-  QueueError,
-  silentLogger,
-  UnknownEventError,
-  type CrossProcessEventQueueOptions,
-} from '../../runtime/index.js';
+import { EventValidationError, silentLogger, UnknownEventError } from '../../runtime/index.js';
+import { CrossProcessEventQueue, QueueClosedError, QueueError, type CrossProcessEventQueueOptions } from '../../runtime/sqlite/index.js';
 import { CHILDREN, spawnTs, tempDir, waitUntil } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -14,7 +14,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
-import { CrossProcessEventQueue, silentLogger } from '../../runtime/index.js';
+import { silentLogger } from '../../runtime/index.js';
+import { CrossProcessEventQueue } from '../../runtime/sqlite/index.js';
 import { CHILDREN, sleep, spawnTs, tempDir, waitUntil, type Child } from './helpers.js';
 
 const PRODUCERS = 4;

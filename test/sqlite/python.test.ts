@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
-import { attachSqliteTransport, createRouter, CrossProcessEventQueue, currentDelivery, silentLogger, type EventEnvelope } from '../../runtime/index.js';
+import { createRouter, silentLogger, type EventEnvelope } from '../../runtime/index.js';
+import { attachSqliteTransport, CrossProcessEventQueue, currentDelivery } from '../../runtime/sqlite/index.js';
 import { ROOT, spawnProgram, tempDir, waitUntil } from './helpers.js';
 
 const PY = join(ROOT, 'test/fixtures/python/rr_queue.py');

@@ -3,17 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
-import {
-  CrossProcessEventQueue,
-  EventValidationError,
-  GroupMismatchError,
-  PermanentDeliveryError,
-  silentLogger,
-  UnknownEventError,
-  type CrossProcessEventQueueOptions,
-  type Logger,
-  type ReceivedEvent,
-} from '../../runtime/index.js';
+import { EventValidationError, silentLogger, UnknownEventError, type Logger } from '../../runtime/index.js';
+import { CrossProcessEventQueue, GroupMismatchError, PermanentDeliveryError, type CrossProcessEventQueueOptions, type ReceivedEvent } from '../../runtime/sqlite/index.js';
 import { CHILDREN, sleep, spawnTs, tempDir, waitUntil } from './helpers.js';
 
 const promoted = (i = 0) => ({ config_key: 'hex8_2p', model_path: `/models/hex8_2p_v${i}.pth`, new_elo: 1800 + i });

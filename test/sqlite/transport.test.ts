@@ -2,18 +2,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
-import {
-  attachSqliteTransport,
-  createRouter,
-  CrossProcessEventQueue,
-  currentDelivery,
-  MemoryDlqStore,
-  silentLogger,
-  type DlqEntry,
-  type EventEnvelope,
-  type Router,
-  type RouterOptions,
-} from '../../runtime/index.js';
+import { createRouter, MemoryDlqStore, silentLogger, type DlqEntry, type EventEnvelope, type Router, type RouterOptions } from '../../runtime/index.js';
+import { attachSqliteTransport, CrossProcessEventQueue, currentDelivery } from '../../runtime/sqlite/index.js';
 import { CHILDREN, ROOT, sleep, spawnProgram, spawnTs, tempDir, waitUntil } from './helpers.js';
 
 const training = {

@@ -13,7 +13,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { REGISTRY, emitWorkQueued } from '../../../generated/index.js';
-import { attachSqliteTransport, createRouter, CrossProcessEventQueue, currentDelivery, silentLogger, type EventEnvelope } from '../../../runtime/index.js';
+import { createRouter, silentLogger, type EventEnvelope } from '../../../runtime/index.js';
+import { attachSqliteTransport, CrossProcessEventQueue, currentDelivery } from '../../../runtime/sqlite/index.js';
 
 interface Config {
   readonly role: 'producer' | 'consumer' | 'listener';

@@ -1,6 +1,7 @@
 /** Sends `count` HOST_OFFLINE events through a queue, `intervalMs` apart, each carrying its send time (`sent_at`, epoch ms). */
 import { REGISTRY } from '../../../generated/index.js';
-import { CrossProcessEventQueue, silentLogger } from '../../../runtime/index.js';
+import { silentLogger } from '../../../runtime/index.js';
+import { CrossProcessEventQueue } from '../../../runtime/sqlite/index.js';
 
 const config = JSON.parse(process.env.CONFIG ?? '{}') as { db: string; count: number; intervalMs: number; type?: string };
 const queue = new CrossProcessEventQueue({ dbPath: config.db, registry: REGISTRY, logger: silentLogger, retention: false });
