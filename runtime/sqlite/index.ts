@@ -26,6 +26,6 @@ export { QueueConsumer, currentDelivery, type ConsumeOptions, type ConsumerStats
 export { SqliteDlqStore, type SqliteDlqEntry } from './dlq-store.js';
 export { SqliteTransport, attachSqliteTransport, type AttachSqliteOptions, type SqliteTransportOptions, type SqliteTransportStats } from './transport.js';
 export { GroupMismatchError, PermanentDeliveryError, QueueClosedError, QueueError, type QueueErrorKind } from './errors.js';
-export { SCHEMA_SQL, SCHEMA_VERSION, WIRE_FORMAT, type Synchronous } from './schema.js';
+export { SCHEMA_SQL, SCHEMA_VERSION, WIRE_FORMAT, type Synchronous } from './wire.js';
 export { type WakeMode } from './notifier.js';
 export { MissingDependencyError } from '../optional-dependency.js';

@@ -39,7 +39,8 @@ import { SqliteDlqStore } from './dlq-store.js';
 import { GroupMismatchError, QueueClosedError, QueueError, queueError } from './errors.js';
 import { startCheckpointer } from './checkpoint.js';
 import { notifyLocal, onDatabaseChange, Waker, type WakeMode } from './notifier.js';
-import { openDatabase, retryBusy, SCHEMA_VERSION, type SqliteDatabase, type Synchronous } from './schema.js';
+import { openDatabase, retryBusy, type SqliteDatabase } from './schema.js';
+import { SCHEMA_VERSION, type Synchronous } from './wire.js';
 import type { Statement } from 'better-sqlite3';
 
 // ── options ────────────────────────────────────────────────────────────────
