@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
 /** What a checkout holds that building, packing and generating need (node_modules is linked). */
-const REPO_ENTRIES = ['package.json', 'package-lock.json', 'README.md', 'bin', 'cli', 'generator', 'runtime', 'generated', 'catalog', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
+const REPO_ENTRIES = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'docs', 'bin', 'cli', 'generator', 'runtime', 'generated', 'catalog', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
 
 interface Run {
   readonly code: number | null;
@@ -127,7 +127,7 @@ describe('codegen --check: one answer however the CLI runs', () => {
     expect(verdict(second, b)).toEqual(verdict(first, a));
   }, 420_000);
 
-  it('npm pack ships bin, dist, catalog and generated, and nothing of the sources or tests', async () => {
+  it('npm pack ships bin, dist, catalog, the generated documents and the documents the README links, and nothing of the sources or tests', async () => {
     const packDir = join(base, 'pack');
     mkdirSync(packDir);
     rmSync(join(repo, 'dist'), { recursive: true, force: true }); // prepack must build it
@@ -140,10 +140,13 @@ describe('codegen --check: one answer however the CLI runs', () => {
     const list = await run('tar', ['tzf', tarball], base);
     expect(list.code, show(list)).toBe(0);
     const files = list.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'bin/ringrift-events.js', 'dist/cli/main.js', 'dist/generated/index.js', 'dist/generated/index.d.ts', 'dist/runtime/index.js', 'dist/generator/index.js', 'catalog/catalog.yaml', 'generated/index.ts']) {
+    for (const f of ['package.json', 'bin/ringrift-events.js', 'dist/cli/main.js', 'dist/generated/index.js', 'dist/generated/index.d.ts', 'dist/runtime/index.js', 'dist/generator/index.js', 'catalog/catalog.yaml', 'generated/asyncapi.yaml', 'LICENSE', 'runtime/README.md', 'docs/nats.md']) {
       expect(files, f).toContain(f);
     }
-    expect(files.filter((f) => /^(test|cli|generator|runtime|scripts|node_modules|\.tmp)\//.test(f))).toEqual([]);
+    // runtime/README.md is the only file of a source directory (the README links it); the source maps carry their sources.
+    expect(files.filter((f) => /^(test|cli|generator|runtime|scripts|node_modules|\.tmp)\//.test(f) && f !== 'runtime/README.md')).toEqual([]);
+    // The generated catalog once: compiled in dist/generated (the package's "." export), not also as generated/*.ts.
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   }, 420_000);
 
   it('the bin of a copy installed from the tarball, run from an app outside the checkout', async () => {
