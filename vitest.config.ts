@@ -7,7 +7,12 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two cores: run files in forks so native modules and child processes are isolated.
+    // Two cores: run files in forks so native modules and child processes are isolated, one fork at
+    // a time. The tests spawn tsc, Node, npm, Python and servers of their own, which keep both cores
+    // busy; with two forks, a fork starved for a minute made vitest fail the run ("Timeout calling
+    // onTaskUpdate") although every test passed, and the run was no faster (the tests are CPU-bound).
     pool: 'forks',
+    maxWorkers: 1,
+    minWorkers: 1,
   },
 });
