@@ -6,7 +6,7 @@
  * languages; a change here is a change of the wire contract and bumps
  * SCHEMA_VERSION.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
@@ -90,20 +90,30 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
   }
   try {
     if (!readonly) {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      // Waits below go through retryBusy: SQLite's own handler polls every 100 ms and, next to
+      // writers that take the lock many times a second, can miss every free moment for seconds.
+      db.pragma('busy_timeout = 0');
+      const mode = retryBusy(() => db.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs);
       if (mode !== 'wal') {
         throw new QueueError('open', dbPath, `cannot use ${dbPath} as an event queue: SQLite refused WAL mode (journal_mode is ${String(mode)}); the file must be on a local file system`);
       }
       db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       // After a burst, the -wal file is truncated back to this size once it is reused from the start.
       db.pragma('journal_size_limit = 67108864');
-      db.transaction(() => {
-        db.exec(SCHEMA_SQL);
-        const insert = db.prepare('INSERT OR IGNORE INTO rr_meta (key, value) VALUES (?, ?)');
-        insert.run('schema_version', String(SCHEMA_VERSION));
-        insert.run('wire_format', WIRE_FORMAT);
-        insert.run('created_at', new Date().toISOString());
-      }).immediate();
+      // A queue already laid out is opened without the write lock, so a process restarted
+      // next to busy producers does not queue up behind them.
+      if (hasCurrentSchema(db)) {
+        assertWritable(dbPath);
+      } else {
+        const prepare = db.transaction(() => {
+          db.exec(SCHEMA_SQL);
+          const insert = db.prepare('INSERT OR IGNORE INTO rr_meta (key, value) VALUES (?, ?)');
+          insert.run('schema_version', String(SCHEMA_VERSION));
+          insert.run('wire_format', WIRE_FORMAT);
+          insert.run('created_at', new Date().toISOString());
+        });
+        retryBusy(() => prepare.immediate(), busyTimeoutMs);
+      }
     }
     checkSchemaVersion(db, dbPath);
     // From here on a locked database is waited for by retryBusy (finer-grained than SQLite's busy handler).
@@ -113,6 +123,26 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
     throw queueError(error, dbPath, readonly ? 'read the event queue' : 'prepare the event queue', busyTimeoutMs);
   }
   return db;
+}
+
+const SCHEMA_OBJECTS = [...SCHEMA_SQL.matchAll(/CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)/g)].map((m) => m[1]!);
+
+/** Every table and index of SCHEMA_SQL exists and schema_version is set: nothing to write (a read, no lock). */
+function hasCurrentSchema(db: SqliteDatabase): boolean {
+  const placeholders = SCHEMA_OBJECTS.map(() => '?').join(', ');
+  const found = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN (${placeholders})`).get(...SCHEMA_OBJECTS) as { n: number };
+  if (found.n !== SCHEMA_OBJECTS.length) return false;
+  return db.prepare("SELECT 1 FROM rr_meta WHERE key = 'schema_version'").get() !== undefined;
+}
+
+/** Without a write to try, a read-only file (permissions, an immutable file) is found by asking the file system. */
+function assertWritable(dbPath: string): void {
+  try {
+    accessSync(dbPath, constants.W_OK);
+  } catch (error) {
+    const message = (error as { message?: unknown }).message;
+    throw queueError({ code: 'SQLITE_READONLY', message: typeof message === 'string' ? message : String(error) }, dbPath, 'prepare the event queue');
+  }
 }
 
 function checkSchemaVersion(db: SqliteDatabase, dbPath: string): void {

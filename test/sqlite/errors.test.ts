@@ -184,4 +184,15 @@ describe('a locked database under load', () => {
     expect(got.has('refused')).toBe(false);
     expect(q.read(0, 1000).map((e) => e.payload.node_id)).toEqual(Array.from({ length: 400 }, (_, i) => `n${i}`));
   }, 60_000);
+
+  it('opens an existing queue while another process holds the write lock (a consumer restarted next to busy producers)', async () => {
+    const first = make();
+    await first.send('HOST_OFFLINE', { node_id: 'before' });
+    // The lock is held for longer than the new connection's busyTimeoutMs: opening must not need it.
+    const long = spawnTs(join(CHILDREN, 'locker.ts'), { db: tmp.db, cycles: 1, holdMs: 1500, gapMs: 0 });
+    await long.waitFor((l) => 'locked' in l, 30_000);
+    const again = make({ busyTimeoutMs: 200 });
+    expect(again.read(0, 10).map((e) => e.payload.node_id)).toEqual(['before']);
+    expect(await long.exited).toBe(0);
+  }, 60_000);
 });
