@@ -11,9 +11,8 @@ import { codegen, settings } from '../../cli/codegen.js';
 import { generate } from '../../generator/index.js';
 import { BANNER_MARKER } from '../../generator/emit/output.js';
 import { readCatalog } from '../../generator/io.js';
-import { base, render } from '../generator/hostile/catalogs.js';
 import { runCli } from '../helpers/cli.js';
-import { havePython, ROOT, runPython, tempDir } from './helpers.js';
+import { havePython, PY_HOSTILE, ROOT, runPython, tempDir, writeHostileCatalog } from './helpers.js';
 
 function pythonFiles(catalog: string) {
   const { sources } = readCatalog(catalog);
@@ -101,30 +100,9 @@ describe('the Python target', () => {
   });
 });
 
-/** Strings meant to break out of a Python string, docstring or f-string, or to run code at import. */
-const PY_HOSTILE = [
-  '"""; import os; os._exit(7); """',
-  "'''; raise SystemExit(7); '''",
-  'ends in a backslash \\',
-  '{__import__("os")._exit(7)} \\N{BULLET} \\x41 \\u0041',
-  'line one\nimport os; os._exit(7)\r\n# two',
-  'nul \u0000 bell \u0007 del \u007f nel \u0085 ls \u2028 ps \u2029 bom \uFEFF',
-  'lone \ud800 surrogate, emoji 😀 rtl \u202Eevil\u202C',
-];
-
 describe.skipIf(!havePython)('hostile catalog strings in the Python package', () => {
   it('arrive intact as values and docstrings, and nothing of them runs at import; keyword field names stay usable', () => {
-    const cat = base();
-    const t = PY_HOSTILE.join(' | ');
-    const fields = cat['fields.yaml'] as { fields: Record<string, Record<string, unknown>> };
-    const jobs = (cat['jobs.yaml'] as { events: Record<string, Record<string, unknown> & { payload: Record<string, Record<string, unknown>> }> }).events;
-    fields.fields['board_type']!['description'] = t;
-    jobs['JOB_DONE']!['description'] = t;
-    jobs['JOB_DONE']!.payload['kind'] = { type: 'string', enum: PY_HOSTILE, description: t };
-    for (const name of ['from', 'class', 'str', 'typing', 'match', 'queue']) jobs['JOB_STARTED']!.payload[name] = { type: 'string', description: `${name}: ${t}` };
-    const src = join(tmp.path, 'catalog');
-    mkdirSync(src);
-    for (const [file, text] of Object.entries(render(cat))) writeFileSync(join(src, file), text);
+    const src = writeHostileCatalog(join(tmp.path, 'catalog'));
     const out = join(tmp.path, 'hostile_events');
     const g = run({ catalog: src, target: 'python', out });
     expect(g.code, g.stderr).toBe(0);

@@ -4,12 +4,13 @@
  * Python run of a script against it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCatalog, writeGenerated } from '../../generator/io.js';
 import { generate } from '../../generator/index.js';
+import { base, render } from '../generator/hostile/catalogs.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -40,4 +41,30 @@ export function runPython(cwd: string, code: string, input?: string): unknown {
   const r = spawnSync('python3', ['-c', code], { cwd, encoding: 'utf8', input, timeout: 60_000, env: { ...process.env, PYTHONPATH: cwd, PYTHONDONTWRITEBYTECODE: '1' } });
   if (r.status !== 0) throw new Error(`python3 exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** Strings meant to break out of a Python string, docstring or f-string, or to run code at import. */
+export const PY_HOSTILE = [
+  '"""; import os; os._exit(7); """',
+  "'''; raise SystemExit(7); '''",
+  'ends in a backslash \\',
+  '{__import__("os")._exit(7)} \\N{BULLET} \\x41 \\u0041',
+  'line one\nimport os; os._exit(7)\r\n# two',
+  'nul \u0000 bell \u0007 del \u007f nel \u0085 ls \u2028 ps \u2029 bom \uFEFF',
+  'lone \ud800 surrogate, emoji 😀 rtl \u202Eevil\u202C',
+];
+
+/** The hostile base catalog with Python-hostile strings in its descriptions and enum values, and fields named by Python keywords. */
+export function writeHostileCatalog(dir: string): string {
+  const cat = base();
+  const t = PY_HOSTILE.join(' | ');
+  const fields = cat['fields.yaml'] as { fields: Record<string, Record<string, unknown>> };
+  const jobs = (cat['jobs.yaml'] as { events: Record<string, Record<string, unknown> & { payload: Record<string, Record<string, unknown>> }> }).events;
+  fields.fields['board_type']!['description'] = t;
+  jobs['JOB_DONE']!['description'] = t;
+  jobs['JOB_DONE']!.payload['kind'] = { type: 'string', enum: PY_HOSTILE, description: t };
+  for (const name of ['from', 'class', 'str', 'typing', 'match', 'queue']) jobs['JOB_STARTED']!.payload[name] = { type: 'string', description: `${name}: ${t}` };
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(render(cat))) writeFileSync(join(dir, file), text);
+  return dir;
 }

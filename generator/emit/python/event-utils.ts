@@ -37,12 +37,12 @@ export function eventUtilsModule(model: CatalogModel): string {
       'import json',
       'import logging',
       'import math',
-      'import re',
+      ...(model.configKeys.length ? ['import re'] : []),
       'import typing',
       '',
       'from .event_types import EventName',
       ...(payloadImports.size ? [`from .payloads import ${[...payloadImports].sort(compareText).join(', ')}`] : []),
-      'from .validation import EventValidationError, PayloadIssue, assert_payload, validate_payload',
+      `from .validation import ${['EventValidationError', 'PayloadIssue', ...(model.extractors.length ? ['assert_payload'] : []), 'validate_payload'].join(', ')}`,
       'from .validation import PayloadValidationError as PayloadValidationError',
     ],
     [
@@ -50,6 +50,7 @@ export function eventUtilsModule(model: CatalogModel): string {
       `FIELD_ALIASES: typing.Final[typing.Mapping[EventName, typing.Mapping[str, str]]] = {\n${fieldAliases.join('\n')}\n}\n${docstring('Per event with aliased fields: alias → canonical field name.', '').trimEnd()}`,
       `SHARED_FIELD_ALIASES: typing.Final[typing.Mapping[str, str]] = {\n${sharedAliases.join('\n')}\n}\n${docstring('The aliases of the shared fields: alias → canonical name.', '').trimEnd()}`,
       NORMALIZE,
+      model.configKeys.length ? FIND : '',
       ...partValueConstants(model),
       ...model.configKeys.flatMap((c) => configKeyBlocks(c, model)),
       ...modelPathBlocks(model),
@@ -95,22 +96,6 @@ def _same_json(a: object, b: object) -> bool:
     return a is b or js_json(a) == js_json(b)
 
 
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    return type(a) is type(b) and a == b
-
-
-def _find(values: typing.Sequence[typing.Any], value: object) -> typing.Any:
-    """The allowed value equal to value (2.0 finds 2), or None."""
-    for v in values:
-        if _same(v, value):
-            return v
-    return None
-
-
 def normalize_event_payload(event: object) -> dict[str, object]:
     """The payload of an event object, whatever its shape: a CloudEvents envelope ('data'), a router event ('payload'), a bus event ('metadata'), or the payload itself. Anything else gives an empty payload."""
     if isinstance(event, typing.Mapping):
@@ -146,6 +131,22 @@ def rename_aliases(aliases: typing.Mapping[str, str], payload: typing.Mapping[st
             out[canonical] = value
             renamed.append(AliasRename(key, canonical))
     return NormalizeResult(out, tuple(renamed), tuple(conflicts))`;
+
+/** Finding a part's allowed value (only a catalog with composed keys has parts). */
+const FIND = String.raw`def _same(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _find(values: typing.Sequence[typing.Any], value: object) -> typing.Any:
+    """The allowed value equal to value (2.0 finds 2), or None."""
+    for v in values:
+        if _same(v, value):
+            return v
+    return None`;
 
 const NORMALIZE = String.raw`def normalize_payload(event: EventName, raw: typing.Mapping[str, object]) -> NormalizeResult:
     """Renames the aliased fields of a payload to their canonical names, into a new dict."""
