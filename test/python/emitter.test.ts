@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { codegen, settings } from '../../cli/codegen.js';
 import { generate } from '../../generator/index.js';
 import { BANNER_MARKER } from '../../generator/emit/output.js';
-import { readCatalog } from '../../generator/io.js';
+import { compareWithDisk, readCatalog } from '../../generator/io.js';
 import { runCli } from '../helpers/cli.js';
 import { havePython, PY_HOSTILE, ROOT, runPython, tempDir, writeHostileCatalog } from './helpers.js';
 
@@ -50,6 +50,12 @@ describe('the Python target', () => {
     expect(b).toEqual(a);
     expect(a.map((f) => f.path)).toEqual(['__init__.py', 'event_mappings.py', 'event_types.py', 'event_utils.py', 'payloads.py', 'py.typed', 'validation.py']);
     for (const f of a) expect(f.content.slice(0, 200), f.path).toContain(BANNER_MARKER);
+  });
+
+  it('the committed package python/ringrift_events is what the catalog generates (npm run codegen:check covers it through ringrift-events.config.json)', () => {
+    expect(compareWithDisk(join(ROOT, 'python/ringrift_events'), pythonFiles(join(ROOT, 'catalog')))).toEqual({ stale: [], missing: [], orphaned: [] });
+    const config = JSON.parse(readFileSync(join(ROOT, 'ringrift-events.config.json'), 'utf8')) as { pythonOut?: string };
+    expect(config.pythonOut).toBe('python/ringrift_events');
   });
 
   it('codegen --target python --out writes the package, --check passes, then reports a stale, a missing and an orphaned file', () => {
