@@ -97,10 +97,12 @@ describe('the Python target', () => {
 
     const none = run({ target: 'python', config: join(tmp.path, 'missing.json') });
     expect(none.code).toBe(2);
-    const bare = run({ target: 'python', catalog: join(ROOT, 'catalog') });
+    const empty = join(tmp.path, 'empty.json');
+    writeFileSync(empty, '{}');
+    const bare = run({ target: 'python', config: empty });
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('--target python needs --out DIR');
-    const bad = run({ target: 'rust', out: 'x' });
+    const bad = run({ target: 'rust', out: 'x', config: empty });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('the targets are typescript and python');
   });
