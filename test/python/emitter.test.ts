@@ -48,7 +48,7 @@ describe('the Python target', () => {
     const a = pythonFiles(join(ROOT, 'catalog'));
     const b = pythonFiles(join(ROOT, 'catalog'));
     expect(b).toEqual(a);
-    expect(a.map((f) => f.path)).toEqual(['__init__.py', 'event_mappings.py', 'event_types.py', 'event_utils.py', 'payloads.py', 'py.typed', 'validation.py']);
+    expect(a.map((f) => f.path)).toEqual(['__init__.py', 'consumer.py', 'emitters.py', 'event_mappings.py', 'event_types.py', 'event_utils.py', 'payloads.py', 'py.typed', 'sqlite_queue.py', 'validation.py']);
     for (const f of a) expect(f.content.slice(0, 200), f.path).toContain(BANNER_MARKER);
   });
 
@@ -62,9 +62,9 @@ describe('the Python target', () => {
     const out = join(tmp.path, 'pkg');
     const first = runCli(['codegen', '--target', 'python', '--out', out]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/7 files; 7 written/);
+    expect(first.stdout).toMatch(/10 files; 10 written/);
     const again = run({ target: 'python', out });
-    expect(again.stdout).toMatch(/0 written, 0 removed, 7 unchanged/);
+    expect(again.stdout).toMatch(/0 written, 0 removed, 10 unchanged/);
     expect(run({ target: 'python', out, check: true }).code).toBe(0);
 
     writeFileSync(join(out, 'payloads.py'), readFileSync(join(out, 'payloads.py'), 'utf8') + '# edited by hand\n');

@@ -6,11 +6,14 @@
 import type { CatalogModel } from '../../catalog/model.js';
 import { compareText } from '../../order.js';
 import { banner, type GeneratedFile } from '../output.js';
+import { consumerModule } from './consumer.js';
+import { emittersModule } from './emitters.js';
 import { eventTypesModule } from './event-types.js';
 import { eventUtilsModule } from './event-utils.js';
 import { mappingsModule } from './mappings.js';
 import { pythonModule } from './module.js';
 import { payloadsModule } from './payloads.js';
+import { sqliteQueueModule } from './sqlite-queue.js';
 import { validationModule } from './validation.js';
 
 export function emitPython(model: CatalogModel): GeneratedFile[] {
@@ -20,6 +23,9 @@ export function emitPython(model: CatalogModel): GeneratedFile[] {
     ['payloads', payloadsModule(model)],
     ['validation', validationModule(model)],
     ['event_utils', eventUtilsModule(model)],
+    ['sqlite_queue', sqliteQueueModule(model)],
+    ['consumer', consumerModule(model)],
+    ['emitters', emittersModule(model)],
   ];
   const files = modules.map(([name, content]) => ({ path: `${name}.py`, content }));
   files.push({ path: '__init__.py', content: initModule(model, modules) });
