@@ -5,6 +5,7 @@
 import { createRegistry, getRouter as getRuntimeRouter, typedRouter } from "../runtime/index.js";
 import type {
 
+  CatalogNames,
   DedupPolicy,
   EventDefinition,
   EventRegistry,
@@ -1645,6 +1646,18 @@ export const EVENT_METADATA: { readonly [E in EventName]: EventMetadata } = {
   },
 };
 
+/**
+ * The runtime's names for the catalog `ringrift`, derived from its name: the source of events sent
+ * without one, the environment variables, the NATS stream and subject prefix (catalog/README.md).
+ */
+export const CATALOG_NAMES: CatalogNames = {
+  name: "ringrift",
+  envPrefix: "RINGRIFT",
+  sourcePrefix: "/ringrift",
+  natsStream: "RINGRIFT_EVENTS",
+  natsSubjectPrefix: "ringrift",
+};
+
 /** The registry of this catalog, for the runtime router. */
 export const REGISTRY: EventRegistry = createRegistry(
   (Object.keys(EVENT_METADATA) as EventName[]).map(
@@ -1657,6 +1670,7 @@ export const REGISTRY: EventRegistry = createRegistry(
   ),
   SPELLING_TO_EVENT,
   ["timestamp", "source", "trace_id"],
+  CATALOG_NAMES,
 );
 
 /** The types of this catalog, for the typed router. */
