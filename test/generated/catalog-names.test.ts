@@ -14,6 +14,8 @@ import { REGISTRY as SHOP } from '../fixtures/catalogs/shop/generated/index.js';
 import { GOOD } from '../helpers/shop.js';
 import { tempDir } from '../sqlite/helpers.js';
 
+const ORDER: Record<string, unknown> = { ...GOOD.ORDER_PLACED };
+
 const HOST_PID = `${hostname()}/${process.pid}`;
 
 function logged(): { logger: Logger; info: string[] } {
@@ -51,7 +53,7 @@ describe('names derived from the catalog name', () => {
   });
 
   it('a shop router and queue stamp events with /shop/<host>/<pid>; ours with /ringrift/<host>/<pid>', async () => {
-    const { envelope } = await router(SHOP, logged().logger).publish('ORDER_PLACED', GOOD.ORDER_PLACED);
+    const { envelope } = await router(SHOP, logged().logger).publish('ORDER_PLACED', ORDER);
     expect(envelope.source).toBe(`/shop/${HOST_PID}`);
     const ours = await router(RINGRIFT, logged().logger).publish('HOST_OFFLINE', { node_id: 'n1' });
     expect(ours.envelope.source).toBe(`/ringrift/${HOST_PID}`);
@@ -60,7 +62,7 @@ describe('names derived from the catalog name', () => {
     cleanup.push(tmp.cleanup);
     const queue = new CrossProcessEventQueue({ dbPath: tmp.db, registry: SHOP, retention: false });
     cleanup.push(() => queue.close());
-    const sent = await queue.send('order.placed', GOOD.ORDER_PLACED);
+    const sent = await queue.send('order.placed', ORDER);
     expect(sent.envelope.source).toBe(`/shop/${HOST_PID}`);
     expect(sent.envelope.data).toMatchObject({ source: `/shop/${HOST_PID}` });
   });
@@ -68,18 +70,18 @@ describe('names derived from the catalog name', () => {
   it('an explicit source still wins over the derived one', async () => {
     const r = createRouter({ registry: SHOP, logger: logged().logger, source: '/storefront/web-1' });
     cleanup.push(() => r.close());
-    expect((await r.publish('ORDER_PLACED', GOOD.ORDER_PLACED)).envelope.source).toBe('/storefront/web-1');
+    expect((await r.publish('ORDER_PLACED', ORDER)).envelope.source).toBe('/storefront/web-1');
   });
 
   it('SHOP_EVENT_TRACE=1 traces a shop router; RINGRIFT_EVENT_TRACE does not', async () => {
     setEnv({ RINGRIFT_EVENT_TRACE: '1' });
     const quiet = logged();
-    await router(SHOP, quiet.logger).publish('ORDER_PLACED', GOOD.ORDER_PLACED, { source: 'Storefront' });
+    await router(SHOP, quiet.logger).publish('ORDER_PLACED', ORDER, { source: 'Storefront' });
     expect(quiet.info).toEqual([]);
 
     setEnv({ SHOP_EVENT_TRACE: '1' });
     const traced = logged();
-    const { envelope } = await router(SHOP, traced.logger).publish('ORDER_PLACED', GOOD.ORDER_PLACED, { source: 'Storefront' });
+    const { envelope } = await router(SHOP, traced.logger).publish('ORDER_PLACED', ORDER, { source: 'Storefront' });
     expect(traced.info).toEqual(['[EventRouter] Published: ORDER_PLACED (source=Storefront)', '[EventRouter] Delivered to: (no subscribers)']);
     expect(envelope.traceparent).toBeDefined();
   });

@@ -14,6 +14,8 @@ import { GOOD } from '../helpers/shop.js';
 import { until } from './helpers.js';
 import { findNatsServer, INSTALL_HINT, NatsServer } from './server.js';
 
+const ORDER: Record<string, unknown> = { ...GOOD.ORDER_PLACED };
+
 const NATS = findNatsServer();
 
 describe.skipIf(!NATS)(NATS ? 'NATS names of a catalog' : `NATS names of a catalog (skipped: ${INSTALL_HINT})`, () => {
@@ -49,7 +51,7 @@ describe.skipIf(!NATS)(NATS ? 'NATS names of a catalog' : `NATS names of a catal
     expect(info.config.subjects.sort()).toEqual(['shop.order.placed', 'shop.payment.captured', 'shop.payment.refunded', 'shop.shipment.dispatched']);
     expect(inbound.subjects.streamSubjects()).toEqual(info.config.subjects);
 
-    const sent = await producer.publish('order.placed', GOOD.ORDER_PLACED);
+    const sent = await producer.publish('order.placed', ORDER);
     expect(sent.transported).toBe(1);
     await until(() => got.length === 1, 15_000, 'the order at the consumer');
     expect(got[0]).toMatchObject({ id: sent.envelope.id, type: 'ORDER_PLACED', source: sent.envelope.source, data: { order_id: 'ORD-000042' } });
