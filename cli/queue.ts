@@ -135,8 +135,14 @@ export function registerQueueCommands(program: Command): void {
         try {
           if (!opts.json) console.error(`following ${queue.dbPath}${afterSeq === undefined ? ` after #${queue.lastSeq()}` : ''} (Ctrl-C to stop)`);
           if (limit > 0) {
+            const foreign = new Set<string>();
             for await (const event of queue.follow({ afterSeq, eventTypes: opts.type, signal: controller.signal })) {
               console.log(opts.json ? JSON.stringify(event.envelope) : formatEvent(event));
+              // A queue that does not record its catalog (created by an older version, or without a registry).
+              if (catalog.registry.resolve(event.type) === undefined && !foreign.has(event.type)) {
+                foreign.add(event.type);
+                console.error(`note: ${event.type} is no event of ${catalog.shown}; if another catalog wrote this queue, pass --catalog with its directory`);
+              }
               if (++printed >= limit) break;
             }
           }

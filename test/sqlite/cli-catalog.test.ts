@@ -96,6 +96,26 @@ describe('queue commands on the queue of another catalog', () => {
     expect(json).toMatchObject({ catalog: 'shop', events: { count: 3 } });
   }, 30_000);
 
+  it('a queue that does not record its catalog (an older one): tail names the unknown types and suggests --catalog', async () => {
+    const old = tempDir('rr-cli-old-');
+    try {
+      const writer = new CrossProcessEventQueue({ dbPath: old.db, logger: silentLogger, retention: false }); // no registry: no catalog recorded
+      await writer.send('ORDER_PLACED', { ...GOOD.ORDER_PLACED }, { time: PLACED_AT });
+      await writer.close();
+      const bare = runCli(['tail', '--db', old.db, '--from-start', '--count', '1']);
+      expect(bare.code, bare.stderr).toBe(0);
+      // Unknown to that catalog, so shown as stored: dated when it was stored, not 1970.
+      expect(bare.stdout).toMatch(/^#1 (?!1970)\d{4}-\d\d-\d\dT\S+ ORDER_PLACED .*"unreadable"/);
+      expect(bare.stderr).toContain('note: ORDER_PLACED is no event of the catalog "ringrift" (built into ringrift-events); if another catalog wrote this queue, pass --catalog with its directory');
+      const read = runCli(['tail', '--db', old.db, '--catalog', SHOP_DIR, '--from-start', '--count', '1']);
+      expect(read.code, read.stderr).toBe(0);
+      expect(read.stdout).toMatch(/^#1 2025-03-01T09:30:00\.000Z ORDER_PLACED source=\S+ id=\S+ \{"order_id":"ORD-000042"/);
+      expect(read.stderr).not.toContain('note:');
+    } finally {
+      old.cleanup();
+    }
+  }, 30_000);
+
   it('a row that cannot be read is still shown with the time it was stored, not 1970', () => {
     const storedAt = Date.parse('2025-01-02T03:04:05.000Z');
     const db = new Database(tmp.db);
