@@ -25,6 +25,8 @@ export interface CodegenOptions {
   readonly target?: Target;
   /** Also generate (or check) the Python package here, after the TypeScript output (the config's `pythonOut`). */
   readonly pythonOut?: string;
+  /** The command that regenerates, as the user would type it (what a drift report tells them to run). Default `ringrift-events codegen`. */
+  readonly rerun?: string;
 }
 
 /** Where the lines of a run go: the console, or the watcher (which adds the time of day). */
@@ -108,13 +110,20 @@ export function settings(flags: CatalogFlags): CodegenOptions | number {
       console.error(`--target python needs --out DIR (the package directory), or "pythonOut" in ${CONFIG_FILE}`);
       return EXIT.invalid;
     }
-    return { catalog, out: resolve(out), target: 'python' };
+    return { catalog, out: resolve(out), target: 'python', rerun: rerunCommand(flags) };
   }
   const out = resolve(flags.out ?? config.out ?? 'generated');
   const runtimeImport = flags.runtimeImport ?? config.runtimeImport;
   // The config's Python package joins a run whose output comes from the config too.
   const pythonOut = flags.out === undefined && flags.target === undefined ? config.pythonOut : undefined;
-  return { catalog, out, ...(runtimeImport === undefined ? {} : { runtimeImport }), ...(pythonOut === undefined ? {} : { pythonOut }) };
+  return { catalog, out, ...(runtimeImport === undefined ? {} : { runtimeImport }), ...(pythonOut === undefined ? {} : { pythonOut }), rerun: rerunCommand(flags) };
+}
+
+/** `ringrift-events codegen` with the flags of this run (none when the config file or the defaults give everything). */
+function rerunCommand(flags: CatalogFlags): string {
+  const given: [string, string | undefined][] = [['--config', flags.config], ['--catalog', flags.catalog], ['--target', flags.target], ['--out', flags.out], ['--runtime-import', flags.runtimeImport]];
+  const quote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  return ['ringrift-events codegen', ...given.flatMap(([flag, v]) => (v === undefined ? [] : [`${flag} ${quote(v)}`]))].join(' ');
 }
 
 export function validate(opts: { catalog: string }): number {
@@ -137,7 +146,7 @@ export function codegen(opts: CodegenOptions): number {
 export function codegenFromSources(opts: CodegenOptions, sources: readonly SourceFile[], report: Report = CONSOLE, suffix: () => string = () => ''): number {
   const first = codegenOne(opts, sources, report, suffix);
   if (opts.pythonOut === undefined || first === EXIT.invalid || first === EXIT.internal) return first;
-  const python = codegenOne({ catalog: opts.catalog, out: opts.pythonOut, target: 'python', ...(opts.check ? { check: true } : {}) }, sources, report, suffix);
+  const python = codegenOne({ catalog: opts.catalog, out: opts.pythonOut, target: 'python', ...(opts.check ? { check: true } : {}), ...(opts.rerun === undefined ? {} : { rerun: opts.rerun }) }, sources, report, suffix);
   return Math.max(first, python);
 }
 
@@ -164,7 +173,7 @@ function codegenOne(opts: CodegenOptions, sources: readonly SourceFile[], report
       return EXIT.ok;
     }
     for (const line of lines) report.error(line);
-    report.error(`${shown} has drifted from ${displayPath(opts.catalog)}: run \`npm run codegen\``);
+    report.error(`${shown} has drifted from ${displayPath(opts.catalog)}: run \`${opts.rerun ?? 'ringrift-events codegen'}\``);
     return EXIT.drift;
   }
   let outcome;

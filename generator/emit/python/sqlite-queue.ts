@@ -8,14 +8,15 @@
  * constants at the top; no catalog text but through ./syntax.ts.
  */
 import type { CatalogModel } from '../../catalog/model.js';
+import { catalogNames } from '../../catalog/naming.js';
 import { SCHEMA_SQL, SCHEMA_VERSION, WIRE_FORMAT } from '../../../runtime/sqlite/wire.js';
 import { schemaId } from '../json-schema.js';
 import { pythonModule } from './module.js';
 import { docstring, str } from './syntax.js';
 
-/** The environment variable naming the default queue: the catalog's name, upper-cased, then `_EVENTS_DB` (`ringrift` → `RINGRIFT_EVENTS_DB`). */
+/** The environment variable naming the default queue: `<NAME>_EVENTS_DB` (`ringrift` → `RINGRIFT_EVENTS_DB`; catalog/README.md). */
 export function queueEnvVar(model: CatalogModel): string {
-  return `${model.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_EVENTS_DB`;
+  return `${catalogNames(model.name).envPrefix}_EVENTS_DB`;
 }
 
 export function sqliteQueueModule(model: CatalogModel): string {
@@ -43,6 +44,8 @@ export function sqliteQueueModule(model: CatalogModel): string {
     [
       [
         `CATALOG_NAME: typing.Final = ${str(model.name)}`,
+        `SOURCE_PREFIX: typing.Final = ${str(catalogNames(model.name).sourcePrefix)}`,
+        docstring('Events sent without a source come from SOURCE_PREFIX/<host>/<pid>.', '').trimEnd(),
         `QUEUE_ENV_VAR: typing.Final = ${str(queueEnvVar(model))}`,
         docstring('The environment variable with the path of the default queue.', '').trimEnd(),
         `SCHEMA_VERSION: typing.Final = ${SCHEMA_VERSION}`,
@@ -142,7 +145,7 @@ def _iso_now() -> str:
 
 def default_source() -> str:
     """This process: /<catalog>/<host>/<pid>, as the TypeScript router names its own."""
-    return "/" + CATALOG_NAME + "/" + socket.gethostname() + "/" + str(os.getpid())
+    return SOURCE_PREFIX + "/" + socket.gethostname() + "/" + str(os.getpid())
 
 
 def _connect(path: str, busy_timeout_ms: int) -> sqlite3.Connection:
@@ -209,7 +212,7 @@ class EventQueue:
             if statement.strip():
                 self._db.execute(statement)
         now = _iso_now()
-        for key, value in (("schema_version", str(SCHEMA_VERSION)), ("wire_format", WIRE_FORMAT), ("created_at", now)):
+        for key, value in (("schema_version", str(SCHEMA_VERSION)), ("wire_format", WIRE_FORMAT), ("created_at", now), ("catalog", CATALOG_NAME)):
             self._db.execute("INSERT OR IGNORE INTO rr_meta (key, value) VALUES (?, ?)", (key, value))
 
     def _write(self, work: typing.Callable[[], _T]) -> _T:
