@@ -44,6 +44,7 @@ class Consumer:
         self._handlers: dict[str, Handler] = {}
         self._default: Handler | None = None
         self._stopping = threading.Event()
+        self._renewer: _Renewer | None = None
         self.queue.join_group(group, event_types, start_from=start_from)
 
     def subscribe(self, event: EventSpelling, handler: Handler) -> None:
@@ -66,7 +67,9 @@ class Consumer:
         events = self.queue.claim(self.group, self.owner, self.batch_size)
         if not events:
             return 0
-        renewer = _Renewer(self.queue, self.group, self.owner)
+        # A run() has one renewer for its whole life; a lone run_once() one for its batch.
+        renewer = self._renewer or _Renewer(self.queue, self.group, self.owner)
+        renewer.busy.set()
         done: list[ReceivedEvent] = []
         handled = 0
         try:
@@ -87,12 +90,23 @@ class Consumer:
                 handled += 1
             self.queue.ack(done)
         finally:
-            renewer.stop()
+            renewer.busy.clear()
+            if renewer is not self._renewer:
+                renewer.stop()
         return handled
 
     def run(self, *, max_events: int | None = None, timeout: float | None = None) -> int:
         """Handles events until 'stop()', 'max_events' handled, or 'timeout' seconds; returns how many were handled."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        self._renewer = _Renewer(self.queue, self.group, self.owner)
+        try:
+            handled = self._loop(deadline, max_events)
+        finally:
+            self._renewer.stop()
+            self._renewer = None
+        return handled
+
+    def _loop(self, deadline: float | None, max_events: int | None) -> int:
         handled = 0
         sleep_ms = 1.0
         while not self._stopping.is_set():
@@ -111,9 +125,10 @@ class Consumer:
 
 
 class _Renewer:
-    """Renews a member's leases every lease_ms / 3 while it handles a batch, on a connection of its own."""
+    """Renews a member's leases every lease_ms / 3 while it handles a batch (busy), on a connection of its own."""
 
     def __init__(self, queue: EventQueue, group: str, owner: str) -> None:
+        self.busy = threading.Event()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._loop, args=(queue.path, queue.lease_ms, queue.busy_timeout_ms, group, owner), daemon=True)
         self._thread.start()
@@ -121,6 +136,8 @@ class _Renewer:
     def _loop(self, path: str, lease_ms: int, busy_timeout_ms: int, group: str, owner: str) -> None:
         queue: EventQueue | None = None
         while not self._done.wait(lease_ms / 3000):
+            if not self.busy.is_set():
+                continue
             try:
                 queue = queue or EventQueue(path, lease_ms=lease_ms, busy_timeout_ms=busy_timeout_ms, create=False)
                 queue.renew(group, owner)

@@ -18,7 +18,7 @@ import uuid
 
 from .event_mappings import EventSpelling, resolve_event
 from .event_types import EventName
-from .event_utils import ValidationMode, normalize_payload, prepare_payload
+from .event_utils import FIELD_ALIASES, ValidationMode, normalize_payload, prepare_payload
 from .validation import EventValidationError, validate_payload
 
 
@@ -465,15 +465,22 @@ class EventQueue:
             last = cursor
             if room > 0:
                 rows = self._db.execute("SELECT seq, event_id, event_type, origin_group, envelope FROM rr_events WHERE seq > ? ORDER BY seq LIMIT ?", (cursor, room)).fetchall()
-                for seq, event_id, event_type, origin, text in rows:
-                    last = seq
-                    if origin == group or (types is not None and event_type not in types):
-                        continue
+                taken = [row for row in rows if row[3] != group and (types is None or row[2] in types)]
+                if rows:
+                    last = rows[-1][0]
+                if taken and len(taken) == len(rows):
+                    # Every event read is taken: their leases in one statement.
                     self._db.execute(
-                        "INSERT INTO rr_deliveries (group_name, seq, owner, token, lease_expires, attempts, last_error) VALUES (?, ?, ?, ?, ?, 1, NULL)",
-                        (group, seq, owner, token, expires),
+                        "INSERT INTO rr_deliveries (group_name, seq, owner, token, lease_expires, attempts, last_error) SELECT ?, seq, ?, ?, ?, 1, NULL FROM rr_events WHERE seq > ? AND seq <= ?",
+                        (group, owner, token, expires, cursor, last),
                     )
-                    claimed.append((seq, token, 1, event_id, event_type, text))
+                else:
+                    for row in taken:
+                        self._db.execute(
+                            "INSERT INTO rr_deliveries (group_name, seq, owner, token, lease_expires, attempts, last_error) VALUES (?, ?, ?, ?, ?, 1, NULL)",
+                            (group, row[0], owner, token, expires),
+                        )
+                claimed.extend((seq, token, 1, event_id, event_type, text) for seq, event_id, event_type, _, text in taken)
             if last > cursor:
                 self._db.execute("UPDATE rr_groups SET cursor = ? WHERE name = ? AND cursor < ?", (last, group, last))
 
@@ -499,14 +506,16 @@ class EventQueue:
 
     def _inspect(self, event_id: str, text: str) -> tuple[str | None, dict[str, object]]:
         try:
-            value: object = json.loads(text)
+            value = json.loads(text)
         except ValueError as e:
             return "the envelope column is not JSON (" + str(e) + ")", {}
-        if not isinstance(value, dict) or typing.cast(dict[str, object], value).get("specversion") != "1.0":
-            return "not a CloudEvents envelope: specversion is not \"1.0\"", {}
+        if type(value) is not dict:
+            return "not a CloudEvents envelope: not an object", {}
         envelope = typing.cast(dict[str, object], value)
+        if envelope.get("specversion") != "1.0":
+            return "not a CloudEvents envelope: specversion is not \"1.0\"", {}
         data = envelope.get("data")
-        if not isinstance(data, dict):
+        if type(data) is not dict:
             return "not a CloudEvents envelope: data is not an object", {}
         if envelope.get("id") != event_id:
             return "envelope id " + json.dumps(envelope.get("id")) + " differs from the event_id column " + json.dumps(event_id), {}
@@ -514,7 +523,12 @@ class EventQueue:
         if name is None:
             return "from a newer catalog: unknown event type " + json.dumps(envelope.get("type")), {}
         if self.mode == "strict":
-            result = validate_payload(name, normalize_payload(name, typing.cast(dict[str, object], data)).payload)
+            payload = typing.cast(dict[str, object], data)
+            aliases = FIELD_ALIASES.get(name)
+            # Validated as normalized; without aliases, that is the payload as it is.
+            if aliases and not aliases.keys().isdisjoint(payload):
+                payload = normalize_payload(name, payload).payload
+            result = validate_payload(name, payload)
             if not result.ok:
                 return str(EventValidationError(name, result.issues)), {}
         return None, envelope
@@ -533,8 +547,21 @@ class EventQueue:
 
         def work() -> int:
             n = 0
-            for e in events:
-                n += self._db.execute("DELETE FROM rr_deliveries WHERE group_name = ? AND seq = ? AND token = ?", (e.group, e.seq, e.token)).rowcount
+            run: list[ReceivedEvent] = []
+            for e in [*events, None]:
+                # A run of one claim's events, consecutive in seq order, goes in one ranged DELETE: only that claim's rows carry its token.
+                if e is not None and run and e.group == run[-1].group and e.token == run[-1].token and e.seq > run[-1].seq:
+                    run.append(e)
+                    continue
+                if run:
+                    first, last = run[0], run[-1]
+                    if len(run) == 1:
+                        n += self._db.execute("DELETE FROM rr_deliveries WHERE group_name = ? AND seq = ? AND token = ?", (first.group, first.seq, first.token)).rowcount
+                    else:
+                        n += self._db.execute(
+                            "DELETE FROM rr_deliveries WHERE group_name = ? AND seq >= ? AND seq <= ? AND token = ?", (first.group, first.seq, last.seq, first.token)
+                        ).rowcount
+                run = [] if e is None else [e]
             return n
 
         return self._write(work) if events else 0

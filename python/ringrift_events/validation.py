@@ -62,12 +62,21 @@ class _Field:
     values: str | None = None
     values_message: str = ""
     alias: bool = False
+    fast: tuple[type[object], ...] = ()
+    members: frozenset[object] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class _Schema:
     required: tuple[str, ...]
     properties: tuple[tuple[str, _Field], ...]
+    by_name: dict[str, _Field] = dataclasses.field(default_factory=dict[str, _Field], compare=False)
+
+    def __post_init__(self) -> None:
+        self.by_name.update(self.properties)
+
+
+_VALID: typing.Final = ValidationResult(True, ())
 
 
 def _is_number(value: object) -> bool:
@@ -132,53 +141,53 @@ def _check_field(name: str, value: object, spec: _Field, issues: list[PayloadIss
                 issues.append(PayloadIssue(name + "." + str(key), spec.values_message))
 
 
-_F0 = _Field(types=("string", "number"), type_message="must be string,number")
-_F1 = _Field(types=("string",), type_message="must be string")
+_F0 = _Field(types=("string", "number"), type_message="must be string,number", fast=(str, int))
+_F1 = _Field(types=("string",), type_message="must be string", fast=(str,))
 _F2 = _Field(types=("string",), type_message="must be string", pattern=re.compile("^(hex8|square8|square19|hexagonal)_(2|3|4)p\\Z"), pattern_message="must match pattern \"^(hex8|square8|square19|hexagonal)_(2|3|4)p$\"")
 _F3 = _Field(types=("object",), type_message="must be object")
-_F4 = _Field(types=("number",), type_message="must be number")
+_F4 = _Field(types=("number",), type_message="must be number", fast=(int,))
 _F5 = _Field(alias=True)
-_F6 = _Field(types=("string",), type_message="must be string", enum=("none", "soft", "hard", "stop", "low", "medium", "high", "critical"), enum_message="must be one of \"none\", \"soft\", \"hard\", \"stop\", \"low\", \"medium\", \"high\", \"critical\"")
-_F7 = _Field(types=("string",), type_message="must be string", enum=("gpu", "memory", "disk"), enum_message="must be one of \"gpu\", \"memory\", \"disk\"")
+_F6 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("none", "soft", "hard", "stop", "low", "medium", "high", "critical")), enum=("none", "soft", "hard", "stop", "low", "medium", "high", "critical"), enum_message="must be one of \"none\", \"soft\", \"hard\", \"stop\", \"low\", \"medium\", \"high\", \"critical\"")
+_F7 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("gpu", "memory", "disk")), enum=("gpu", "memory", "disk"), enum_message="must be one of \"gpu\", \"memory\", \"disk\"")
 _F8 = _Field(types=("number",), type_message="must be number", minimum=0, minimum_message="must be >= 0")
-_F9 = _Field(types=("string",), type_message="must be string", enum=("model", "node"), enum_message="must be one of \"model\", \"node\"")
+_F9 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("model", "node")), enum=("model", "node"), enum_message="must be one of \"model\", \"node\"")
 _F10 = _Field(types=("integer",), type_message="must be integer", minimum=0, minimum_message="must be >= 0")
 _F11 = _Field(types=("array",), type_message="must be array", items="string", items_message="must be string")
-_F12 = _Field(types=("string",), type_message="must be string", enum=("hex8", "square8", "square19", "hexagonal"), enum_message="must be one of \"hex8\", \"square8\", \"square19\", \"hexagonal\"")
-_F13 = _Field(types=("integer",), type_message="must be integer", enum=(2, 3, 4), enum_message="must be one of 2, 3, 4")
-_F14 = _Field(types=("boolean",), type_message="must be boolean")
-_F15 = _Field(types=("string",), type_message="must be string", enum=("canonical",), enum_message="must be one of \"canonical\"")
-_F16 = _Field(types=("string", "null"), type_message="must be string,null")
+_F12 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("hex8", "square8", "square19", "hexagonal")), enum=("hex8", "square8", "square19", "hexagonal"), enum_message="must be one of \"hex8\", \"square8\", \"square19\", \"hexagonal\"")
+_F13 = _Field(types=("integer",), type_message="must be integer", fast=(int,), members=frozenset((2, 3, 4)), enum=(2, 3, 4), enum_message="must be one of 2, 3, 4")
+_F14 = _Field(types=("boolean",), type_message="must be boolean", fast=(bool,))
+_F15 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("canonical",)), enum=("canonical",), enum_message="must be one of \"canonical\"")
+_F16 = _Field(types=("string", "null"), type_message="must be string,null", fast=(str, type(None)))
 _F17 = _Field(types=("number",), type_message="must be number", maximum=1, maximum_message="must be <= 1", minimum=0, minimum_message="must be >= 0")
-_F18 = _Field(types=("string",), type_message="must be string", enum=("graceful", "error", "forced"), enum_message="must be one of \"graceful\", \"error\", \"forced\"")
+_F18 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("graceful", "error", "forced")), enum=("graceful", "error", "forced"), enum_message="must be one of \"graceful\", \"error\", \"forced\"")
 _F19 = _Field(types=("object",), type_message="must be object", values="number", values_message="must be number")
-_F20 = _Field(types=("string",), type_message="must be string", enum=("automatic", "manual", "elo_change", "elo_velocity_update"), enum_message="must be one of \"automatic\", \"manual\", \"elo_change\", \"elo_velocity_update\"")
+_F20 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("automatic", "manual", "elo_change", "elo_velocity_update")), enum=("automatic", "manual", "elo_change", "elo_velocity_update"), enum_message="must be one of \"automatic\", \"manual\", \"elo_change\", \"elo_velocity_update\"")
 _F21 = _Field(types=("string",), type_message="must be string", pattern=re.compile("^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?\\Z"), pattern_message="must match pattern \"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$\"")
-_F22 = _Field(types=("string",), type_message="must be string", enum=("data", "model", "elo", "registry", "broadcast", "ephemeral", "priority"), enum_message="must be one of \"data\", \"model\", \"elo\", \"registry\", \"broadcast\", \"ephemeral\", \"priority\"")
-_F23 = _Field(types=("string",), type_message="must be string", enum=("gauntlet", "tournament", "shadow"), enum_message="must be one of \"gauntlet\", \"tournament\", \"shadow\"")
-_F24 = _Field(types=("string",), type_message="must be string", enum=("gpu_accelerated",), enum_message="must be one of \"gpu_accelerated\"")
+_F22 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("data", "model", "elo", "registry", "broadcast", "ephemeral", "priority")), enum=("data", "model", "elo", "registry", "broadcast", "ephemeral", "priority"), enum_message="must be one of \"data\", \"model\", \"elo\", \"registry\", \"broadcast\", \"ephemeral\", \"priority\"")
+_F23 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("gauntlet", "tournament", "shadow")), enum=("gauntlet", "tournament", "shadow"), enum_message="must be one of \"gauntlet\", \"tournament\", \"shadow\"")
+_F24 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("gpu_accelerated",)), enum=("gpu_accelerated",), enum_message="must be one of \"gpu_accelerated\"")
 _F25 = _Field(types=("integer",), type_message="must be integer", minimum=1, minimum_message="must be >= 1")
 _F26 = _Field()
-_F27 = _Field(types=("string",), type_message="must be string", enum=("cmaes", "nas", "manual", "adaptive"), enum_message="must be one of \"cmaes\", \"nas\", \"manual\", \"adaptive\"")
-_F28 = _Field(types=("string",), type_message="must be string", enum=("gpu", "cpu"), enum_message="must be one of \"gpu\", \"cpu\"")
+_F27 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("cmaes", "nas", "manual", "adaptive")), enum=("cmaes", "nas", "manual", "adaptive"), enum_message="must be one of \"cmaes\", \"nas\", \"manual\", \"adaptive\"")
+_F28 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("gpu", "cpu")), enum=("gpu", "cpu"), enum_message="must be one of \"gpu\", \"cpu\"")
 _F29 = _Field(types=("number",), type_message="must be number", maximum=100, maximum_message="must be <= 100", minimum=0, minimum_message="must be >= 0")
-_F30 = _Field(types=("string",), type_message="must be string", enum=("checksum", "format", "missing"), enum_message="must be one of \"checksum\", \"format\", \"missing\"")
-_F31 = _Field(types=("string",), type_message="must be string", enum=("production", "champion"), enum_message="must be one of \"production\", \"champion\"")
-_F32 = _Field(types=("string",), type_message="must be string", enum=("automatic", "manual"), enum_message="must be one of \"automatic\", \"manual\"")
-_F33 = _Field(types=("string",), type_message="must be string", enum=("loss", "elo", "metric"), enum_message="must be one of \"loss\", \"elo\", \"metric\"")
-_F34 = _Field(types=("string",), type_message="must be string", enum=("excellent", "good", "adequate", "poor", "unusable"), enum_message="must be one of \"excellent\", \"good\", \"adequate\", \"poor\", \"unusable\"")
-_F35 = _Field(types=("string",), type_message="must be string", enum=("node", "task", "model", "data"), enum_message="must be one of \"node\", \"task\", \"model\", \"data\"")
-_F36 = _Field(types=("string",), type_message="must be string", enum=("minor", "moderate", "severe", "critical"), enum_message="must be one of \"minor\", \"moderate\", \"severe\", \"critical\"")
-_F37 = _Field(types=("string",), type_message="must be string", enum=("standard", "gpu_accelerated", "canonical"), enum_message="must be one of \"standard\", \"gpu_accelerated\", \"canonical\"")
-_F38 = _Field(types=("string",), type_message="must be string", enum=("quality_low", "training_stalled", "manual"), enum_message="must be one of \"quality_low\", \"training_stalled\", \"manual\"")
-_F39 = _Field(types=("string",), type_message="must be string", enum=("games", "models", "npz"), enum_message="must be one of \"games\", \"models\", \"npz\"")
-_F40 = _Field(types=("string",), type_message="must be string", enum=("normal", "high", "emergency"), enum_message="must be one of \"normal\", \"high\", \"emergency\"")
-_F41 = _Field(types=("string",), type_message="must be string", enum=("stagnation", "regression", "plateau"), enum_message="must be one of \"stagnation\", \"regression\", \"plateau\"")
-_F42 = _Field(types=("string",), type_message="must be string", enum=("improving", "stalled", "degrading"), enum_message="must be one of \"improving\", \"stalled\", \"degrading\"")
-_F43 = _Field(types=("string",), type_message="must be string", enum=("threshold", "manual", "scheduled"), enum_message="must be one of \"threshold\", \"manual\", \"scheduled\"")
-_F44 = _Field(types=("string",), type_message="must be string", enum=("low", "normal", "high"), enum_message="must be one of \"low\", \"normal\", \"high\"")
-_F45 = _Field(types=("string",), type_message="must be string", enum=("selfplay", "training", "evaluation"), enum_message="must be one of \"selfplay\", \"training\", \"evaluation\"")
-_F46 = _Field(types=("integer",), type_message="must be integer")
+_F30 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("checksum", "format", "missing")), enum=("checksum", "format", "missing"), enum_message="must be one of \"checksum\", \"format\", \"missing\"")
+_F31 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("production", "champion")), enum=("production", "champion"), enum_message="must be one of \"production\", \"champion\"")
+_F32 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("automatic", "manual")), enum=("automatic", "manual"), enum_message="must be one of \"automatic\", \"manual\"")
+_F33 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("loss", "elo", "metric")), enum=("loss", "elo", "metric"), enum_message="must be one of \"loss\", \"elo\", \"metric\"")
+_F34 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("excellent", "good", "adequate", "poor", "unusable")), enum=("excellent", "good", "adequate", "poor", "unusable"), enum_message="must be one of \"excellent\", \"good\", \"adequate\", \"poor\", \"unusable\"")
+_F35 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("node", "task", "model", "data")), enum=("node", "task", "model", "data"), enum_message="must be one of \"node\", \"task\", \"model\", \"data\"")
+_F36 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("minor", "moderate", "severe", "critical")), enum=("minor", "moderate", "severe", "critical"), enum_message="must be one of \"minor\", \"moderate\", \"severe\", \"critical\"")
+_F37 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("standard", "gpu_accelerated", "canonical")), enum=("standard", "gpu_accelerated", "canonical"), enum_message="must be one of \"standard\", \"gpu_accelerated\", \"canonical\"")
+_F38 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("quality_low", "training_stalled", "manual")), enum=("quality_low", "training_stalled", "manual"), enum_message="must be one of \"quality_low\", \"training_stalled\", \"manual\"")
+_F39 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("games", "models", "npz")), enum=("games", "models", "npz"), enum_message="must be one of \"games\", \"models\", \"npz\"")
+_F40 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("normal", "high", "emergency")), enum=("normal", "high", "emergency"), enum_message="must be one of \"normal\", \"high\", \"emergency\"")
+_F41 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("stagnation", "regression", "plateau")), enum=("stagnation", "regression", "plateau"), enum_message="must be one of \"stagnation\", \"regression\", \"plateau\"")
+_F42 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("improving", "stalled", "degrading")), enum=("improving", "stalled", "degrading"), enum_message="must be one of \"improving\", \"stalled\", \"degrading\"")
+_F43 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("threshold", "manual", "scheduled")), enum=("threshold", "manual", "scheduled"), enum_message="must be one of \"threshold\", \"manual\", \"scheduled\"")
+_F44 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("low", "normal", "high")), enum=("low", "normal", "high"), enum_message="must be one of \"low\", \"normal\", \"high\"")
+_F45 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("selfplay", "training", "evaluation")), enum=("selfplay", "training", "evaluation"), enum_message="must be one of \"selfplay\", \"training\", \"evaluation\"")
+_F46 = _Field(types=("integer",), type_message="must be integer", fast=(int,))
 
 
 _SCHEMAS: typing.Final[typing.Mapping[str, _Schema]] = {
@@ -1744,10 +1753,24 @@ _SCHEMAS: typing.Final[typing.Mapping[str, _Schema]] = {
 def validate_payload(event: EventName, payload: object) -> ValidationResult:
     """Checks a payload (with aliases already normalized) against its event's schema."""
     schema = _SCHEMAS[event]
-    if not isinstance(payload, typing.Mapping):
+    if type(payload) is not dict and not isinstance(payload, typing.Mapping):
         return ValidationResult(False, (PayloadIssue("", "must be object"),))
     data = typing.cast(typing.Mapping[str, object], payload)
-    issues: list[PayloadIssue] = [PayloadIssue(name, "is required") for name in schema.required if name not in data]
+    missing = [name for name in schema.required if name not in data]
+    if not missing:
+        # The usual case, a valid payload, looks at its own fields only.
+        found: list[PayloadIssue] = []
+        by_name = schema.by_name
+        for name, value in data.items():
+            spec = by_name.get(name)
+            # Most fields: a value of an exact type (and an enum member) needs no further look.
+            if spec is None or (type(value) in spec.fast and (spec.members is None or value in spec.members)):
+                continue
+            _check_field(name, value, spec, found)
+        if not found:
+            return _VALID
+    # The issues in ajv's order: the required fields missing, then the properties in the schema's order.
+    issues = [PayloadIssue(name, "is required") for name in missing]
     for name, spec in schema.properties:
         if name in data:
             _check_field(name, data[name], spec, issues)

@@ -154,5 +154,25 @@ class QueueTest(unittest.TestCase):
         self.assertEqual(later, [(3, 1), (4, 1), (5, 1)])  # released, not counted as a delivery
 
 
+class PythonValuesTest(unittest.TestCase):
+    """Values JSON cannot tell apart but Python can: the verdicts JavaScript would give their JSON."""
+
+    def issues(self, **changes):
+        result = r.validate_payload("TRAINING_COMPLETED", {**TRAINING, **changes})
+        return [(i.field, i.message) for i in result.issues]
+
+    def test_an_integral_float_is_an_integer_and_a_boolean_is_never_a_number(self):
+        self.assertEqual(self.issues(num_players=2.0, epochs=3.0), [])
+        self.assertEqual(self.issues(num_players=True), [("num_players", "must be integer"), ("num_players", "must be one of 2, 3, 4")])
+        self.assertEqual(self.issues(final_loss=False), [("final_loss", "must be number")])
+        self.assertEqual(self.issues(final_loss=float("nan")), [("final_loss", "must be number")])
+        self.assertEqual(self.issues(epochs=2.5), [("epochs", "must be integer")])
+        self.assertEqual(self.issues(samples_trained=10**30), [])
+
+    def test_tuples_are_arrays_and_any_mapping_is_an_object(self):
+        self.assertEqual(r.validate_payload("TRAINING_COMPLETED", {**TRAINING, "metrics": {"a": 1}}).ok, True)
+        self.assertEqual(self.issues(metrics=[1]), [("metrics", "must be object")])
+
+
 if __name__ == "__main__":
     unittest.main()
