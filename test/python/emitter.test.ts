@@ -117,7 +117,8 @@ describe.skipIf(!havePython)('hostile catalog strings in the Python package', ()
     const got = runPython(
       tmp.path,
       [
-        'import json, typing, hostile_events as m',
+        'import json, os, typing, hostile_events as m',
+        `db = ${JSON.stringify(join(tmp.path, 'events.db'))}`,
         'from hostile_events import payloads',
         'kind = [v for v in typing.get_args(typing.get_type_hints(payloads.JobDonePayload)["kind"])]',
         'print(json.dumps({',
@@ -125,13 +126,17 @@ describe.skipIf(!havePython)('hostile catalog strings in the Python package', ()
         '  "enum_ok": [m.validate_payload("JOB_DONE", {"config_key": "hex8_2p", "model_path": "/m", "epochs": 1, "kind": k}).ok for k in kind],',
         '  "bad_enum": m.validate_payload("JOB_DONE", {"config_key": "hex8_2p", "model_path": "/m", "epochs": 1, "kind": "x"}).issues[0].message,',
         '  "keys": sorted(payloads.JobStartedPayload.__annotations__),',
+        '  "sent": __import__("json").loads(__import__("sqlite3").connect(db).execute("SELECT envelope FROM rr_events").fetchone()[0])["data"]',
+        '    if m.emit_job_started(job_id="j", from_="f", class_="c", str_="s", typing_="t", match_="m", queue_="q", queue=db, source="x") else None,',
         '}, ensure_ascii=True))',
       ].join('\n'),
-    ) as { doc: string; enum_ok: boolean[]; bad_enum: string; keys: string[] };
+    ) as { doc: string; enum_ok: boolean[]; bad_enum: string; keys: string[]; sent: Record<string, unknown> };
     expect(got.doc).toContain(PY_HOSTILE[0]);
     expect(got.doc).toContain('lone \\ud800 surrogate'); // shown as its escape: a class's __doc__ cannot hold it
     expect(got.enum_ok).toEqual(PY_HOSTILE.map(() => true));
     expect(got.bad_enum).toBe(`must be one of ${PY_HOSTILE.map((v) => JSON.stringify(v)).join(', ')}`);
     expect(got.keys).toEqual(['class', 'from', 'job_id', 'match', 'queue', 'source', 'str', 'timestamp', 'typing']);
+    // Keyword arguments renamed for Python (`from_`, and `queue_` beside the queue= option) send the catalog's field names.
+    expect(got.sent).toMatchObject({ job_id: 'j', from: 'f', class: 'c', str: 's', typing: 't', match: 'm', queue: 'q', source: 'x' });
   });
 });
