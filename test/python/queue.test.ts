@@ -61,7 +61,7 @@ function verdict(file: string, prefix: string): { unique: number; lost: number; 
 
 const track = (c: Child): Child => (children.push(c), c);
 const pyConsumer = (group: string, log: string) => track(spawnProgram('python3', [join(ROOT, 'test/python/children/consumer.py'), tmp.db, group, log, '1000'], PY_ENV));
-const tsConsumer = (group: string, log: string) => track(spawnTs(join(CHILDREN, 'node.ts'), { role: 'consumer', db: tmp.db, group, logFile: log, leaseMs: 1000 }));
+const tsConsumer = (group: string, log: string) => track(spawnTs(join(CHILDREN, 'node.ts'), { role: 'consumer', db: tmp.db, group, logFile: log, leaseMs: 1000, batchSize: 500 }));
 
 describe.skipIf(!havePython)('the generated Python package and TypeScript on one queue', () => {
   it('test_queue.py (unittest): emitters, groups, fenced leases, retries with backoff and the dead letter table from Python', () => {
