@@ -64,6 +64,9 @@ export function writeHostileCatalog(dir: string): string {
   jobs['JOB_DONE']!['description'] = t;
   jobs['JOB_DONE']!.payload['kind'] = { type: 'string', enum: PY_HOSTILE, description: t };
   for (const name of ['from', 'class', 'str', 'typing', 'match', 'queue']) jobs['JOB_STARTED']!.payload[name] = { type: 'string', description: `${name}: ${t}` };
+  // A selecting emitter whose argument is named like a local of its body.
+  const emitters = (cat['emitters.yaml'] as { emitters: Record<string, { select?: { argument: string } }> }).emitters;
+  emitters['emit_job_kicked_off']!.select!.argument = 'payload';
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(render(cat))) writeFileSync(join(dir, file), text);
   return dir;

@@ -6,9 +6,10 @@
  * run covers them all (it is the slow part: about 10 s for our catalog).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostileCases } from '../generator/hostile/catalogs.js';
 import { generatePython, havePython, ROOT, tempDir, writeHostileCatalog } from './helpers.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/python/typing');
@@ -32,8 +33,13 @@ beforeAll(() => {
   tmp = tempDir('rr-pyright-');
   for (const [pkg, catalog] of PACKAGES) generatePython(join(ROOT, catalog), tmp.path, pkg);
   generatePython(writeHostileCatalog(join(tmp.path, 'hostile-catalog')), tmp.path, 'hostile_events');
+  // A catalog whose payloads have no optional field at all (no NotRequired to import).
+  const oneEvent = hostileCases().find((c) => c.name === 'one_event')!;
+  mkdirSync(join(tmp.path, 'one-event-catalog'));
+  for (const [file, text] of Object.entries(oneEvent.files)) writeFileSync(join(tmp.path, 'one-event-catalog', file), text);
+  generatePython(join(tmp.path, 'one-event-catalog'), tmp.path, 'one_event_events');
   for (const f of ['correct_usage.py', 'wrong_usages.py']) copyFileSync(join(FIXTURES, f), join(tmp.path, f));
-  const include = [...PACKAGES.map(([p]) => p), 'hostile_events', 'correct_usage.py', 'wrong_usages.py'];
+  const include = [...PACKAGES.map(([p]) => p), 'hostile_events', 'one_event_events', 'correct_usage.py', 'wrong_usages.py'];
   // 3.10: the oldest Python the package supports (NotRequired comes from typing_extensions, for the checker only).
   writeFileSync(join(tmp.path, 'pyrightconfig.json'), JSON.stringify({ typeCheckingMode: 'strict', pythonVersion: '3.10', include }));
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/pyright/index.js'), '-p', 'pyrightconfig.json', '--outputjson'], { cwd: tmp.path, encoding: 'utf8', timeout: 120_000 });
@@ -46,7 +52,7 @@ afterAll(() => tmp.cleanup());
 const show = (d: Diagnostic) => `${d.file}:${d.line} ${d.rule} ${d.message.split('\n')[0]}`;
 
 describe('pyright --strict on the generated Python', () => {
-  it.each([...PACKAGES.map(([p]) => p), 'hostile_events'])('the %s package has no diagnostics', (pkg) => {
+  it.each([...PACKAGES.map(([p]) => p), 'hostile_events', 'one_event_events'])('the %s package has no diagnostics', (pkg) => {
     expect(diagnostics.filter((d) => d.file.startsWith(`${pkg}/`)).map(show)).toEqual([]);
   });
 

@@ -86,9 +86,12 @@ function emitFields(event: EventModel, model: CatalogModel): FieldModel[] {
   return [...event.fields, ...model.commonFields.filter((c) => !own.has(c.name))].filter((f) => f.name !== 'source');
 }
 
-/** A field's keyword argument: its name (with `_` when Python or the options take it). */
+/** The local names of a selecting emitter's body. */
+const LOCALS = ['cases', 'chosen', 'payload', 'fields', 'name', 'value'];
+
+/** A field's keyword argument: its name (with `_` when Python, the options or the emitters' own locals take it). */
 function param(field: string): string {
-  return ident(field, OPTIONS);
+  return ident(field, [...OPTIONS, ...LOCALS]);
 }
 
 function fieldParams(fields: readonly FieldModel[], model: CatalogModel, types: Set<string>, skip?: string): string[] {

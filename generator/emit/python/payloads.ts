@@ -16,6 +16,7 @@ export function payloadsModule(model: CatalogModel): string {
     else if (shared.enum && literalOf(shared.enum)) aliases.push(typeAlias(pascalCase(shared.name), literalOf(shared.enum)!, shared.description));
   }
   const commonNames = new Set(model.commonFields.map((f) => f.name));
+  const optional = [...model.commonFields, ...model.events.flatMap((e) => e.fields)].some((f) => !f.required);
   const blocks = [
     ...aliases,
     typedDict('CommonFields', 'Fields every payload may carry; the emitters fill them in.', model.commonFields, model, undefined),
@@ -28,16 +29,18 @@ export function payloadsModule(model: CatalogModel): string {
   ];
   return pythonModule(
     `The payload of each event of the ${model.name} catalog, as a TypedDict.`,
-    [
-      'import sys',
-      'import typing',
-      '',
-      '# NotRequired is in typing from 3.11; on 3.10 it is only named in annotations, which are never evaluated.',
-      'if sys.version_info >= (3, 11):',
-      '    from typing import NotRequired',
-      'elif typing.TYPE_CHECKING:',
-      '    from typing_extensions import NotRequired',
-    ],
+    optional
+      ? [
+          'import sys',
+          'import typing',
+          '',
+          '# NotRequired is in typing from 3.11; on 3.10 it is only named in annotations, which are never evaluated.',
+          'if sys.version_info >= (3, 11):',
+          '    from typing import NotRequired',
+          'elif typing.TYPE_CHECKING:',
+          '    from typing_extensions import NotRequired',
+        ]
+      : ['import typing'],
     blocks,
   );
 }
