@@ -17,6 +17,7 @@ const PACKAGES = [
   ['ringrift_events', 'catalog'],
   ['minimal_events', 'test/fixtures/catalogs/minimal'],
   ['shop_events', 'test/fixtures/catalogs/shop'],
+  ['billing_events', 'test/fixtures/catalogs/billing'],
 ] as const;
 
 interface Diagnostic {
