@@ -61,6 +61,29 @@ class QueueTest(unittest.TestCase):
             r.emit_event("TRAINING_DONE", {}, queue=self.queue)  # type: ignore[arg-type]
         self.assertEqual(self.rows("SELECT count(*) FROM rr_events"), [(0,)])
 
+    def test_a_lenient_queue_renames_aliases_and_sends_an_invalid_payload_with_a_warning(self):
+        lenient = r.EventQueue(self.path, mode="lenient")
+        try:
+            payload = {k: v for k, v in TRAINING.items() if k not in ("config_key", "epochs")}
+            with self.assertLogs("ringrift_events", level="WARNING") as logs:
+                lenient.send("training_complete", {**payload, "config": "hex8_2p", "epochs_trained": "three"})
+            self.assertEqual(
+                logs.output,
+                [
+                    'WARNING:ringrift_events:TRAINING_COMPLETED: field "config" is an alias of "config_key"; use the canonical name; '
+                    'field "epochs_trained" is an alias of "epochs"; use the canonical name',
+                    'WARNING:ringrift_events:invalid TRAINING_COMPLETED payload: field "epochs" must be integer (delivered anyway: lenient mode)',
+                ],
+            )
+        finally:
+            lenient.close()
+        import json
+
+        [(text,)] = self.rows("SELECT envelope FROM rr_events")
+        data = json.loads(text)["data"]
+        self.assertEqual((data["config_key"], data["epochs"]), ("hex8_2p", "three"))
+        self.assertNotIn("config", data)
+
     def test_the_default_queue_is_the_environment_variables_else_a_clear_error(self):
         old = os.environ.pop(r.QUEUE_ENV_VAR, None)
         try:
