@@ -36,7 +36,7 @@ export function sqliteQueueModule(model: CatalogModel): string {
       'import typing',
       'import uuid',
       '',
-      'from .event_mappings import EventSpelling, resolve_event',
+      'from .event_mappings import SPELLING_TO_EVENT, EventSpelling, resolve_event',
       'from .event_types import EventName',
       'from .event_utils import FIELD_ALIASES, ValidationMode, normalize_payload, prepare_payload',
       'from .validation import EventValidationError, validate_payload',
@@ -419,7 +419,8 @@ class EventQueue:
             return "not a CloudEvents envelope: data is not an object", {}
         if envelope.get("id") != event_id:
             return "envelope id " + json.dumps(envelope.get("id")) + " differs from the event_id column " + json.dumps(event_id), {}
-        name = resolve_event(str(envelope.get("type")))
+        kind = envelope.get("type")
+        name = SPELLING_TO_EVENT.get(kind) if type(kind) is str else None
         if name is None:
             return "from a newer catalog: unknown event type " + json.dumps(envelope.get("type")), {}
         if self.mode == "strict":
