@@ -72,7 +72,7 @@ interface RawEvent {
   payload_documented?: boolean;
   version?: number;
   deprecated?: RawDeprecation;
-  dedup?: 'none' | 'payload' | { fields: string[] };
+  dedup?: 'none' | 'payload' | { fields: string[]; reason?: string } | { kind: 'none' | 'payload'; reason?: string };
   payload?: Record<string, RawField>;
 }
 interface RawEmitter {
@@ -541,10 +541,12 @@ class SemanticChecker {
     const d = raw.dedup;
     if (d === undefined || d === 'none') return { kind: 'none' };
     if (d === 'payload') return { kind: 'payload' };
+    const reason = d.reason !== undefined ? { reason: d.reason } : {};
+    if ('kind' in d) return { kind: d.kind, ...reason };
     for (const [i, f] of d.fields.entries()) {
       if (!fields.some((x) => x.name === f)) this.report(this.at(loc, 'dedup', 'fields', i), `event ${event}: dedup field "${f}" is not a field of its payload`);
     }
-    return { kind: 'fields', fields: [...d.fields] };
+    return { kind: 'fields', fields: [...d.fields], ...reason };
   }
 
   /** What a deprecation names as its replacement must exist: an event, or a field of the same event. */
