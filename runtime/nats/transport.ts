@@ -5,8 +5,8 @@
  * - One stream per catalog (`RINGRIFT_EVENTS`), its subjects `<prefix>.<topic>`
  *   of the catalog's cross-process events; file storage, retention by age
  *   (defect 8: old events are deleted by the server, not left to pile up).
- * - Publish: the envelope as JSON with the event id as `Nats-Msg-Id`, so the
- *   server drops a resend within the duplicate window; resolves on the PubAck
+ * - Publish: the envelope as JSON with its source and id as `Nats-Msg-Id`
+ *   (messageId), so the server drops a resend within the duplicate window; resolves on the PubAck
  *   (the event is stored); retried with the same id while the server is
  *   unreachable. Publishes are pipelined (publisher.ts): many await their
  *   PubAck at once over one reply subscription.
@@ -205,7 +205,7 @@ export class NatsTransport implements Transport {
     const deadline = Date.now() + this.config.publishRetryMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        const ack = await c.pipeline.publish(subject, data, envelope.id);
+        const ack = await c.pipeline.publish(subject, data, messageId(envelope));
         if (ack.duplicate) this.stats.duplicates++;
         else this.stats.published++;
         return;
@@ -729,6 +729,16 @@ export class NatsTransport implements Transport {
       this.sleepers.add(wake);
     });
   }
+}
+
+/**
+ * The `Nats-Msg-Id` of an envelope: its source and id (CloudEvents: together
+ * they name one event, so id 42 from two sources is stored twice, a resend
+ * from one source once), each URI-encoded so that no two pairs meet and no
+ * character can break the header.
+ */
+export function messageId(envelope: Pick<EventEnvelope, 'source' | 'id'>): string {
+  return `${encodeURIComponent(envelope.source)}:${encodeURIComponent(envelope.id)}`;
 }
 
 /** nats-server 2.10 added consumers with several filter subjects. */

@@ -111,7 +111,7 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     expect(seen.g1.sort()).toEqual([...ids].sort()); // the two members of g1 together: each event once
   });
 
-  it('delivers a resent event once: the event id is the message id, so the server drops the resend', async () => {
+  it('delivers a resent event once: source and id make the message id, so the server drops the resend', async () => {
     const names = uniqueStream('dedup');
     const consumer = router();
     const got: EventEnvelope[] = [];
@@ -135,6 +135,26 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     expect(consumer.getStats().duplicatesPrevented).toBe(0); // the copies never reached the consumer
     const info = await (await manager(second.transport)).streams.info(names.stream);
     expect(info.state.messages).toBe(1);
+  });
+
+  it('stores id 42 from nodeA and from nodeB as two events (CloudEvents: source + id), a resend from nodeA once', async () => {
+    const names = uniqueStream('srcid');
+    const consumer = router();
+    const got: EventEnvelope[] = [];
+    consumer.subscribe('HOST_OFFLINE', (e) => void got.push(e));
+    await attach(consumer, names, { group: 'sink' });
+    const { router: pub, transport } = await publisher(names);
+    await pub.publish('HOST_OFFLINE', { node_id: 'gpu-7' }, { id: '42', source: 'nodeA' });
+    await pub.publish('HOST_OFFLINE', { node_id: 'gpu-7' }, { id: '42', source: 'nodeB' });
+    const resent = createRouter({ registry: REGISTRY, logger: silentLogger }); // another process resending nodeA's event
+    cleanup.push(() => resent.close());
+    const second = await attach(resent, names, { receive: false });
+    await resent.publish('HOST_OFFLINE', { node_id: 'gpu-7' }, { id: '42', source: 'nodeA' });
+    await until(() => got.length >= 2, 10_000, 'both events');
+    await sleep(300);
+    expect(got.map((e) => `${e.source}/${e.id}`).sort()).toEqual(['nodeA/42', 'nodeB/42']);
+    expect(transport.stats).toMatchObject({ published: 2, duplicates: 0 });
+    expect(second.stats).toMatchObject({ published: 0, duplicates: 1 });
   });
 
   it('acknowledges an event only after its handler settled, keeping it from redelivery meanwhile', async () => {
