@@ -18,6 +18,7 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
+import { optionalString, optionalTime, optionsObject, requireFunction, requireString } from './arguments.js';
 import { dedupKey, TtlSet } from './dedup.js';
 import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
@@ -208,8 +209,10 @@ export class Router {
    * cross-process event (then nothing was delivered locally and the event is
    * not remembered as seen, so the caller may retry).
    */
-  async publish(spelling: string, payload: Readonly<Record<string, unknown>>, options: PublishOptions = {}): Promise<PublishResult> {
+  async publish(spelling: string, payload: Readonly<Record<string, unknown>>, options?: PublishOptions): Promise<PublishResult> {
+    requireString('publish', 'the event (a spelling of it)', spelling);
     if (this.closed) throw new RouterClosedError(`publish ${spelling}`);
+    options = publishOptions(spelling, options);
     const started = performance.now();
     const def = this.resolve(spelling);
     const time = options.time ?? this.isoNow();
@@ -344,7 +347,11 @@ export class Router {
    * function. Subscribing the same function to the same event again is
    * ignored; reusing a live subscription's name throws.
    */
-  subscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>, options: SubscribeOptions = {}): () => void {
+  subscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>, options?: SubscribeOptions): () => void {
+    requireString('subscribe', 'the event (a spelling or a pattern)', spellingOrPattern);
+    requireFunction(`subscribe to ${spellingOrPattern}`, 'the handler', handler);
+    options = optionsObject(`subscribe to ${spellingOrPattern}`, options);
+    optionalString(`subscribe to ${spellingOrPattern}`, 'options.name', options.name);
     if (this.closed) throw new RouterClosedError(`subscribe to ${spellingOrPattern}`);
     const key = this.subscriptionKey(spellingOrPattern);
     const policy: HandlerPolicy = {
@@ -360,6 +367,7 @@ export class Router {
 
   /** Removes the subscription of `handler` to this event or pattern; true if there was one. */
   unsubscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>): boolean {
+    requireString('unsubscribe', 'the event (a spelling or a pattern)', spellingOrPattern);
     return this.bus.unsubscribeHandler(this.subscriptionKey(spellingOrPattern), handler as EventHandler);
   }
 
@@ -547,6 +555,18 @@ export class Router {
       if (r.status === 'rejected') this.logger.error(`[EventRouter] closing ${transports[i]!.name} failed: ${errorMessage(r.reason)}`);
     }
   }
+}
+
+/** The publish options, checked: each attribute a non-empty string (CloudEvents), `time` an RFC 3339 time. */
+function publishOptions(spelling: string, given: PublishOptions | undefined): PublishOptions {
+  const where = `publish ${spelling}`;
+  const options = optionsObject(where, given);
+  optionalString(where, 'options.id', options.id);
+  optionalString(where, 'options.source', options.source);
+  optionalString(where, 'options.subject', options.subject);
+  optionalString(where, 'options.traceparent', options.traceparent);
+  optionalTime(where, 'options.time', options.time);
+  return options;
 }
 
 /**
