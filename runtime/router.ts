@@ -15,8 +15,8 @@
  * failing handler. Events from a transport are different: their `deliver`
  * resolves only after retries and DLQ parking (defect 4: ack after settle).
  */
-import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { catalogNamesOf, defaultSource } from './catalog-names.js';
 import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
 import { optionalString, optionalTime, optionsObject, requireFunction, requireString } from './arguments.js';
 import { dedupKey, TtlSet } from './dedup.js';
@@ -61,11 +61,11 @@ export interface RouterOptions {
   readonly logger?: Logger;
   /** Epoch-ms clock for dedup windows, DLQ times and envelope times. Default Date.now. */
   readonly now?: () => number;
-  /** Log every publish and delivery. Default: RINGRIFT_EVENT_TRACE=1. */
+  /** Log every publish and delivery. Default: `<ENV_PREFIX>_EVENT_TRACE=1` (RINGRIFT_EVENT_TRACE; the prefix is the registry's `names`). */
   readonly trace?: boolean;
   /** Give every event a W3C traceparent (and `trace_id`). Default: same as `trace`. A given or inherited traceparent is always kept. */
   readonly tracing?: boolean;
-  /** Source of events published without one. Default `/ringrift/<host>/<pid>`. */
+  /** Source of events published without one. Default `/<catalog name>/<host>/<pid>` (`/ringrift/…`, from the registry's `names`). */
   readonly source?: string;
   /** Publish HANDLER_FAILED and HANDLER_TIMEOUT when the catalog has them. Default true. */
   readonly emitHandlerEvents?: boolean;
@@ -177,9 +177,10 @@ export class Router {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     if (!(this.retry.attempts >= 1)) throw new RangeError(`retry.attempts must be >= 1, got ${this.retry.attempts}`);
     this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
-    this.trace = options.trace ?? traceEnabledFromEnv();
+    const names = catalogNamesOf(this.registry);
+    this.trace = options.trace ?? traceEnabledFromEnv(process.env, names);
     this.tracing = options.tracing ?? this.trace;
-    this.source = options.source ?? `/ringrift/${hostname()}/${process.pid}`;
+    this.source = options.source ?? defaultSource(names);
     this.emitHandlerEvents = options.emitHandlerEvents ?? true;
     this.commonFields = new Set(this.registry.commonFields);
     this.dedupTtlMs = options.dedupTtlMs ?? 30_000;
