@@ -60,7 +60,21 @@ def emit_adaptive_params_changed(
     `optimization.adaptive_params_changed`): Training parameters of a configuration were
     adjusted based on its Elo velocity.
     """
-    return _send("ADAPTIVE_PARAMS_CHANGED", {"config_key": config_key, "params_changed": params_changed, "elo_velocity": elo_velocity, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "ADAPTIVE_PARAMS_CHANGED",
+        {
+            "config_key": config_key,
+            "params_changed": params_changed,
+            "elo_velocity": elo_velocity,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_backpressure_activated(
@@ -84,7 +98,22 @@ def emit_backpressure_activated(
     Backpressure was activated because of queue or resource constraints, so work generation
     is reduced.
     """
-    return _send("BACKPRESSURE_ACTIVATED", {"level": level, "node_id": node_id, "reason": reason, "resource_type": resource_type, "utilization": utilization, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "BACKPRESSURE_ACTIVATED",
+        {
+            "level": level,
+            "node_id": node_id,
+            "reason": reason,
+            "resource_type": resource_type,
+            "utilization": utilization,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_backpressure_released(
@@ -106,7 +135,21 @@ def emit_backpressure_released(
     BACKPRESSURE_RELEASED (`backpressure_released`, topic `backpressure.released`):
     Backpressure was released and resources are available again, so the normal rate resumes.
     """
-    return _send("BACKPRESSURE_RELEASED", {"previous_level": previous_level, "level": level, "node_id": node_id, "duration_seconds": duration_seconds, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "BACKPRESSURE_RELEASED",
+        {
+            "previous_level": previous_level,
+            "level": level,
+            "node_id": node_id,
+            "duration_seconds": duration_seconds,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_cache_invalidated(
@@ -128,7 +171,22 @@ def emit_cache_invalidated(
     CACHE_INVALIDATED (`cache_invalidated`, topic `cache.invalidated`): Cache entries were
     invalidated for a model or a node.
     """
-    return _send("CACHE_INVALIDATED", {"invalidation_type": invalidation_type, "target_id": target_id, "count": count, "affected_nodes": affected_nodes, "affected_models": affected_models, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CACHE_INVALIDATED",
+        {
+            "invalidation_type": invalidation_type,
+            "target_id": target_id,
+            "count": count,
+            "affected_nodes": affected_nodes,
+            "affected_models": affected_models,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_canonical_selfplay_complete(
@@ -162,7 +220,32 @@ def emit_canonical_selfplay_complete(
     `selfplay.canonical_complete`): A canonical selfplay batch for parity validation
     finished.
     """
-    return _send("CANONICAL_SELFPLAY_COMPLETE", {"config_key": config_key, "games_completed": games_completed, "total_games": total_games, "node_id": node_id, "model_id": model_id, "duration_seconds": duration_seconds, "games_per_second": games_per_second, "task_id": task_id, "board_type": board_type, "num_players": num_players, "success": success, "selfplay_type": selfplay_type, "iteration": iteration, "error": error, "database_path": database_path, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CANONICAL_SELFPLAY_COMPLETE",
+        {
+            "config_key": config_key,
+            "games_completed": games_completed,
+            "total_games": total_games,
+            "node_id": node_id,
+            "model_id": model_id,
+            "duration_seconds": duration_seconds,
+            "games_per_second": games_per_second,
+            "task_id": task_id,
+            "board_type": board_type,
+            "num_players": num_players,
+            "success": success,
+            "selfplay_type": selfplay_type,
+            "iteration": iteration,
+            "error": error,
+            "database_path": database_path,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_cluster_capacity_changed(
@@ -181,7 +264,17 @@ def emit_cluster_capacity_changed(
     `resource.cluster_capacity_changed`): The capacity of the cluster changed, so
     allocations should be adjusted.
     """
-    return _send("CLUSTER_CAPACITY_CHANGED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CLUSTER_CAPACITY_CHANGED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_cluster_stall_detected(
@@ -199,7 +292,17 @@ def emit_cluster_stall_detected(
     CLUSTER_STALL_DETECTED (`cluster_stall_detected`, topic `cluster.stall_detected`): The
     cluster watchdog detected a cluster stall that needs investigation.
     """
-    return _send("CLUSTER_STALL_DETECTED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CLUSTER_STALL_DETECTED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_cmaes_triggered(
@@ -222,7 +325,23 @@ def emit_cmaes_triggered(
     CMAES_TRIGGERED (`cmaes_triggered`, topic `optimization.cmaes_triggered`): A CMA-ES
     hyperparameter optimization run started.
     """
-    return _send("CMAES_TRIGGERED", {"run_id": run_id, "reason": reason, "parameters_searched": parameters_searched, "search_space": search_space, "generations": generations, "population_size": population_size, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CMAES_TRIGGERED",
+        {
+            "run_id": run_id,
+            "reason": reason,
+            "parameters_searched": parameters_searched,
+            "search_space": search_space,
+            "generations": generations,
+            "population_size": population_size,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_consolidation_complete(
@@ -239,7 +358,17 @@ def emit_consolidation_complete(
     CONSOLIDATION_COMPLETE (`consolidation_complete`, topic `data.consolidation_complete`):
     Database consolidation finished, which triggers export.
     """
-    return _send("CONSOLIDATION_COMPLETE", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CONSOLIDATION_COMPLETE",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_consolidation_started(
@@ -256,7 +385,17 @@ def emit_consolidation_started(
     CONSOLIDATION_STARTED (`consolidation_started`, topic `data.consolidation_started`):
     Database consolidation started.
     """
-    return _send("CONSOLIDATION_STARTED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CONSOLIDATION_STARTED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_coordinator_health_degraded(
@@ -279,7 +418,21 @@ def emit_coordinator_health_degraded(
     `coordinator.health_degraded`): A coordinator's health degraded but it is still
     functional.
     """
-    return _send("COORDINATOR_HEALTH_DEGRADED", {"coordinator_name": coordinator_name, "reason": reason, "health_score": health_score, "issues": issues, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "COORDINATOR_HEALTH_DEGRADED",
+        {
+            "coordinator_name": coordinator_name,
+            "reason": reason,
+            "health_score": health_score,
+            "issues": issues,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_coordinator_heartbeat(
@@ -300,7 +453,21 @@ def emit_coordinator_heartbeat(
     COORDINATOR_HEARTBEAT (`coordinator_heartbeat`, topic `coordinator.heartbeat`): Periodic
     liveness signal from a coordinator.
     """
-    return _send("COORDINATOR_HEARTBEAT", {"coordinator_name": coordinator_name, "health_score": health_score, "active_handlers": active_handlers, "events_processed": events_processed, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "COORDINATOR_HEARTBEAT",
+        {
+            "coordinator_name": coordinator_name,
+            "health_score": health_score,
+            "active_handlers": active_handlers,
+            "events_processed": events_processed,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_coordinator_shutdown(
@@ -322,7 +489,21 @@ def emit_coordinator_shutdown(
     COORDINATOR_SHUTDOWN (`coordinator_shutdown`, topic `coordinator.shutdown`): A
     coordinator is shutting down, gracefully, on error or forced.
     """
-    return _send("COORDINATOR_SHUTDOWN", {"coordinator_name": coordinator_name, "reason": reason, "remaining_tasks": remaining_tasks, "state_snapshot": state_snapshot, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "COORDINATOR_SHUTDOWN",
+        {
+            "coordinator_name": coordinator_name,
+            "reason": reason,
+            "remaining_tasks": remaining_tasks,
+            "state_snapshot": state_snapshot,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_curriculum_advanced(
@@ -340,7 +521,17 @@ def emit_curriculum_advanced(
     CURRICULUM_ADVANCED (`curriculum_advanced`, topic `curriculum.advanced`): The curriculum
     moved to a harder tier after evaluation showed a plateau.
     """
-    return _send("CURRICULUM_ADVANCED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CURRICULUM_ADVANCED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_curriculum_emergency_update(
@@ -359,7 +550,17 @@ def emit_curriculum_emergency_update(
     `curriculum.emergency_update`): The curriculum was updated as an emergency response to a
     critical regression.
     """
-    return _send("CURRICULUM_EMERGENCY_UPDATE", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CURRICULUM_EMERGENCY_UPDATE",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_curriculum_rebalanced(
@@ -381,7 +582,22 @@ def emit_curriculum_rebalanced(
     CURRICULUM_REBALANCED (`curriculum_rebalanced`, topic `curriculum.rebalanced`):
     Curriculum weights were rebalanced across configurations.
     """
-    return _send("CURRICULUM_REBALANCED", {"weights": weights, "trigger": trigger, "previous_weights": previous_weights, "config_key": config_key, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "CURRICULUM_REBALANCED",
+        {
+            "weights": weights,
+            "trigger": trigger,
+            "previous_weights": previous_weights,
+            "config_key": config_key,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_daemon_started(
@@ -415,7 +631,17 @@ def emit_daemon_status_changed(
     DAEMON_STATUS_CHANGED (`daemon_status_changed`, topic `daemon.status_changed`): The
     status of a daemon changed, which may lead to an automatic restart.
     """
-    return _send("DAEMON_STATUS_CHANGED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "DAEMON_STATUS_CHANGED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_daemon_stopped(
@@ -452,7 +678,20 @@ def emit_data_fresh(
     DATA_FRESH (`data_fresh`, topic `freshness.fresh`): The training data of a configuration
     is fresh (recently synced), so training can proceed.
     """
-    return _send("DATA_FRESH", {"config_key": config_key, "data_age_hours": data_age_hours, "last_sync": last_sync, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "DATA_FRESH",
+        {
+            "config_key": config_key,
+            "data_age_hours": data_age_hours,
+            "last_sync": last_sync,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_data_quality_alert(
@@ -470,7 +709,17 @@ def emit_data_quality_alert(
     DATA_QUALITY_ALERT (`data_quality_alert`, topic `quality.alert`): A data quality checker
     raised an alert, which is logged as a warning.
     """
-    return _send("DATA_QUALITY_ALERT", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "DATA_QUALITY_ALERT",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_data_stale(
@@ -492,7 +741,21 @@ def emit_data_stale(
     DATA_STALE (`data_stale`, topic `freshness.stale`): The training data of a configuration
     is stale (too old), which triggers a priority sync.
     """
-    return _send("DATA_STALE", {"config_key": config_key, "data_age_hours": data_age_hours, "threshold_hours": threshold_hours, "last_sync": last_sync, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "DATA_STALE",
+        {
+            "config_key": config_key,
+            "data_age_hours": data_age_hours,
+            "threshold_hours": threshold_hours,
+            "last_sync": last_sync,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_data_sync_completed(
@@ -522,7 +785,28 @@ def emit_data_sync_completed(
     finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md
     requires, names the source node.
     """
-    return _send("DATA_SYNC_COMPLETED", {"targets": targets, "files_synced": files_synced, "bytes_transferred": bytes_transferred, "duration_seconds": duration_seconds, "sync_type": sync_type, "success": success, "iteration": iteration, "components": components, "errors": errors, "node_id": node_id, "games_synced": games_synced, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "DATA_SYNC_COMPLETED",
+        {
+            "targets": targets,
+            "files_synced": files_synced,
+            "bytes_transferred": bytes_transferred,
+            "duration_seconds": duration_seconds,
+            "sync_type": sync_type,
+            "success": success,
+            "iteration": iteration,
+            "components": components,
+            "errors": errors,
+            "node_id": node_id,
+            "games_synced": games_synced,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_data_sync_failed(
@@ -542,7 +826,19 @@ def emit_data_sync_failed(
     DATA_SYNC_FAILED (`sync_failed`, topic `data.sync_failed`): A data sync failed; the
     common `source` field names the source node.
     """
-    return _send("DATA_SYNC_FAILED", {"sync_type": sync_type, "error": error, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "DATA_SYNC_FAILED",
+        {
+            "sync_type": sync_type,
+            "error": error,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_data_sync_started(
@@ -563,7 +859,20 @@ def emit_data_sync_started(
     DATA_SYNC_STARTED (`sync_started`, topic `data.sync_started`): A data sync operation
     started; the common `source` field names the source node.
     """
-    return _send("DATA_SYNC_STARTED", {"sync_type": sync_type, "targets": targets, "items_to_sync": items_to_sync, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "DATA_SYNC_STARTED",
+        {
+            "sync_type": sync_type,
+            "targets": targets,
+            "items_to_sync": items_to_sync,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_disk_space_low(
@@ -602,7 +911,21 @@ def emit_elo_significant_change(
     ELO_SIGNIFICANT_CHANGE (`elo_significant_change`, topic `elo.significant_change`): A
     large Elo change that may trigger a curriculum rebalance.
     """
-    return _send("ELO_SIGNIFICANT_CHANGE", {"config_key": config_key, "elo_delta": elo_delta, "new_elo": new_elo, "threshold": threshold, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "ELO_SIGNIFICANT_CHANGE",
+        {
+            "config_key": config_key,
+            "elo_delta": elo_delta,
+            "new_elo": new_elo,
+            "threshold": threshold,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_elo_updated(
@@ -624,7 +947,23 @@ def emit_elo_updated(
 
     ELO_UPDATED (`elo_updated`, topic `elo.updated`): A model's Elo rating was recalculated.
     """
-    return _send("ELO_UPDATED", {"config_key": config_key, "model_id": model_id, "new_elo": new_elo, "previous_elo": previous_elo, "elo_delta": elo_delta, "games_played": games_played, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "ELO_UPDATED",
+        {
+            "config_key": config_key,
+            "model_id": model_id,
+            "new_elo": new_elo,
+            "previous_elo": previous_elo,
+            "elo_delta": elo_delta,
+            "games_played": games_played,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_elo_velocity_changed(
@@ -646,7 +985,21 @@ def emit_elo_velocity_changed(
     ELO_VELOCITY_CHANGED (`elo_velocity_changed`, topic `elo.velocity_changed`): A
     significant change in the rate of Elo improvement was detected.
     """
-    return _send("ELO_VELOCITY_CHANGED", {"config_key": config_key, "old_velocity": old_velocity, "new_velocity": new_velocity, "change_pct": change_pct, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "ELO_VELOCITY_CHANGED",
+        {
+            "config_key": config_key,
+            "old_velocity": old_velocity,
+            "new_velocity": new_velocity,
+            "change_pct": change_pct,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_error(
@@ -663,7 +1016,18 @@ def emit_error(
 
     ERROR (`error`, topic `system.error`): A component reports an error.
     """
-    return _send("ERROR", {"message": message, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "ERROR",
+        {
+            "message": message,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_evaluation_backpressure(
@@ -681,7 +1045,17 @@ def emit_evaluation_backpressure(
     EVALUATION_BACKPRESSURE (`evaluation_backpressure`, topic `evaluation.backpressure`):
     The evaluation stage is backed up, so new training jobs and export triggering pause.
     """
-    return _send("EVALUATION_BACKPRESSURE", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "EVALUATION_BACKPRESSURE",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_evaluation_completed(
@@ -716,7 +1090,35 @@ def emit_evaluation_completed(
     EVALUATION_COMPLETED (`evaluation_completed`, topic `evaluation.completed`): A model
     evaluation (gauntlet) finished with results.
     """
-    return _send("EVALUATION_COMPLETED", {"config_key": config_key, "board_type": board_type, "num_players": num_players, "model_path": model_path, "elo": elo, "games_played": games_played, "win_rate": win_rate, "is_multi_harness": is_multi_harness, "harness_results": harness_results, "best_harness": best_harness, "composite_participant_ids": composite_participant_ids, "model_id": model_id, "elo_delta": elo_delta, "opponents": opponents, "win_rate_vs_random": win_rate_vs_random, "win_rate_vs_heuristic": win_rate_vs_heuristic, "passed_gauntlet": passed_gauntlet, "success": success, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "EVALUATION_COMPLETED",
+        {
+            "config_key": config_key,
+            "board_type": board_type,
+            "num_players": num_players,
+            "model_path": model_path,
+            "elo": elo,
+            "games_played": games_played,
+            "win_rate": win_rate,
+            "is_multi_harness": is_multi_harness,
+            "harness_results": harness_results,
+            "best_harness": best_harness,
+            "composite_participant_ids": composite_participant_ids,
+            "model_id": model_id,
+            "elo_delta": elo_delta,
+            "opponents": opponents,
+            "win_rate_vs_random": win_rate_vs_random,
+            "win_rate_vs_heuristic": win_rate_vs_heuristic,
+            "passed_gauntlet": passed_gauntlet,
+            "success": success,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_evaluation_failed(
@@ -735,7 +1137,19 @@ def emit_evaluation_failed(
     EVALUATION_FAILED (`evaluation_failed`, topic `evaluation.failed`): A model evaluation
     crashed or failed.
     """
-    return _send("EVALUATION_FAILED", {"model_id": model_id, "error": error, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "EVALUATION_FAILED",
+        {
+            "model_id": model_id,
+            "error": error,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_evaluation_progress(
@@ -752,7 +1166,17 @@ def emit_evaluation_progress(
     EVALUATION_PROGRESS (`evaluation_progress`, topic `evaluation.progress`): Real-time
     progress report of a running evaluation.
     """
-    return _send("EVALUATION_PROGRESS", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "EVALUATION_PROGRESS",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_evaluation_started(
@@ -774,7 +1198,22 @@ def emit_evaluation_started(
     EVALUATION_STARTED (`evaluation_started`, topic `evaluation.started`): An evaluation
     (gauntlet) of a model started.
     """
-    return _send("EVALUATION_STARTED", {"model_id": model_id, "board_type": board_type, "num_players": num_players, "evaluation_type": evaluation_type, "games_planned": games_planned, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "EVALUATION_STARTED",
+        {
+            "model_id": model_id,
+            "board_type": board_type,
+            "num_players": num_players,
+            "evaluation_type": evaluation_type,
+            "games_planned": games_planned,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_exploration_adjusted(
@@ -796,7 +1235,21 @@ def emit_exploration_adjusted(
     EXPLORATION_ADJUSTED (`exploration_adjusted`, topic `curriculum.exploration_adjusted`):
     The exploration temperature strategy of a configuration changed.
     """
-    return _send("EXPLORATION_ADJUSTED", {"config_key": config_key, "old_strategy": old_strategy, "new_strategy": new_strategy, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "EXPLORATION_ADJUSTED",
+        {
+            "config_key": config_key,
+            "old_strategy": old_strategy,
+            "new_strategy": new_strategy,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_game_synced(
@@ -817,7 +1270,20 @@ def emit_game_synced(
     GAME_SYNCED (`game_synced`, topic `data.game_synced`): Individual games were synced to
     target nodes; the common `source` field names the source node.
     """
-    return _send("GAME_SYNCED", {"game_ids": game_ids, "targets": targets, "count": count, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "GAME_SYNCED",
+        {
+            "game_ids": game_ids,
+            "targets": targets,
+            "count": count,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_gpu_selfplay_complete(
@@ -849,7 +1315,32 @@ def emit_gpu_selfplay_complete(
     GPU_SELFPLAY_COMPLETE (`gpu_selfplay_complete`, topic `selfplay.gpu_complete`): A
     GPU-accelerated selfplay batch finished generating games.
     """
-    return _send("GPU_SELFPLAY_COMPLETE", {"config_key": config_key, "games_completed": games_completed, "total_games": total_games, "node_id": node_id, "model_id": model_id, "duration_seconds": duration_seconds, "games_per_second": games_per_second, "task_id": task_id, "board_type": board_type, "num_players": num_players, "success": success, "selfplay_type": selfplay_type, "iteration": iteration, "error": error, "database_path": database_path, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "GPU_SELFPLAY_COMPLETE",
+        {
+            "config_key": config_key,
+            "games_completed": games_completed,
+            "total_games": total_games,
+            "node_id": node_id,
+            "model_id": model_id,
+            "duration_seconds": duration_seconds,
+            "games_per_second": games_per_second,
+            "task_id": task_id,
+            "board_type": board_type,
+            "num_players": num_players,
+            "success": success,
+            "selfplay_type": selfplay_type,
+            "iteration": iteration,
+            "error": error,
+            "database_path": database_path,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_handler_failed(
@@ -872,7 +1363,23 @@ def emit_handler_failed(
     HANDLER_FAILED (`handler_failed`, topic `handler.failed`): An event handler threw an
     exception while handling an event.
     """
-    return _send("HANDLER_FAILED", {"handler_name": handler_name, "event_type": event_type, "event_id": event_id_, "error": error, "attempt": attempt, "coordinator": coordinator, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "HANDLER_FAILED",
+        {
+            "handler_name": handler_name,
+            "event_type": event_type,
+            "event_id": event_id_,
+            "error": error,
+            "attempt": attempt,
+            "coordinator": coordinator,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_handler_timeout(
@@ -896,7 +1403,24 @@ def emit_handler_timeout(
     HANDLER_TIMEOUT (`handler_timeout`, topic `handler.timeout`): An event handler did not
     finish within its timeout.
     """
-    return _send("HANDLER_TIMEOUT", {"handler_name": handler_name, "event_type": event_type, "event_id": event_id_, "timeout_seconds": timeout_seconds, "error": error, "attempt": attempt, "coordinator": coordinator, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "HANDLER_TIMEOUT",
+        {
+            "handler_name": handler_name,
+            "event_type": event_type,
+            "event_id": event_id_,
+            "timeout_seconds": timeout_seconds,
+            "error": error,
+            "attempt": attempt,
+            "coordinator": coordinator,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_health_check_failed(
@@ -918,7 +1442,22 @@ def emit_health_check_failed(
     HEALTH_CHECK_FAILED (`health_check_failed`, topic `health.check_failed`): A node health
     check failed.
     """
-    return _send("HEALTH_CHECK_FAILED", {"node_id": node_id, "reason": reason, "consecutive_failures": consecutive_failures, "last_success": last_success, "error": error, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "HEALTH_CHECK_FAILED",
+        {
+            "node_id": node_id,
+            "reason": reason,
+            "consecutive_failures": consecutive_failures,
+            "last_success": last_success,
+            "error": error,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_health_check_passed(
@@ -937,7 +1476,19 @@ def emit_health_check_passed(
     HEALTH_CHECK_PASSED (`health_check_passed`, topic `health.check_passed`): A node health
     check succeeded.
     """
-    return _send("HEALTH_CHECK_PASSED", {"node_id": node_id, "health_score": health_score, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "HEALTH_CHECK_PASSED",
+        {
+            "node_id": node_id,
+            "health_score": health_score,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_high_quality_data_available(
@@ -960,7 +1511,21 @@ def emit_high_quality_data_available(
     `quality.high_quality_data_available`): Sufficient high-quality data is ready for
     training, which enables training.
     """
-    return _send("HIGH_QUALITY_DATA_AVAILABLE", {"config_key": config_key, "high_quality_count": high_quality_count, "total_count": total_count, "avg_quality": avg_quality, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "HIGH_QUALITY_DATA_AVAILABLE",
+        {
+            "config_key": config_key,
+            "high_quality_count": high_quality_count,
+            "total_count": total_count,
+            "avg_quality": avg_quality,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_host_offline(
@@ -979,7 +1544,19 @@ def emit_host_offline(
     HOST_OFFLINE (`host_offline`, topic `cluster.node_left`): A node went offline, became
     unreachable or was evicted.
     """
-    return _send("HOST_OFFLINE", {"node_id": node_id, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "HOST_OFFLINE",
+        {
+            "node_id": node_id,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_host_online(
@@ -999,7 +1576,20 @@ def emit_host_online(
     HOST_ONLINE (`host_online`, topic `cluster.node_joined`): A node came online or was
     discovered.
     """
-    return _send("HOST_ONLINE", {"node_id": node_id, "host_type": host_type, "capabilities": capabilities, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "HOST_ONLINE",
+        {
+            "node_id": node_id,
+            "host_type": host_type,
+            "capabilities": capabilities,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_hyperparameter_updated(
@@ -1023,7 +1613,22 @@ def emit_hyperparameter_updated(
     `optimization.hyperparameter_updated`): A training hyperparameter changed, manually or
     automatically.
     """
-    return _send("HYPERPARAMETER_UPDATED", {"config_key": config_key, "param_name": param_name, "old_value": old_value, "new_value": new_value, "optimizer": optimizer, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "HYPERPARAMETER_UPDATED",
+        {
+            "config_key": config_key,
+            "param_name": param_name,
+            "old_value": old_value,
+            "new_value": new_value,
+            "optimizer": optimizer,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_idle_resource_detected(
@@ -1045,7 +1650,21 @@ def emit_idle_resource_detected(
     IDLE_RESOURCE_DETECTED (`idle_resource_detected`, topic `resource.idle_detected`): An
     idle GPU or CPU was detected, so work can be spawned on it.
     """
-    return _send("IDLE_RESOURCE_DETECTED", {"node_id": node_id, "resource_type": resource_type, "idle_duration": idle_duration, "utilization": utilization, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "IDLE_RESOURCE_DETECTED",
+        {
+            "node_id": node_id,
+            "resource_type": resource_type,
+            "idle_duration": idle_duration,
+            "utilization": utilization,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_job_preempted(
@@ -1080,7 +1699,18 @@ def emit_leader_elected(
     LEADER_ELECTED (`leader_elected`, topic `cluster.leader_elected`): A new cluster leader
     was elected and assumes leadership.
     """
-    return _send("LEADER_ELECTED", {"leader_id": leader_id, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "LEADER_ELECTED",
+        {
+            "leader_id": leader_id,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_leader_lost(
@@ -1114,7 +1744,17 @@ def emit_leader_stepdown(
     LEADER_STEPDOWN (`leader_stepdown`, topic `cluster.leader_stepdown`): The leader stepped
     down for a graceful hand-off.
     """
-    return _send("LEADER_STEPDOWN", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "LEADER_STEPDOWN",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_low_quality_data_warning(
@@ -1136,7 +1776,20 @@ def emit_low_quality_data_warning(
     `quality.low_quality_data_warning`): Data quality is below the threshold and may block
     training.
     """
-    return _send("LOW_QUALITY_DATA_WARNING", {"config_key": config_key, "avg_quality": avg_quality, "threshold": threshold, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "LOW_QUALITY_DATA_WARNING",
+        {
+            "config_key": config_key,
+            "avg_quality": avg_quality,
+            "threshold": threshold,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_memory_pressure(
@@ -1158,7 +1811,22 @@ def emit_memory_pressure(
     MEMORY_PRESSURE (`memory_pressure`, topic `node.memory_pressure`): GPU or CPU memory of
     a node reached a critical level.
     """
-    return _send("MEMORY_PRESSURE", {"node_id": node_id, "memory_type": memory_type, "usage_percent": usage_percent, "threshold": threshold, "recommended_action": recommended_action, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "MEMORY_PRESSURE",
+        {
+            "node_id": node_id,
+            "memory_type": memory_type,
+            "usage_percent": usage_percent,
+            "threshold": threshold,
+            "recommended_action": recommended_action,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_model_corrupted(
@@ -1178,7 +1846,20 @@ def emit_model_corrupted(
     MODEL_CORRUPTED (`model_corrupted`, topic `recovery.model_corrupted`): Corruption of a
     model file was detected.
     """
-    return _send("MODEL_CORRUPTED", {"model_id": model_id, "model_path": model_path, "corruption_type": corruption_type, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "MODEL_CORRUPTED",
+        {
+            "model_id": model_id,
+            "model_path": model_path,
+            "corruption_type": corruption_type,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_model_distribution_complete(
@@ -1195,7 +1876,17 @@ def emit_model_distribution_complete(
     MODEL_DISTRIBUTION_COMPLETE (`model_distribution_complete`, topic
     `model.distribution_complete`): A model was distributed to all cluster nodes.
     """
-    return _send("MODEL_DISTRIBUTION_COMPLETE", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "MODEL_DISTRIBUTION_COMPLETE",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_model_distribution_started(
@@ -1214,7 +1905,17 @@ def emit_model_distribution_started(
     `model.distribution_started`): Distribution of a newly trained model to the cluster
     nodes started.
     """
-    return _send("MODEL_DISTRIBUTION_STARTED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "MODEL_DISTRIBUTION_STARTED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_model_promoted(
@@ -1241,7 +1942,27 @@ def emit_model_promoted(
     MODEL_PROMOTED (`model_promoted`, topic `model.promoted`): A model was promoted to
     canonical (production or champion) status.
     """
-    return _send("MODEL_PROMOTED", {"config_key": config_key, "model_path": model_path, "previous_elo": previous_elo, "new_elo": new_elo, "elo_delta": elo_delta, "promoted_at": promoted_at, "supersedes": supersedes, "model_id": model_id, "promotion_type": promotion_type, "promotion_reason": promotion_reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "MODEL_PROMOTED",
+        {
+            "config_key": config_key,
+            "model_path": model_path,
+            "previous_elo": previous_elo,
+            "new_elo": new_elo,
+            "elo_delta": elo_delta,
+            "promoted_at": promoted_at,
+            "supersedes": supersedes,
+            "model_id": model_id,
+            "promotion_type": promotion_type,
+            "promotion_reason": promotion_reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_model_updated(
@@ -1282,7 +2003,23 @@ def emit_nas_triggered(
     NAS_TRIGGERED (`nas_triggered`, topic `optimization.nas_triggered`): A neural
     architecture search run started (its payload is the same as CMAES_TRIGGERED).
     """
-    return _send("NAS_TRIGGERED", {"run_id": run_id, "reason": reason, "parameters_searched": parameters_searched, "search_space": search_space, "generations": generations, "population_size": population_size, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NAS_TRIGGERED",
+        {
+            "run_id": run_id,
+            "reason": reason,
+            "parameters_searched": parameters_searched,
+            "search_space": search_space,
+            "generations": generations,
+            "population_size": population_size,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_new_games_available(
@@ -1305,7 +2042,22 @@ def emit_new_games_available(
     NEW_GAMES_AVAILABLE (`new_games`, topic `data.new_games`): New games were synced or
     generated and are ready for processing (export, then training).
     """
-    return _send("NEW_GAMES_AVAILABLE", {"host": host, "new_games": new_games, "config_key": config_key, "database_path": database_path, "total_games": total_games, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NEW_GAMES_AVAILABLE",
+        {
+            "host": host,
+            "new_games": new_games,
+            "config_key": config_key,
+            "database_path": database_path,
+            "total_games": total_games,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_node_capacity_updated(
@@ -1323,7 +2075,17 @@ def emit_node_capacity_updated(
     NODE_CAPACITY_UPDATED (`node_capacity_updated`, topic `resource.node_capacity_updated`):
     The capacity of a node was updated, so the capacity map should be updated.
     """
-    return _send("NODE_CAPACITY_UPDATED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NODE_CAPACITY_UPDATED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_node_overloaded(
@@ -1346,7 +2108,22 @@ def emit_node_overloaded(
     NODE_OVERLOADED (`node_overloaded`, topic `node.overloaded`): A node's CPU, GPU or
     memory utilization is critical, so work should be redistributed.
     """
-    return _send("NODE_OVERLOADED", {"node_id": node_id, "cpu_util": cpu_util, "gpu_util": gpu_util, "memory_util": memory_util, "threshold": threshold, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NODE_OVERLOADED",
+        {
+            "node_id": node_id,
+            "cpu_util": cpu_util,
+            "gpu_util": gpu_util,
+            "memory_util": memory_util,
+            "threshold": threshold,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_node_recovered(
@@ -1367,7 +2144,21 @@ def emit_node_recovered(
     NODE_RECOVERED (`node_recovered`, topic `node.recovered`): A previously offline or
     unhealthy node recovered.
     """
-    return _send("NODE_RECOVERED", {"node_id": node_id, "downtime_seconds": downtime_seconds, "recovery_action": recovery_action, "recovery_type": recovery_type, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NODE_RECOVERED",
+        {
+            "node_id": node_id,
+            "downtime_seconds": downtime_seconds,
+            "recovery_action": recovery_action,
+            "recovery_type": recovery_type,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_node_unhealthy(
@@ -1388,7 +2179,20 @@ def emit_node_unhealthy(
     NODE_UNHEALTHY (`node_unhealthy`, topic `node.unhealthy`): A node's health check failed
     and the node is considered unhealthy, which triggers recovery.
     """
-    return _send("NODE_UNHEALTHY", {"node_id": node_id, "health_score": health_score, "issues": issues, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NODE_UNHEALTHY",
+        {
+            "node_id": node_id,
+            "health_score": health_score,
+            "issues": issues,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_npz_combination_complete(
@@ -1412,7 +2216,22 @@ def emit_npz_combination_complete(
     `export.npz_combination_complete`): Several NPZ files of a configuration were combined
     into one.
     """
-    return _send("NPZ_COMBINATION_COMPLETE", {"config_key": config_key, "output_path": output_path, "source_files": source_files, "total_samples": total_samples, "quality_weighted": quality_weighted, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NPZ_COMBINATION_COMPLETE",
+        {
+            "config_key": config_key,
+            "output_path": output_path,
+            "source_files": source_files,
+            "total_samples": total_samples,
+            "quality_weighted": quality_weighted,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_npz_export_complete(
@@ -1437,7 +2256,25 @@ def emit_npz_export_complete(
     NPZ_EXPORT_COMPLETE (`npz_export_complete`, topic `export.npz_complete`): An NPZ export
     finished and the data is ready for training.
     """
-    return _send("NPZ_EXPORT_COMPLETE", {"config_key": config_key, "board_type": board_type, "num_players": num_players, "samples_exported": samples_exported, "games_exported": games_exported, "output_path": output_path, "success": success, "duration_seconds": duration_seconds, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NPZ_EXPORT_COMPLETE",
+        {
+            "config_key": config_key,
+            "board_type": board_type,
+            "num_players": num_players,
+            "samples_exported": samples_exported,
+            "games_exported": games_exported,
+            "output_path": output_path,
+            "success": success,
+            "duration_seconds": duration_seconds,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_npz_export_started(
@@ -1458,7 +2295,21 @@ def emit_npz_export_started(
     NPZ_EXPORT_STARTED (`npz_export_started`, topic `export.npz_started`): An export of
     games to an NPZ training-data file started.
     """
-    return _send("NPZ_EXPORT_STARTED", {"board_type": board_type, "num_players": num_players, "output_path": output_path, "games_to_export": games_to_export, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NPZ_EXPORT_STARTED",
+        {
+            "board_type": board_type,
+            "num_players": num_players,
+            "output_path": output_path,
+            "games_to_export": games_to_export,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_opponent_mastered(
@@ -1476,7 +2327,17 @@ def emit_opponent_mastered(
     OPPONENT_MASTERED (`opponent_mastered`, topic `curriculum.opponent_mastered`): A model
     mastered its current opponent, so the curriculum can advance.
     """
-    return _send("OPPONENT_MASTERED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "OPPONENT_MASTERED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_p2p_cluster_healthy(
@@ -1498,7 +2359,21 @@ def emit_p2p_cluster_healthy(
     P2P_CLUSTER_HEALTHY (`p2p_cluster_healthy`, topic `cluster.healthy`): The P2P cluster is
     healthy (quorum achieved), so normal operations resume.
     """
-    return _send("P2P_CLUSTER_HEALTHY", {"alive_peers": alive_peers, "total_peers": total_peers, "leader_id": leader_id, "quorum": quorum, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "P2P_CLUSTER_HEALTHY",
+        {
+            "alive_peers": alive_peers,
+            "total_peers": total_peers,
+            "leader_id": leader_id,
+            "quorum": quorum,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_p2p_cluster_unhealthy(
@@ -1520,7 +2395,20 @@ def emit_p2p_cluster_unhealthy(
     cluster is unhealthy (quorum or leader lost, e.g. a majority of nodes offline), so the
     cluster enters emergency mode.
     """
-    return _send("P2P_CLUSTER_UNHEALTHY", {"alive_peers": alive_peers, "total_peers": total_peers, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "P2P_CLUSTER_UNHEALTHY",
+        {
+            "alive_peers": alive_peers,
+            "total_peers": total_peers,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_parity_failure_rate_changed(
@@ -1543,7 +2431,21 @@ def emit_parity_failure_rate_changed(
     `parity.failure_rate_changed`): The parity failure rate of a configuration changed
     significantly.
     """
-    return _send("PARITY_FAILURE_RATE_CHANGED", {"config_key": config_key, "old_rate": old_rate, "new_rate": new_rate, "threshold": threshold, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PARITY_FAILURE_RATE_CHANGED",
+        {
+            "config_key": config_key,
+            "old_rate": old_rate,
+            "new_rate": new_rate,
+            "threshold": threshold,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_parity_validation_complete(
@@ -1565,7 +2467,22 @@ def emit_parity_validation_complete(
     PARITY_VALIDATION_COMPLETE (`parity_validation_complete`, topic
     `parity.validation_complete`): A parity validation run finished.
     """
-    return _send("PARITY_VALIDATION_COMPLETE", {"board_type": board_type, "num_players": num_players, "success": success, "games_validated": games_validated, "parity_rate": parity_rate, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PARITY_VALIDATION_COMPLETE",
+        {
+            "board_type": board_type,
+            "num_players": num_players,
+            "success": success,
+            "games_validated": games_validated,
+            "parity_rate": parity_rate,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_parity_validation_started(
@@ -1585,7 +2502,20 @@ def emit_parity_validation_started(
     PARITY_VALIDATION_STARTED (`parity_validation_started`, topic
     `parity.validation_started`): A parity validation run started.
     """
-    return _send("PARITY_VALIDATION_STARTED", {"board_type": board_type, "num_players": num_players, "games_to_validate": games_to_validate, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PARITY_VALIDATION_STARTED",
+        {
+            "board_type": board_type,
+            "num_players": num_players,
+            "games_to_validate": games_to_validate,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_plateau_detected(
@@ -1607,7 +2537,22 @@ def emit_plateau_detected(
     PLATEAU_DETECTED (`plateau_detected`, topic `optimization.plateau_detected`): A training
     metric plateaued (no improvement).
     """
-    return _send("PLATEAU_DETECTED", {"metric_name": metric_name, "plateau_type": plateau_type, "current_value": current_value, "best_value": best_value, "epochs_since_improvement": epochs_since_improvement, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PLATEAU_DETECTED",
+        {
+            "metric_name": metric_name,
+            "plateau_type": plateau_type,
+            "current_value": current_value,
+            "best_value": best_value,
+            "epochs_since_improvement": epochs_since_improvement,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_promotion_candidate(
@@ -1628,7 +2573,21 @@ def emit_promotion_candidate(
     PROMOTION_CANDIDATE (`promotion_candidate`, topic `promotion.candidate`): A model was
     identified as a candidate for promotion.
     """
-    return _send("PROMOTION_CANDIDATE", {"model_id": model_id, "elo": elo, "win_rate": win_rate, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PROMOTION_CANDIDATE",
+        {
+            "model_id": model_id,
+            "elo": elo,
+            "win_rate": win_rate,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_promotion_complete(
@@ -1654,7 +2613,25 @@ def emit_promotion_complete(
     PROMOTION_COMPLETE (`promotion_complete`, topic `promotion.complete`): The promotion
     stage of the pipeline finished (the StageEvent variant of MODEL_PROMOTED).
     """
-    return _send("PROMOTION_COMPLETE", {"model_id": model_id, "board_type": board_type, "num_players": num_players, "promotion_type": promotion_type, "elo_delta": elo_delta, "model_path": model_path, "success": success, "iteration": iteration, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PROMOTION_COMPLETE",
+        {
+            "model_id": model_id,
+            "board_type": board_type,
+            "num_players": num_players,
+            "promotion_type": promotion_type,
+            "elo_delta": elo_delta,
+            "model_path": model_path,
+            "success": success,
+            "iteration": iteration,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_promotion_failed(
@@ -1671,7 +2648,17 @@ def emit_promotion_failed(
     PROMOTION_FAILED (`promotion_failed`, topic `promotion.failed`): Promotion of a model
     failed.
     """
-    return _send("PROMOTION_FAILED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PROMOTION_FAILED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_promotion_rejected(
@@ -1692,7 +2679,21 @@ def emit_promotion_rejected(
     PROMOTION_REJECTED (`promotion_rejected`, topic `promotion.rejected`): A model failed
     the promotion criteria.
     """
-    return _send("PROMOTION_REJECTED", {"model_id": model_id, "reason": reason, "elo": elo, "required_elo": required_elo, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PROMOTION_REJECTED",
+        {
+            "model_id": model_id,
+            "reason": reason,
+            "elo": elo,
+            "required_elo": required_elo,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_promotion_rolled_back(
@@ -1713,7 +2714,20 @@ def emit_promotion_rolled_back(
     PROMOTION_ROLLED_BACK (`promotion_rolled_back`, topic `promotion.rolled_back`): A
     promotion was rolled back because of problems and the previous model restored.
     """
-    return _send("PROMOTION_ROLLED_BACK", {"model_id": model_id, "reason": reason, "rollback_to": rollback_to, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PROMOTION_ROLLED_BACK",
+        {
+            "model_id": model_id,
+            "reason": reason,
+            "rollback_to": rollback_to,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_promotion_started(
@@ -1730,7 +2744,17 @@ def emit_promotion_started(
     PROMOTION_STARTED (`promotion_started`, topic `promotion.started`): Promotion of a model
     started.
     """
-    return _send("PROMOTION_STARTED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "PROMOTION_STARTED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_quality_check_failed(
@@ -1747,7 +2771,17 @@ def emit_quality_check_failed(
     QUALITY_CHECK_FAILED (`quality_check_failed`, topic `quality.check_failed`): A data
     quality check failed, which blocks training.
     """
-    return _send("QUALITY_CHECK_FAILED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_CHECK_FAILED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_quality_check_requested(
@@ -1764,7 +2798,17 @@ def emit_quality_check_requested(
     QUALITY_CHECK_REQUESTED (`quality_check_requested`, topic `quality.check_requested`): A
     data quality check is requested (before training).
     """
-    return _send("QUALITY_CHECK_REQUESTED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_CHECK_REQUESTED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_quality_degraded(
@@ -1786,7 +2830,21 @@ def emit_quality_degraded(
     QUALITY_DEGRADED (`quality_degraded`, topic `quality.degraded`): Data quality dropped
     below the threshold, so selfplay should focus on quality.
     """
-    return _send("QUALITY_DEGRADED", {"config_key": config_key, "current_quality": current_quality, "threshold": threshold, "quality_drop_pct": quality_drop_pct, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_DEGRADED",
+        {
+            "config_key": config_key,
+            "current_quality": current_quality,
+            "threshold": threshold,
+            "quality_drop_pct": quality_drop_pct,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_quality_distribution_changed(
@@ -1809,7 +2867,21 @@ def emit_quality_distribution_changed(
     `quality.distribution_changed`): A significant shift in the quality distribution of a
     configuration's data was detected.
     """
-    return _send("QUALITY_DISTRIBUTION_CHANGED", {"config_key": config_key, "old_avg": old_avg, "new_avg": new_avg, "shift_magnitude": shift_magnitude, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_DISTRIBUTION_CHANGED",
+        {
+            "config_key": config_key,
+            "old_avg": old_avg,
+            "new_avg": new_avg,
+            "shift_magnitude": shift_magnitude,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_quality_feedback_adjusted(
@@ -1832,7 +2904,21 @@ def emit_quality_feedback_adjusted(
     `quality.feedback_adjusted`): The quality feedback parameters (weight) of a
     configuration were updated.
     """
-    return _send("QUALITY_FEEDBACK_ADJUSTED", {"config_key": config_key, "old_weight": old_weight, "new_weight": new_weight, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_FEEDBACK_ADJUSTED",
+        {
+            "config_key": config_key,
+            "old_weight": old_weight,
+            "new_weight": new_weight,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_quality_penalty_applied(
@@ -1853,7 +2939,20 @@ def emit_quality_penalty_applied(
     QUALITY_PENALTY_APPLIED (`quality_penalty_applied`, topic `quality.penalty_applied`): A
     quality penalty was applied to a configuration, reducing its selfplay rate.
     """
-    return _send("QUALITY_PENALTY_APPLIED", {"config_key": config_key, "penalty_factor": penalty_factor, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_PENALTY_APPLIED",
+        {
+            "config_key": config_key,
+            "penalty_factor": penalty_factor,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_quality_score_updated(
@@ -1885,7 +2984,30 @@ def emit_quality_score_updated(
     score was calculated or recalculated, either aggregated for a board configuration or for
     a single game.
     """
-    return _send("QUALITY_SCORE_UPDATED", {"board_type": board_type, "num_players": num_players, "avg_quality": avg_quality, "total_games": total_games, "high_quality_games": high_quality_games, "distribution": distribution, "game_id": game_id, "quality_score": quality_score, "quality_category": quality_category, "training_weight": training_weight, "game_length": game_length, "is_decisive": is_decisive, "is_per_game": is_per_game, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_SCORE_UPDATED",
+        {
+            "board_type": board_type,
+            "num_players": num_players,
+            "avg_quality": avg_quality,
+            "total_games": total_games,
+            "high_quality_games": high_quality_games,
+            "distribution": distribution,
+            "game_id": game_id,
+            "quality_score": quality_score,
+            "quality_category": quality_category,
+            "training_weight": training_weight,
+            "game_length": game_length,
+            "is_decisive": is_decisive,
+            "is_per_game": is_per_game,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_recovery_completed(
@@ -1906,7 +3028,21 @@ def emit_recovery_completed(
     RECOVERY_COMPLETED (`recovery_completed`, topic `recovery.completed`): Automatic
     recovery finished successfully.
     """
-    return _send("RECOVERY_COMPLETED", {"recovery_type": recovery_type, "target": target, "duration_seconds": duration_seconds, "actions_taken": actions_taken, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "RECOVERY_COMPLETED",
+        {
+            "recovery_type": recovery_type,
+            "target": target,
+            "duration_seconds": duration_seconds,
+            "actions_taken": actions_taken,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_recovery_failed(
@@ -1925,7 +3061,20 @@ def emit_recovery_failed(
 
     RECOVERY_FAILED (`recovery_failed`, topic `recovery.failed`): Automatic recovery failed.
     """
-    return _send("RECOVERY_FAILED", {"recovery_type": recovery_type, "target": target, "error": error, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "RECOVERY_FAILED",
+        {
+            "recovery_type": recovery_type,
+            "target": target,
+            "error": error,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_recovery_initiated(
@@ -1945,7 +3094,20 @@ def emit_recovery_initiated(
     RECOVERY_INITIATED (`recovery_initiated`, topic `recovery.initiated`): Automatic
     recovery started, e.g. for an unhealthy node.
     """
-    return _send("RECOVERY_INITIATED", {"recovery_type": recovery_type, "target": target, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "RECOVERY_INITIATED",
+        {
+            "recovery_type": recovery_type,
+            "target": target,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_regression_cleared(
@@ -1963,7 +3125,17 @@ def emit_regression_cleared(
     REGRESSION_CLEARED (`regression_cleared`, topic `regression.cleared`): A previously
     detected regression cleared, so normal operation resumes.
     """
-    return _send("REGRESSION_CLEARED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "REGRESSION_CLEARED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_regression_critical(
@@ -1983,7 +3155,19 @@ def emit_regression_critical(
     REGRESSION_CRITICAL (`regression_critical`, topic `regression.critical`): A critical
     regression was detected, which pauses training and calls for an immediate rollback.
     """
-    return _send("REGRESSION_CRITICAL", {"config_key": config_key, "elo_drop": elo_drop, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "REGRESSION_CRITICAL",
+        {
+            "config_key": config_key,
+            "elo_drop": elo_drop,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_regression_detected(
@@ -2010,7 +3194,27 @@ def emit_regression_detected(
     REGRESSION_DETECTED (`regression_detected`, topic `evaluation.regression`): A model
     performance regression was detected.
     """
-    return _send("REGRESSION_DETECTED", {"config_key": config_key, "model_path": model_path, "severity": severity, "elo_drop": elo_drop, "baseline_elo": baseline_elo, "current_elo": current_elo, "metric_name": metric_name, "current_value": current_value, "previous_value": previous_value, "regression_amount": regression_amount, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "REGRESSION_DETECTED",
+        {
+            "config_key": config_key,
+            "model_path": model_path,
+            "severity": severity,
+            "elo_drop": elo_drop,
+            "baseline_elo": baseline_elo,
+            "current_elo": current_elo,
+            "metric_name": metric_name,
+            "current_value": current_value,
+            "previous_value": previous_value,
+            "regression_amount": regression_amount,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_regression_minor(
@@ -2028,7 +3232,17 @@ def emit_regression_minor(
     REGRESSION_MINOR (`regression_minor`, topic `regression.minor`): A minor regression was
     detected, calling for a minor training adjustment.
     """
-    return _send("REGRESSION_MINOR", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "REGRESSION_MINOR",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_regression_moderate(
@@ -2046,7 +3260,17 @@ def emit_regression_moderate(
     REGRESSION_MODERATE (`regression_moderate`, topic `regression.moderate`): A moderate
     regression was detected, calling for increased scrutiny.
     """
-    return _send("REGRESSION_MODERATE", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "REGRESSION_MODERATE",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_regression_severe(
@@ -2064,7 +3288,17 @@ def emit_regression_severe(
     REGRESSION_SEVERE (`regression_severe`, topic `regression.severe`): A severe regression
     was detected, calling for a possible rollback.
     """
-    return _send("REGRESSION_SEVERE", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "REGRESSION_SEVERE",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_selfplay_allocation_updated(
@@ -2083,7 +3317,17 @@ def emit_selfplay_allocation_updated(
     `selfplay.allocation_updated`): The allocation of selfplay across configurations (the
     config weights) changed.
     """
-    return _send("SELFPLAY_ALLOCATION_UPDATED", {"timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "SELFPLAY_ALLOCATION_UPDATED",
+        {
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_selfplay_rate_changed(
@@ -2105,7 +3349,21 @@ def emit_selfplay_rate_changed(
     SELFPLAY_RATE_CHANGED (`selfplay_rate_changed`, topic `selfplay.rate_changed`): The
     selfplay rate multiplier of a configuration changed by more than 20%.
     """
-    return _send("SELFPLAY_RATE_CHANGED", {"config_key": config_key, "old_rate": old_rate, "new_rate": new_rate, "change_pct": change_pct, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "SELFPLAY_RATE_CHANGED",
+        {
+            "config_key": config_key,
+            "old_rate": old_rate,
+            "new_rate": new_rate,
+            "change_pct": change_pct,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_selfplay_target_updated(
@@ -2128,7 +3386,21 @@ def emit_selfplay_target_updated(
     request to change the selfplay target of a configuration because more or fewer games are
     needed.
     """
-    return _send("SELFPLAY_TARGET_UPDATED", {"config_key": config_key, "old_target": old_target, "new_target": new_target, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "SELFPLAY_TARGET_UPDATED",
+        {
+            "config_key": config_key,
+            "old_target": old_target,
+            "new_target": new_target,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_sync_complete(
@@ -2151,7 +3423,22 @@ def emit_sync_complete(
     SYNC_COMPLETE (`sync_complete`, topic `sync.complete`): Generic sync completion, the
     stage-event variant of DATA_SYNC_COMPLETED.
     """
-    return _send("SYNC_COMPLETE", {"sync_type": sync_type, "items_synced": items_synced, "success": success, "duration_seconds": duration_seconds, "iteration": iteration, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "SYNC_COMPLETE",
+        {
+            "sync_type": sync_type,
+            "items_synced": items_synced,
+            "success": success,
+            "duration_seconds": duration_seconds,
+            "iteration": iteration,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_sync_request(
@@ -2174,7 +3461,21 @@ def emit_sync_request(
     to sync data; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md requires, names
     the requesting component.
     """
-    return _send("SYNC_REQUEST", {"targets": targets, "data_type": data_type, "reason": reason, "priority": priority, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "SYNC_REQUEST",
+        {
+            "targets": targets,
+            "data_type": data_type,
+            "reason": reason,
+            "priority": priority,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_sync_stalled(
@@ -2195,7 +3496,20 @@ def emit_sync_stalled(
     SYNC_STALLED (`sync_stalled`, topic `sync.stalled`): A sync operation stalled or timed
     out; the common `source` field names the source node.
     """
-    return _send("SYNC_STALLED", {"sync_type": sync_type, "duration_seconds": duration_seconds, "timeout_threshold": timeout_threshold, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "SYNC_STALLED",
+        {
+            "sync_type": sync_type,
+            "duration_seconds": duration_seconds,
+            "timeout_threshold": timeout_threshold,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_sync_triggered(
@@ -2216,7 +3530,20 @@ def emit_sync_triggered(
     SYNC_TRIGGERED (`sync_triggered`, topic `freshness.sync_triggered`): An immediate sync
     was triggered because the training data is stale.
     """
-    return _send("SYNC_TRIGGERED", {"config_key": config_key, "reason": reason, "data_age_hours": data_age_hours, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "SYNC_TRIGGERED",
+        {
+            "config_key": config_key,
+            "reason": reason,
+            "data_age_hours": data_age_hours,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_task_abandoned(
@@ -2237,7 +3564,21 @@ def emit_task_abandoned(
     TASK_ABANDONED (`task_abandoned`, topic `task.abandoned`): A task was intentionally
     abandoned (not orphaned).
     """
-    return _send("TASK_ABANDONED", {"task_id": task_id, "task_type": task_type, "node_id": node_id, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TASK_ABANDONED",
+        {
+            "task_id": task_id,
+            "task_type": task_type,
+            "node_id": node_id,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_task_orphaned(
@@ -2259,7 +3600,22 @@ def emit_task_orphaned(
     TASK_ORPHANED (`task_orphaned`, topic `task.orphaned`): A task lost its parent worker
     because the worker failed.
     """
-    return _send("TASK_ORPHANED", {"task_id": task_id, "task_type": task_type, "node_id": node_id, "last_heartbeat": last_heartbeat, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TASK_ORPHANED",
+        {
+            "task_id": task_id,
+            "task_type": task_type,
+            "node_id": node_id,
+            "last_heartbeat": last_heartbeat,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_blocked_by_quality(
@@ -2281,7 +3637,20 @@ def emit_training_blocked_by_quality(
     `quality.training_blocked`): Training of a configuration is blocked (paused) because its
     data quality is insufficient.
     """
-    return _send("TRAINING_BLOCKED_BY_QUALITY", {"config_key": config_key, "quality": quality, "required_quality": required_quality, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_BLOCKED_BY_QUALITY",
+        {
+            "config_key": config_key,
+            "quality": quality,
+            "required_quality": required_quality,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_checkpoint(
@@ -2300,7 +3669,19 @@ def emit_training_checkpoint(
     TRAINING_CHECKPOINT (`training_checkpoint`, topic `training.checkpoint`): A training
     checkpoint was saved.
     """
-    return _send("TRAINING_CHECKPOINT", {"step": step, "model_path": model_path, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_CHECKPOINT",
+        {
+            "step": step,
+            "model_path": model_path,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_completed(
@@ -2332,7 +3713,32 @@ def emit_training_completed(
     TRAINING_COMPLETED (`training_completed`, topic `training.completed`): A training job
     finished successfully.
     """
-    return _send("TRAINING_COMPLETED", {"config_key": config_key, "board_type": board_type, "num_players": num_players, "model_path": model_path, "epochs": epochs, "final_loss": final_loss, "samples_trained": samples_trained, "job_id": job_id, "duration_seconds": duration_seconds, "early_stopped": early_stopped, "model_id": model_id, "val_loss": val_loss, "elo_estimate": elo_estimate, "success": success, "metrics": metrics, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_COMPLETED",
+        {
+            "config_key": config_key,
+            "board_type": board_type,
+            "num_players": num_players,
+            "model_path": model_path,
+            "epochs": epochs,
+            "final_loss": final_loss,
+            "samples_trained": samples_trained,
+            "job_id": job_id,
+            "duration_seconds": duration_seconds,
+            "early_stopped": early_stopped,
+            "model_id": model_id,
+            "val_loss": val_loss,
+            "elo_estimate": elo_estimate,
+            "success": success,
+            "metrics": metrics,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_early_stopped(
@@ -2355,7 +3761,22 @@ def emit_training_early_stopped(
     TRAINING_EARLY_STOPPED (`training_early_stopped`, topic `training.early_stopped`): Early
     stopping ended a training run because of stagnation, regression or a plateau.
     """
-    return _send("TRAINING_EARLY_STOPPED", {"config_key": config_key, "reason": reason, "epochs": epochs, "best_epoch": best_epoch, "val_loss": val_loss, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_EARLY_STOPPED",
+        {
+            "config_key": config_key,
+            "reason": reason,
+            "epochs": epochs,
+            "best_epoch": best_epoch,
+            "val_loss": val_loss,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_failed(
@@ -2377,7 +3798,22 @@ def emit_training_failed(
     TRAINING_FAILED (`training_failed`, topic `training.failed`): A training job failed or
     crashed.
     """
-    return _send("TRAINING_FAILED", {"config_key": config_key, "error": error, "error_details": error_details, "job_id": job_id, "success": success, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_FAILED",
+        {
+            "config_key": config_key,
+            "error": error,
+            "error_details": error_details,
+            "job_id": job_id,
+            "success": success,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_loss_anomaly(
@@ -2399,7 +3835,22 @@ def emit_training_loss_anomaly(
     TRAINING_LOSS_ANOMALY (`training_loss_anomaly`, topic `training.loss_anomaly`): A spike
     in the training loss was detected.
     """
-    return _send("TRAINING_LOSS_ANOMALY", {"config_key": config_key, "epoch": epoch, "current_loss": current_loss, "expected_loss": expected_loss, "anomaly_score": anomaly_score, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_LOSS_ANOMALY",
+        {
+            "config_key": config_key,
+            "epoch": epoch,
+            "current_loss": current_loss,
+            "expected_loss": expected_loss,
+            "anomaly_score": anomaly_score,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_loss_trend(
@@ -2421,7 +3872,21 @@ def emit_training_loss_trend(
     TRAINING_LOSS_TREND (`training_loss_trend`, topic `training.loss_trend`): Result of a
     trend analysis of the training loss (improving, stalled or degrading).
     """
-    return _send("TRAINING_LOSS_TREND", {"config_key": config_key, "trend": trend, "window_epochs": window_epochs, "loss_delta": loss_delta, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_LOSS_TREND",
+        {
+            "config_key": config_key,
+            "trend": trend,
+            "window_epochs": window_epochs,
+            "loss_delta": loss_delta,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_progress(
@@ -2443,7 +3908,22 @@ def emit_training_progress(
     TRAINING_PROGRESS (`training_progress`, topic `training.progress`): Periodic progress
     report during training.
     """
-    return _send("TRAINING_PROGRESS", {"config_key": config_key, "epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "learning_rate": learning_rate, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_PROGRESS",
+        {
+            "config_key": config_key,
+            "epoch": epoch,
+            "train_loss": train_loss,
+            "val_loss": val_loss,
+            "learning_rate": learning_rate,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_rollback_completed(
@@ -2466,7 +3946,21 @@ def emit_training_rollback_completed(
     `training.rollback_completed`): A model was successfully rolled back to a previous
     checkpoint.
     """
-    return _send("TRAINING_ROLLBACK_COMPLETED", {"model_id": model_id, "model_path": model_path, "rollback_from": rollback_from, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_ROLLBACK_COMPLETED",
+        {
+            "model_id": model_id,
+            "model_path": model_path,
+            "rollback_from": rollback_from,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_rollback_needed(
@@ -2488,7 +3982,21 @@ def emit_training_rollback_needed(
     TRAINING_ROLLBACK_NEEDED (`training_rollback_needed`, topic `training.rollback_needed`):
     Training produced a bad model and a rollback to a previous checkpoint is needed.
     """
-    return _send("TRAINING_ROLLBACK_NEEDED", {"model_id": model_id, "reason": reason, "model_path": model_path, "severity": severity, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_ROLLBACK_NEEDED",
+        {
+            "model_id": model_id,
+            "reason": reason,
+            "model_path": model_path,
+            "severity": severity,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_started(
@@ -2511,7 +4019,23 @@ def emit_training_started(
     TRAINING_STARTED (`training_started`, topic `training.started`): A training job began
     execution.
     """
-    return _send("TRAINING_STARTED", {"config_key": config_key, "job_id": job_id, "node_name": node_name, "board_type": board_type, "num_players": num_players, "model_version": model_version, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_STARTED",
+        {
+            "config_key": config_key,
+            "job_id": job_id,
+            "node_name": node_name,
+            "board_type": board_type,
+            "num_players": num_players,
+            "model_version": model_version,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_threshold_reached(
@@ -2539,7 +4063,26 @@ def emit_training_threshold_reached(
     Enough data is available to train a configuration; the decision to train is made, before
     training starts.
     """
-    return _send("TRAINING_THRESHOLD_REACHED", {"config_key": config_key, "sample_count": sample_count, "threshold": threshold, "quality_score": quality_score, "triggered_at": triggered_at, "job_id": job_id, "trigger_reason": trigger_reason, "games_played": games_played, "priority": priority, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_THRESHOLD_REACHED",
+        {
+            "config_key": config_key,
+            "sample_count": sample_count,
+            "threshold": threshold,
+            "quality_score": quality_score,
+            "triggered_at": triggered_at,
+            "job_id": job_id,
+            "trigger_reason": trigger_reason,
+            "games_played": games_played,
+            "priority": priority,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_weight_updated(
@@ -2560,7 +4103,21 @@ def emit_weight_updated(
     WEIGHT_UPDATED (`weight_updated`, topic `curriculum.weight_updated`): The curriculum
     weight of one configuration was updated.
     """
-    return _send("WEIGHT_UPDATED", {"config_key": config_key, "old_weight": old_weight, "new_weight": new_weight, "reason": reason, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "WEIGHT_UPDATED",
+        {
+            "config_key": config_key,
+            "old_weight": old_weight,
+            "new_weight": new_weight,
+            "reason": reason,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_work_claimed(
@@ -2598,7 +4155,22 @@ def emit_work_completed(
     WORK_COMPLETED (`work_completed`, topic `work.completed`): A work item finished
     successfully.
     """
-    return _send("WORK_COMPLETED", {"work_id": work_id, "work_type": work_type, "node_id": node_id, "duration_seconds": duration_seconds, "result": result, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "WORK_COMPLETED",
+        {
+            "work_id": work_id,
+            "work_type": work_type,
+            "node_id": node_id,
+            "duration_seconds": duration_seconds,
+            "result": result,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_work_failed(
@@ -2636,7 +4208,22 @@ def emit_work_queued(
     WORK_QUEUED (`work_queued`, topic `work.queued`): A work item was added to the queue, so
     new work is available.
     """
-    return _send("WORK_QUEUED", {"work_id": work_id, "work_type": work_type, "config_key": config_key, "priority": priority, "estimated_duration": estimated_duration, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "WORK_QUEUED",
+        {
+            "work_id": work_id,
+            "work_type": work_type,
+            "config_key": config_key,
+            "priority": priority,
+            "estimated_duration": estimated_duration,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_work_timeout(
@@ -2690,7 +4277,35 @@ def emit_evaluation_complete(
     EVALUATION_COMPLETED (`evaluation_completed`, topic `evaluation.completed`): A model
     evaluation (gauntlet) finished with results.
     """
-    return _send("EVALUATION_COMPLETED", {"config_key": config_key, "board_type": board_type, "num_players": num_players, "model_path": model_path, "elo": elo, "games_played": games_played, "win_rate": win_rate, "is_multi_harness": is_multi_harness, "harness_results": harness_results, "best_harness": best_harness, "composite_participant_ids": composite_participant_ids, "model_id": model_id, "elo_delta": elo_delta, "opponents": opponents, "win_rate_vs_random": win_rate_vs_random, "win_rate_vs_heuristic": win_rate_vs_heuristic, "passed_gauntlet": passed_gauntlet, "success": success, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "EVALUATION_COMPLETED",
+        {
+            "config_key": config_key,
+            "board_type": board_type,
+            "num_players": num_players,
+            "model_path": model_path,
+            "elo": elo,
+            "games_played": games_played,
+            "win_rate": win_rate,
+            "is_multi_harness": is_multi_harness,
+            "harness_results": harness_results,
+            "best_harness": best_harness,
+            "composite_participant_ids": composite_participant_ids,
+            "model_id": model_id,
+            "elo_delta": elo_delta,
+            "opponents": opponents,
+            "win_rate_vs_random": win_rate_vs_random,
+            "win_rate_vs_heuristic": win_rate_vs_heuristic,
+            "passed_gauntlet": passed_gauntlet,
+            "success": success,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_game_quality_score(
@@ -2723,7 +4338,30 @@ def emit_game_quality_score(
     score was calculated or recalculated, either aggregated for a board configuration or for
     a single game.
     """
-    return _send("QUALITY_SCORE_UPDATED", {"board_type": board_type, "num_players": num_players, "avg_quality": avg_quality, "total_games": total_games, "high_quality_games": high_quality_games, "distribution": distribution, "game_id": game_id, "quality_score": quality_score, "quality_category": quality_category, "training_weight": training_weight, "game_length": game_length, "is_decisive": is_decisive, "is_per_game": is_per_game, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_SCORE_UPDATED",
+        {
+            "board_type": board_type,
+            "num_players": num_players,
+            "avg_quality": avg_quality,
+            "total_games": total_games,
+            "high_quality_games": high_quality_games,
+            "distribution": distribution,
+            "game_id": game_id,
+            "quality_score": quality_score,
+            "quality_category": quality_category,
+            "training_weight": training_weight,
+            "game_length": game_length,
+            "is_decisive": is_decisive,
+            "is_per_game": is_per_game,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_new_games(
@@ -2747,7 +4385,22 @@ def emit_new_games(
     NEW_GAMES_AVAILABLE (`new_games`, topic `data.new_games`): New games were synced or
     generated and are ready for processing (export, then training).
     """
-    return _send("NEW_GAMES_AVAILABLE", {"host": host, "new_games": new_games, "config_key": config_key, "database_path": database_path, "total_games": total_games, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "NEW_GAMES_AVAILABLE",
+        {
+            "host": host,
+            "new_games": new_games,
+            "config_key": config_key,
+            "database_path": database_path,
+            "total_games": total_games,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 @typing.overload
@@ -2847,7 +4500,30 @@ def emit_quality_updated(
     score was calculated or recalculated, either aggregated for a board configuration or for
     a single game.
     """
-    return _send("QUALITY_SCORE_UPDATED", {"board_type": board_type, "num_players": num_players, "avg_quality": avg_quality, "total_games": total_games, "high_quality_games": high_quality_games, "distribution": distribution, "game_id": game_id, "quality_score": quality_score, "quality_category": quality_category, "training_weight": training_weight, "game_length": game_length, "is_decisive": is_decisive, "is_per_game": is_per_game, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "QUALITY_SCORE_UPDATED",
+        {
+            "board_type": board_type,
+            "num_players": num_players,
+            "avg_quality": avg_quality,
+            "total_games": total_games,
+            "high_quality_games": high_quality_games,
+            "distribution": distribution,
+            "game_id": game_id,
+            "quality_score": quality_score,
+            "quality_category": quality_category,
+            "training_weight": training_weight,
+            "game_length": game_length,
+            "is_decisive": is_decisive,
+            "is_per_game": is_per_game,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 @typing.overload
@@ -2988,7 +4664,28 @@ def emit_sync_completed(
     finished successfully; the common `source` field, which EVENT_PAYLOAD_SCHEMAS.md
     requires, names the source node.
     """
-    return _send("DATA_SYNC_COMPLETED", {"targets": targets, "files_synced": files_synced, "bytes_transferred": bytes_transferred, "duration_seconds": duration_seconds, "sync_type": sync_type, "success": success, "iteration": iteration, "components": components, "errors": errors, "node_id": node_id, "games_synced": games_synced, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "DATA_SYNC_COMPLETED",
+        {
+            "targets": targets,
+            "files_synced": files_synced,
+            "bytes_transferred": bytes_transferred,
+            "duration_seconds": duration_seconds,
+            "sync_type": sync_type,
+            "success": success,
+            "iteration": iteration,
+            "components": components,
+            "errors": errors,
+            "node_id": node_id,
+            "games_synced": games_synced,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_complete(
@@ -3022,7 +4719,32 @@ def emit_training_complete(
     TRAINING_COMPLETED (`training_completed`, topic `training.completed`): A training job
     finished successfully.
     """
-    return _send("TRAINING_COMPLETED", {"config_key": config_key, "board_type": board_type, "num_players": num_players, "model_path": model_path, "epochs": epochs, "final_loss": final_loss, "samples_trained": samples_trained, "job_id": job_id, "duration_seconds": duration_seconds, "early_stopped": early_stopped, "model_id": model_id, "val_loss": val_loss, "elo_estimate": elo_estimate, "success": success, "metrics": metrics, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_COMPLETED",
+        {
+            "config_key": config_key,
+            "board_type": board_type,
+            "num_players": num_players,
+            "model_path": model_path,
+            "epochs": epochs,
+            "final_loss": final_loss,
+            "samples_trained": samples_trained,
+            "job_id": job_id,
+            "duration_seconds": duration_seconds,
+            "early_stopped": early_stopped,
+            "model_id": model_id,
+            "val_loss": val_loss,
+            "elo_estimate": elo_estimate,
+            "success": success,
+            "metrics": metrics,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )
 
 
 def emit_training_triggered(
@@ -3051,4 +4773,23 @@ def emit_training_triggered(
     Enough data is available to train a configuration; the decision to train is made, before
     training starts.
     """
-    return _send("TRAINING_THRESHOLD_REACHED", {"config_key": config_key, "sample_count": sample_count, "threshold": threshold, "quality_score": quality_score, "triggered_at": triggered_at, "job_id": job_id, "trigger_reason": trigger_reason, "games_played": games_played, "priority": priority, "timestamp": timestamp, "trace_id": trace_id}, queue, source, event_id, traceparent)
+    return _send(
+        "TRAINING_THRESHOLD_REACHED",
+        {
+            "config_key": config_key,
+            "sample_count": sample_count,
+            "threshold": threshold,
+            "quality_score": quality_score,
+            "triggered_at": triggered_at,
+            "job_id": job_id,
+            "trigger_reason": trigger_reason,
+            "games_played": games_played,
+            "priority": priority,
+            "timestamp": timestamp,
+            "trace_id": trace_id,
+        },
+        queue,
+        source,
+        event_id,
+        traceparent,
+    )

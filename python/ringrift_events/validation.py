@@ -143,50 +143,277 @@ def _check_field(name: str, value: object, spec: _Field, issues: list[PayloadIss
 
 _F0 = _Field(types=("string", "number"), type_message="must be string,number", fast=(str, int))
 _F1 = _Field(types=("string",), type_message="must be string", fast=(str,))
-_F2 = _Field(types=("string",), type_message="must be string", pattern=re.compile("^(hex8|square8|square19|hexagonal)_(2|3|4)p\\Z"), pattern_message="must match pattern \"^(hex8|square8|square19|hexagonal)_(2|3|4)p$\"")
+_F2 = _Field(
+    types=("string",),
+    type_message="must be string",
+    pattern=re.compile("^(hex8|square8|square19|hexagonal)_(2|3|4)p\\Z"),
+    pattern_message="must match pattern \"^(hex8|square8|square19|hexagonal)_(2|3|4)p$\"",
+)
 _F3 = _Field(types=("object",), type_message="must be object")
 _F4 = _Field(types=("number",), type_message="must be number", fast=(int,))
 _F5 = _Field(alias=True)
-_F6 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("none", "soft", "hard", "stop", "low", "medium", "high", "critical")), enum=("none", "soft", "hard", "stop", "low", "medium", "high", "critical"), enum_message="must be one of \"none\", \"soft\", \"hard\", \"stop\", \"low\", \"medium\", \"high\", \"critical\"")
-_F7 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("gpu", "memory", "disk")), enum=("gpu", "memory", "disk"), enum_message="must be one of \"gpu\", \"memory\", \"disk\"")
+_F6 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("none", "soft", "hard", "stop", "low", "medium", "high", "critical")),
+    enum=("none", "soft", "hard", "stop", "low", "medium", "high", "critical"),
+    enum_message="must be one of \"none\", \"soft\", \"hard\", \"stop\", \"low\", \"medium\", \"high\", \"critical\"",
+)
+_F7 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("gpu", "memory", "disk")),
+    enum=("gpu", "memory", "disk"),
+    enum_message="must be one of \"gpu\", \"memory\", \"disk\"",
+)
 _F8 = _Field(types=("number",), type_message="must be number", minimum=0, minimum_message="must be >= 0")
-_F9 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("model", "node")), enum=("model", "node"), enum_message="must be one of \"model\", \"node\"")
+_F9 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("model", "node")),
+    enum=("model", "node"),
+    enum_message="must be one of \"model\", \"node\"",
+)
 _F10 = _Field(types=("integer",), type_message="must be integer", minimum=0, minimum_message="must be >= 0")
 _F11 = _Field(types=("array",), type_message="must be array", items="string", items_message="must be string")
-_F12 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("hex8", "square8", "square19", "hexagonal")), enum=("hex8", "square8", "square19", "hexagonal"), enum_message="must be one of \"hex8\", \"square8\", \"square19\", \"hexagonal\"")
-_F13 = _Field(types=("integer",), type_message="must be integer", fast=(int,), members=frozenset((2, 3, 4)), enum=(2, 3, 4), enum_message="must be one of 2, 3, 4")
+_F12 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("hex8", "square8", "square19", "hexagonal")),
+    enum=("hex8", "square8", "square19", "hexagonal"),
+    enum_message="must be one of \"hex8\", \"square8\", \"square19\", \"hexagonal\"",
+)
+_F13 = _Field(
+    types=("integer",),
+    type_message="must be integer",
+    fast=(int,),
+    members=frozenset((2, 3, 4)),
+    enum=(2, 3, 4),
+    enum_message="must be one of 2, 3, 4",
+)
 _F14 = _Field(types=("boolean",), type_message="must be boolean", fast=(bool,))
-_F15 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("canonical",)), enum=("canonical",), enum_message="must be one of \"canonical\"")
+_F15 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("canonical",)),
+    enum=("canonical",),
+    enum_message="must be one of \"canonical\"",
+)
 _F16 = _Field(types=("string", "null"), type_message="must be string,null", fast=(str, type(None)))
-_F17 = _Field(types=("number",), type_message="must be number", maximum=1, maximum_message="must be <= 1", minimum=0, minimum_message="must be >= 0")
-_F18 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("graceful", "error", "forced")), enum=("graceful", "error", "forced"), enum_message="must be one of \"graceful\", \"error\", \"forced\"")
+_F17 = _Field(
+    types=("number",),
+    type_message="must be number",
+    maximum=1,
+    maximum_message="must be <= 1",
+    minimum=0,
+    minimum_message="must be >= 0",
+)
+_F18 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("graceful", "error", "forced")),
+    enum=("graceful", "error", "forced"),
+    enum_message="must be one of \"graceful\", \"error\", \"forced\"",
+)
 _F19 = _Field(types=("object",), type_message="must be object", values="number", values_message="must be number")
-_F20 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("automatic", "manual", "elo_change", "elo_velocity_update")), enum=("automatic", "manual", "elo_change", "elo_velocity_update"), enum_message="must be one of \"automatic\", \"manual\", \"elo_change\", \"elo_velocity_update\"")
-_F21 = _Field(types=("string",), type_message="must be string", pattern=re.compile("^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?\\Z"), pattern_message="must match pattern \"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$\"")
-_F22 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("data", "model", "elo", "registry", "broadcast", "ephemeral", "priority")), enum=("data", "model", "elo", "registry", "broadcast", "ephemeral", "priority"), enum_message="must be one of \"data\", \"model\", \"elo\", \"registry\", \"broadcast\", \"ephemeral\", \"priority\"")
-_F23 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("gauntlet", "tournament", "shadow")), enum=("gauntlet", "tournament", "shadow"), enum_message="must be one of \"gauntlet\", \"tournament\", \"shadow\"")
-_F24 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("gpu_accelerated",)), enum=("gpu_accelerated",), enum_message="must be one of \"gpu_accelerated\"")
+_F20 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("automatic", "manual", "elo_change", "elo_velocity_update")),
+    enum=("automatic", "manual", "elo_change", "elo_velocity_update"),
+    enum_message="must be one of \"automatic\", \"manual\", \"elo_change\", \"elo_velocity_update\"",
+)
+_F21 = _Field(
+    types=("string",),
+    type_message="must be string",
+    pattern=re.compile("^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?\\Z"),
+    pattern_message="must match pattern \"^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}(:?\\d{2})?)?$\"",
+)
+_F22 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("data", "model", "elo", "registry", "broadcast", "ephemeral", "priority")),
+    enum=("data", "model", "elo", "registry", "broadcast", "ephemeral", "priority"),
+    enum_message="must be one of \"data\", \"model\", \"elo\", \"registry\", \"broadcast\", \"ephemeral\", \"priority\"",
+)
+_F23 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("gauntlet", "tournament", "shadow")),
+    enum=("gauntlet", "tournament", "shadow"),
+    enum_message="must be one of \"gauntlet\", \"tournament\", \"shadow\"",
+)
+_F24 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("gpu_accelerated",)),
+    enum=("gpu_accelerated",),
+    enum_message="must be one of \"gpu_accelerated\"",
+)
 _F25 = _Field(types=("integer",), type_message="must be integer", minimum=1, minimum_message="must be >= 1")
 _F26 = _Field()
-_F27 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("cmaes", "nas", "manual", "adaptive")), enum=("cmaes", "nas", "manual", "adaptive"), enum_message="must be one of \"cmaes\", \"nas\", \"manual\", \"adaptive\"")
-_F28 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("gpu", "cpu")), enum=("gpu", "cpu"), enum_message="must be one of \"gpu\", \"cpu\"")
-_F29 = _Field(types=("number",), type_message="must be number", maximum=100, maximum_message="must be <= 100", minimum=0, minimum_message="must be >= 0")
-_F30 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("checksum", "format", "missing")), enum=("checksum", "format", "missing"), enum_message="must be one of \"checksum\", \"format\", \"missing\"")
-_F31 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("production", "champion")), enum=("production", "champion"), enum_message="must be one of \"production\", \"champion\"")
-_F32 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("automatic", "manual")), enum=("automatic", "manual"), enum_message="must be one of \"automatic\", \"manual\"")
-_F33 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("loss", "elo", "metric")), enum=("loss", "elo", "metric"), enum_message="must be one of \"loss\", \"elo\", \"metric\"")
-_F34 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("excellent", "good", "adequate", "poor", "unusable")), enum=("excellent", "good", "adequate", "poor", "unusable"), enum_message="must be one of \"excellent\", \"good\", \"adequate\", \"poor\", \"unusable\"")
-_F35 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("node", "task", "model", "data")), enum=("node", "task", "model", "data"), enum_message="must be one of \"node\", \"task\", \"model\", \"data\"")
-_F36 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("minor", "moderate", "severe", "critical")), enum=("minor", "moderate", "severe", "critical"), enum_message="must be one of \"minor\", \"moderate\", \"severe\", \"critical\"")
-_F37 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("standard", "gpu_accelerated", "canonical")), enum=("standard", "gpu_accelerated", "canonical"), enum_message="must be one of \"standard\", \"gpu_accelerated\", \"canonical\"")
-_F38 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("quality_low", "training_stalled", "manual")), enum=("quality_low", "training_stalled", "manual"), enum_message="must be one of \"quality_low\", \"training_stalled\", \"manual\"")
-_F39 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("games", "models", "npz")), enum=("games", "models", "npz"), enum_message="must be one of \"games\", \"models\", \"npz\"")
-_F40 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("normal", "high", "emergency")), enum=("normal", "high", "emergency"), enum_message="must be one of \"normal\", \"high\", \"emergency\"")
-_F41 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("stagnation", "regression", "plateau")), enum=("stagnation", "regression", "plateau"), enum_message="must be one of \"stagnation\", \"regression\", \"plateau\"")
-_F42 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("improving", "stalled", "degrading")), enum=("improving", "stalled", "degrading"), enum_message="must be one of \"improving\", \"stalled\", \"degrading\"")
-_F43 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("threshold", "manual", "scheduled")), enum=("threshold", "manual", "scheduled"), enum_message="must be one of \"threshold\", \"manual\", \"scheduled\"")
-_F44 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("low", "normal", "high")), enum=("low", "normal", "high"), enum_message="must be one of \"low\", \"normal\", \"high\"")
-_F45 = _Field(types=("string",), type_message="must be string", fast=(str,), members=frozenset(("selfplay", "training", "evaluation")), enum=("selfplay", "training", "evaluation"), enum_message="must be one of \"selfplay\", \"training\", \"evaluation\"")
+_F27 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("cmaes", "nas", "manual", "adaptive")),
+    enum=("cmaes", "nas", "manual", "adaptive"),
+    enum_message="must be one of \"cmaes\", \"nas\", \"manual\", \"adaptive\"",
+)
+_F28 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("gpu", "cpu")),
+    enum=("gpu", "cpu"),
+    enum_message="must be one of \"gpu\", \"cpu\"",
+)
+_F29 = _Field(
+    types=("number",),
+    type_message="must be number",
+    maximum=100,
+    maximum_message="must be <= 100",
+    minimum=0,
+    minimum_message="must be >= 0",
+)
+_F30 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("checksum", "format", "missing")),
+    enum=("checksum", "format", "missing"),
+    enum_message="must be one of \"checksum\", \"format\", \"missing\"",
+)
+_F31 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("production", "champion")),
+    enum=("production", "champion"),
+    enum_message="must be one of \"production\", \"champion\"",
+)
+_F32 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("automatic", "manual")),
+    enum=("automatic", "manual"),
+    enum_message="must be one of \"automatic\", \"manual\"",
+)
+_F33 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("loss", "elo", "metric")),
+    enum=("loss", "elo", "metric"),
+    enum_message="must be one of \"loss\", \"elo\", \"metric\"",
+)
+_F34 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("excellent", "good", "adequate", "poor", "unusable")),
+    enum=("excellent", "good", "adequate", "poor", "unusable"),
+    enum_message="must be one of \"excellent\", \"good\", \"adequate\", \"poor\", \"unusable\"",
+)
+_F35 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("node", "task", "model", "data")),
+    enum=("node", "task", "model", "data"),
+    enum_message="must be one of \"node\", \"task\", \"model\", \"data\"",
+)
+_F36 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("minor", "moderate", "severe", "critical")),
+    enum=("minor", "moderate", "severe", "critical"),
+    enum_message="must be one of \"minor\", \"moderate\", \"severe\", \"critical\"",
+)
+_F37 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("standard", "gpu_accelerated", "canonical")),
+    enum=("standard", "gpu_accelerated", "canonical"),
+    enum_message="must be one of \"standard\", \"gpu_accelerated\", \"canonical\"",
+)
+_F38 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("quality_low", "training_stalled", "manual")),
+    enum=("quality_low", "training_stalled", "manual"),
+    enum_message="must be one of \"quality_low\", \"training_stalled\", \"manual\"",
+)
+_F39 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("games", "models", "npz")),
+    enum=("games", "models", "npz"),
+    enum_message="must be one of \"games\", \"models\", \"npz\"",
+)
+_F40 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("normal", "high", "emergency")),
+    enum=("normal", "high", "emergency"),
+    enum_message="must be one of \"normal\", \"high\", \"emergency\"",
+)
+_F41 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("stagnation", "regression", "plateau")),
+    enum=("stagnation", "regression", "plateau"),
+    enum_message="must be one of \"stagnation\", \"regression\", \"plateau\"",
+)
+_F42 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("improving", "stalled", "degrading")),
+    enum=("improving", "stalled", "degrading"),
+    enum_message="must be one of \"improving\", \"stalled\", \"degrading\"",
+)
+_F43 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("threshold", "manual", "scheduled")),
+    enum=("threshold", "manual", "scheduled"),
+    enum_message="must be one of \"threshold\", \"manual\", \"scheduled\"",
+)
+_F44 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("low", "normal", "high")),
+    enum=("low", "normal", "high"),
+    enum_message="must be one of \"low\", \"normal\", \"high\"",
+)
+_F45 = _Field(
+    types=("string",),
+    type_message="must be string",
+    fast=(str,),
+    members=frozenset(("selfplay", "training", "evaluation")),
+    enum=("selfplay", "training", "evaluation"),
+    enum_message="must be one of \"selfplay\", \"training\", \"evaluation\"",
+)
 _F46 = _Field(types=("integer",), type_message="must be integer", fast=(int,))
 
 

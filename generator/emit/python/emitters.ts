@@ -117,8 +117,15 @@ function eventEmitter(name: string, event: EventModel, doc: string, model: Catal
   return [
     signature(name, [...fieldParams(fields, model, types), ...OPTION_PARAMS]),
     docstring(withDeprecation(`${doc}\n\n${eventDoc(event).split('\n')[0]}`, event.deprecated), '    ').trimEnd(),
-    `    return _send(${str(event.name)}, {${dict.join(', ')}}, queue, source, event_id, traceparent)`,
+    sendCall(event.name, dict),
   ].join('\n');
+}
+
+/** `return _send(EVENT, {…}, …)`: on one line when it fits, else one field a line. */
+function sendCall(event: string, dict: readonly string[]): string {
+  const line = `    return _send(${str(event)}, {${dict.join(', ')}}, queue, source, event_id, traceparent)`;
+  if (line.length <= 120) return line;
+  return `    return _send(\n        ${str(event)},\n        {\n${dict.map((d) => `            ${d},`).join('\n')}\n        },\n        queue,\n        source,\n        event_id,\n        traceparent,\n    )`;
 }
 
 function selectEmitter(emitter: Extract<EmitterModel, { kind: 'select' }>, events: ReadonlyMap<string, EventModel>, model: CatalogModel, types: Set<string>): string[] {

@@ -24,7 +24,12 @@ export function validationModule(model: CatalogModel): string {
     const required = (schema.required as string[] | undefined) ?? [];
     return `    ${str(event.name)}: _Schema(\n        required=${tuple(required.map(str))},\n        properties=(\n${properties.map((p) => `            ${p},`).join('\n')}\n        ),\n    ),`;
   });
-  const specLines = [...specs].map(([text, name]) => `${name} = ${text}`);
+  // One line when it fits, else one argument a line.
+  const specLines = [...specs].map(([key, name]) => {
+    const args = JSON.parse(key) as string[];
+    const line = `${name} = _Field(${args.join(', ')})`;
+    return line.length <= 120 ? line : `${name} = _Field(\n${args.map((a) => `    ${a},`).join('\n')}\n)`;
+  });
   return pythonModule(
     `Payload validation for the ${model.name} catalog, with the standard library only: the same verdicts and messages as the TypeScript validators.`,
     ['import dataclasses', 'import math', 'import re', 'import typing', '', 'from .event_types import EventName'],
@@ -32,9 +37,13 @@ export function validationModule(model: CatalogModel): string {
   );
 }
 
-/** The Python spec of one property schema. */
+/** The arguments of the _Field of one property schema, as JSON (the key that shares equal specs). */
 function fieldSpec(s: JsonSchema | false): string {
-  if (s === false) return '_Field(alias=True)';
+  return JSON.stringify(s === false ? ['alias=True'] : fieldArgs(s));
+}
+
+/** The keyword arguments of a property's _Field. */
+function fieldArgs(s: JsonSchema): string[] {
   const args: string[] = [];
   const type = s.type as string | string[] | undefined;
   if (type !== undefined) {
@@ -62,7 +71,7 @@ function fieldSpec(s: JsonSchema | false): string {
     const inner = s[k] as JsonSchema | undefined;
     if (inner && typeof inner.type === 'string') args.push(`${arg}=${str(inner.type)}`, `${arg}_message=${str(`must be ${inner.type}`)}`);
   }
-  return `_Field(${args.join(', ')})`;
+  return args;
 }
 
 /** Python types whose values are of a JSON type, exactly (`bool` is not an `int` here: `type(v)` is compared). */
