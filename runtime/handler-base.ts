@@ -10,7 +10,7 @@
  * after a restart. A second instance with the same name is refused (the
  * router rejects the duplicate subscription name).
  */
-import { getRouter } from './default-router.js';
+import { peekRouter } from './default-router.js';
 import type { EventEnvelope } from './envelope.js';
 import type { RetryPolicy } from './retry.js';
 import type { Router } from './router.js';
@@ -22,7 +22,7 @@ import type { Router } from './router.js';
 export type SubscriptionMap = Readonly<Record<string, (event: EventEnvelope<never>) => unknown>>;
 
 export interface HandlerBaseOptions {
-  /** Default: the process-wide router (getRouter()). */
+  /** Default: the process-wide router (see `defaultRouter()`). */
   readonly router?: Router;
   readonly priority?: number;
   readonly timeoutMs?: number;
@@ -77,7 +77,24 @@ export abstract class HandlerBase {
   protected onStop(): void | Promise<void> {}
 
   protected get router(): Router {
-    return this.#options.router ?? getRouter();
+    return this.#options.router ?? this.defaultRouter();
+  }
+
+  /**
+   * The router used when none is given. The `HandlerBase` exported by a
+   * generated catalog module overrides this with that catalog's process-wide
+   * router, created on first use, so that a handler can start before any
+   * emitter ran (EVENT_SYSTEM_REFERENCE.md: subscribers start before emitters).
+   */
+  protected defaultRouter(): Router {
+    const router = peekRouter();
+    if (router === undefined || router.isClosed) {
+      throw new Error(
+        `HandlerBase ${JSON.stringify(this.name)}: no router to subscribe on. Extend the HandlerBase of your generated catalog module ` +
+          "(import { HandlerBase } from 'ringrift-events'), which starts on the catalog's process-wide router, or pass { router }",
+      );
+    }
+    return router;
   }
 
   get isRunning(): boolean {

@@ -3,7 +3,7 @@
  * (spellings, validators, normalizers, dedup policy, cross-process names) as
  * one EventRegistry, and binds the runtime's router to it, typed by the catalog.
  */
-import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import { Scope, StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel, DedupModel, EventModel } from '../../catalog/model.js';
 import { schemaId } from '../json-schema.js';
 import { arrayLiteral, importFrom, inlineObject, objectLiteral, type Statement } from './printer.js';
@@ -11,8 +11,8 @@ import { str } from './syntax.js';
 
 export function registryFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   return [
-    importFrom(runtimeImport, ['createRegistry', 'getRouter as getRuntimeRouter', 'typedRouter'], false),
-    importFrom(runtimeImport, ['DedupPolicy', 'EventDefinition', 'EventRegistry', 'RouterOptions', 'TypedRouter'], true),
+    importFrom(runtimeImport, ['HandlerBase as RuntimeHandlerBase', 'createRegistry', 'getRouter as getRuntimeRouter', 'typedRouter', 'untypedRouter'], false),
+    importFrom(runtimeImport, ['DedupPolicy', 'EventDefinition', 'EventRegistry', 'Router', 'RouterOptions', 'TypedRouter'], true),
     importFrom('./event-types.js', ['EventName', 'EventTopic'], true),
     importFrom('./mappings.js', ['SPELLING_TO_EVENT'], false),
     importFrom('./mappings.js', ['SpellingMap'], true),
@@ -108,6 +108,28 @@ export function registryFile(model: CatalogModel, runtimeImport: string): (State
       parameters: [{ name: 'options', type: "Omit<RouterOptions, \"registry\">", initializer: '{}' }],
       returnType: 'CatalogRouter',
       statements: ['return typedRouter<EventCatalogTypes>(getRuntimeRouter({ ...options, registry: REGISTRY }));'],
+    },
+    {
+      kind: StructureKind.Class,
+      name: 'HandlerBase',
+      isExported: true,
+      isAbstract: true,
+      extends: 'RuntimeHandlerBase',
+      docs: [
+        [
+          "HandlerBase on this catalog: without a `router` option a handler subscribes on this catalog's process-wide router,",
+          'created on first use, so it may start before anything else touched the router.',
+        ].join('\n'),
+      ],
+      methods: [
+        {
+          name: 'defaultRouter',
+          scope: Scope.Protected,
+          hasOverrideKeyword: true,
+          returnType: 'Router',
+          statements: ['return untypedRouter(getRouter());'],
+        },
+      ],
     },
   ];
 }
