@@ -9,6 +9,7 @@
  * `onError`.
  */
 import type { EventEnvelope } from './envelope.js';
+import { PatternSyntaxError } from './errors.js';
 import { callIsolated } from './retry.js';
 
 export type EventHandler<T = Record<string, unknown>> = (event: EventEnvelope<T>) => unknown;
@@ -81,21 +82,57 @@ export interface ReplayOptions {
   readonly since?: number | Date | string;
 }
 
-/** True when `key` is a pattern rather than one event. */
+/** Characters of regular-expression syntax; no event name or topic contains one. */
+const REGEX_SYNTAX = /[\\^$+?()[\]{}|]/;
+
+/** True when `key` is a pattern rather than one event (a glob, or a regular expression that compilePattern refuses). */
 export function isPattern(key: string): boolean {
-  return key.includes('*');
+  return key.includes('*') || REGEX_SYNTAX.test(key);
 }
 
 /**
- * `*` matches any run of characters, dots included: `training.*` matches
- * `training.completed`, `TRAINING_*` matches `TRAINING_FAILED`, `*` matches all.
+ * Patterns are globs: `*` matches any run of characters, dots included:
+ * `training.*` matches `training.completed`, `TRAINING_*` matches
+ * `TRAINING_FAILED`, `*` matches all. One syntax for the router, the history,
+ * the SQLite queue and NATS subjects. A regular expression (the guide's
+ * `training\\..*`) is refused with PatternSyntaxError giving its glob.
  */
 export function compilePattern(pattern: string): RegExp {
+  if (REGEX_SYNTAX.test(pattern)) throw new PatternSyntaxError(pattern, globEquivalent(pattern));
   const body = pattern
     .split('*')
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
   return new RegExp(`^${body}$`);
+}
+
+/**
+ * The glob a simple regular expression means: anchors dropped, `.*` and `.+`
+ * become `*`, escaped punctuation and a lone `.` (the topic separator, as
+ * meant) become themselves. Undefined when it uses anything a glob cannot say
+ * (classes, groups, alternatives, `\d`…).
+ */
+export function globEquivalent(regex: string): string | undefined {
+  let s = regex.startsWith('^') ? regex.slice(1) : regex;
+  if (s.endsWith('$') && !s.endsWith('\\$')) s = s.slice(0, -1);
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    const next = s[i + 1];
+    if (c === '\\') {
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined; // \d, \w, …
+      out += next;
+      i++;
+    } else if (c === '.' && (next === '*' || next === '+')) {
+      if (!out.endsWith('*')) out += '*';
+      i++;
+    } else if ('^$+?()[]{}|*'.includes(c)) {
+      return undefined;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 class Sub implements Subscription {

@@ -23,6 +23,7 @@ export { dedupKey, sha256, TtlSet } from './dedup.js';
 export {
   EventBus,
   compilePattern,
+  globEquivalent,
   isPattern,
   type BusSubscribeOptions,
   type Delivery,
@@ -42,7 +43,7 @@ export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './memory-tran
 export { LATENCY_WINDOW, type LatencySummary, type RouterStats } from './stats.js';
 export { consoleLogger, silentLogger, errorMessage, type Logger } from './logger.js';
 export { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
-export { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
+export { EventValidationError, PatternSyntaxError, RouterClosedError, UnknownEventError } from './errors.js';
 export {
   createRouter,
   Router,

@@ -3,7 +3,12 @@
  * generated catalog and the process-wide router.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataEventType, HandlerBase, emitTrainingCompleted, type EventPayloadMap } from '../../generated/index.js';
+import { DataEventType, HandlerBase, REGISTRY, emitTrainingCompleted, getRouter, type EventPayloadMap } from '../../generated/index.js';
+import { globEquivalent } from '../../runtime/bus.js';
+import { PatternSyntaxError } from '../../runtime/errors.js';
+import { silentLogger } from '../../runtime/logger.js';
+import { createRouter } from '../../runtime/router.js';
+import { untypedRouter } from '../../runtime/typed-router.js';
 import { resetRouter } from '../../runtime/default-router.js';
 import type { EventEnvelope } from '../../runtime/envelope.js';
 import type { SubscriptionMap } from '../../runtime/handler-base.js';
@@ -53,5 +58,36 @@ describe('HandlerBase as EVENT_SYSTEM_REFERENCE.md writes it', () => {
     expect(handler.seen).toEqual(['trained hex8_2p']);
     expect(handler.healthCheck()).toMatchObject({ healthy: true, eventsProcessed: 1 });
     await handler.stop();
+  });
+});
+
+describe("the guide's pattern form (EVENT_SYSTEM_GUIDE.md, `training\\..*`)", () => {
+  it('is refused with a message that says patterns are globs and gives the equivalent glob', async () => {
+    // The typed router refuses it at compile time; a caller without types gets this at run time.
+    const router = untypedRouter(getRouter({ logger: silentLogger }));
+    const subscribe = () => router.subscribe('training\\..*', () => undefined);
+    expect(subscribe).toThrow(PatternSyntaxError);
+    expect(subscribe).toThrow('pattern "training\\\\..*" is a regular expression; patterns are globs (* matches any run of characters, dots included): use "training.*"');
+    // The same in every place that takes a pattern, and the glob it names works.
+    expect(() => router.getHistory({ topic: '^training\\.(completed|failed)$' })).toThrow(/no glob equivalent/);
+    const seen: string[] = [];
+    router.subscribe('training.*', (e) => void seen.push(e.type));
+    await emitTrainingCompleted(trained);
+    expect(seen).toEqual(['TRAINING_COMPLETED']);
+  });
+
+  it('gives the glob of the simple regular expressions people write', () => {
+    expect(globEquivalent('training\\..*')).toBe('training.*');
+    expect(globEquivalent('^TRAINING_.+$')).toBe('TRAINING_*');
+    expect(globEquivalent('.*')).toBe('*');
+    expect(globEquivalent('^training.completed$')).toBe('training.completed');
+    expect(globEquivalent('training\\.(completed|failed)')).toBeUndefined();
+    expect(globEquivalent('node\\d+')).toBeUndefined();
+  });
+
+  it('a regular expression without a star is not taken for an unknown spelling', async () => {
+    const router = createRouter({ registry: REGISTRY, logger: silentLogger });
+    expect(() => router.subscribe('^training\\.completed$', () => undefined)).toThrow('use "training.completed"');
+    await router.close();
   });
 });
