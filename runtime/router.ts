@@ -29,7 +29,7 @@ import { consoleLogger, errorMessage, type Logger } from './logger.js';
 import type { EventDefinition, EventRegistry, NormalizeResult, PayloadIssue } from './registry.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { StatsCollector, type RouterStats } from './stats.js';
-import { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
+import { childTraceparent, componentNames, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
 import { TransportError, type DeliveryInfo, type Transport } from './transport.js';
 
 export type { DlqReplayOptions, DlqReplayResult, FlowValidation, FlowValidationOptions, HandlerFailureInfo };
@@ -238,10 +238,12 @@ export class Router {
 
     this.stats.routed(def.name, source, true);
     if (this.trace) this.logger.info(`[EventRouter] Published: ${def.name} (source=${source})`, { id: envelope.id, traceparent });
-    const names = this.trace ? this.bus.match(def.name).map((s) => s.name) : undefined;
-    const delivery = await this.bus.publish(envelope, this.runner.invokeLocal);
-    if (delivery.matched === 0 && transported === 0) this.stats.orphaned(def.name);
+    const names = this.trace ? componentNames(this.bus.match(def.name)) : undefined;
+    const delivering = this.bus.publish(envelope, this.runner.invokeLocal);
+    // Logged once every handler has started, before awaiting them: what they publish is traced after this line.
     if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
+    const delivery = await delivering;
+    if (delivery.matched === 0 && transported === 0) this.stats.orphaned(def.name);
     this.stats.latency(performance.now() - started);
     return { envelope, duplicate: false, delivered: delivery.matched, succeeded: delivery.succeeded, transported };
   }

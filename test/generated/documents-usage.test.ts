@@ -2,7 +2,8 @@
  * The reference documents' own examples, written as they are there, over the
  * generated catalog and the process-wide router.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { format } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DataEventType, HandlerBase, REGISTRY, emitTrainingCompleted, getRouter, type EventPayloadMap } from '../../generated/index.js';
 import { globEquivalent } from '../../runtime/bus.js';
 import { PatternSyntaxError } from '../../runtime/errors.js';
@@ -89,5 +90,55 @@ describe("the guide's pattern form (EVENT_SYSTEM_GUIDE.md, `training\\..*`)", ()
     const router = createRouter({ registry: REGISTRY, logger: silentLogger });
     expect(() => router.subscribe('^training\\.completed$', () => undefined)).toThrow('use "training.completed"');
     await router.close();
+  });
+});
+
+describe('RINGRIFT_EVENT_TRACE=1 (EVENT_SYSTEM_REFERENCE.md "Enable Event Tracing")', () => {
+  class FeedbackLoopController extends HandlerBase {
+    constructor() {
+      super('FeedbackLoopController');
+    }
+    getSubscriptions(): SubscriptionMap {
+      return { [DataEventType.TRAINING_COMPLETED]: this.onTrainingCompleted };
+    }
+    private onTrainingCompleted(): void {}
+  }
+
+  class DataPipelineOrchestrator extends HandlerBase {
+    constructor() {
+      super('DataPipelineOrchestrator');
+    }
+    getSubscriptions(): SubscriptionMap {
+      return { training_complete: this.onTraining, 'training.*': this.onTraining }; // two subscriptions, one component
+    }
+    private onTraining(): void {}
+  }
+
+  it('prints the reference lines, one line each, naming components', async () => {
+    const before = process.env.RINGRIFT_EVENT_TRACE;
+    process.env.RINGRIFT_EVENT_TRACE = '1';
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(format(...args)));
+    try {
+      const handlers = [new FeedbackLoopController(), new DataPipelineOrchestrator()];
+      for (const h of handlers) await h.start();
+      const unnamed = function anUnnamedWatcher(): void {};
+      untypedRouter(getRouter()).subscribe('HOST_OFFLINE', unnamed);
+      await emitTrainingCompleted(trained, { source: 'TrainingCoordinator' });
+      await untypedRouter(getRouter()).publish('HOST_OFFLINE', { node_id: 'node-1' }, { source: 'P2POrchestrator' });
+      for (const h of handlers) await h.stop();
+    } finally {
+      spy.mockRestore();
+      if (before === undefined) delete process.env.RINGRIFT_EVENT_TRACE;
+      else process.env.RINGRIFT_EVENT_TRACE = before;
+    }
+    for (const line of printed) expect(line).not.toContain('\n');
+    // The ids and the trace context follow on the same line.
+    const id = '(?: id=[0-9a-f-]{36})';
+    const trace = '(?: traceparent=00-[0-9a-f]{32}-[0-9a-f]{16}-01)';
+    expect(printed).toHaveLength(4);
+    expect(printed[0]).toMatch(new RegExp(`^\\[EventRouter\\] Published: TRAINING_COMPLETED \\(source=TrainingCoordinator\\)${id}${trace}$`));
+    expect(printed[1]).toMatch(new RegExp(`^\\[EventRouter\\] Delivered to: FeedbackLoopController, DataPipelineOrchestrator${id}$`));
+    expect(printed[3]).toMatch(new RegExp(`^\\[EventRouter\\] Delivered to: anUnnamedWatcher${id}$`));
   });
 });
