@@ -417,6 +417,22 @@ const REPLAY_SUB: Subscription = {
   handler: () => undefined,
 };
 
+/**
+ * A `since` in epoch milliseconds, refusing a number that reads as seconds
+ * (the Python original's `time.time() - 3600`): one far nearer to `now` read as
+ * seconds than read as milliseconds. Read as milliseconds it would be January
+ * 1970, and every event would be replayed without a word.
+ */
+export function sinceEpochMs(since: number | Date | string, now: number, what: string): number {
+  const ms = toEpochMs(since);
+  if (typeof since === 'number' && since > 0 && Math.abs(since * 1000 - now) < Math.abs(since - now) / 1000) {
+    throw new RangeError(
+      `${what}({ since: ${since} }): since is epoch milliseconds (or a Date, or an ISO string); ${since} reads as seconds since the epoch, as Python's time.time() gives: pass ${since} * 1000`,
+    );
+  }
+  return ms;
+}
+
 export function toEpochMs(time: number | Date | string): number {
   if (typeof time === 'number') return time;
   const ms = time instanceof Date ? time.getTime() : Date.parse(time);

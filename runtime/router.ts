@@ -17,11 +17,12 @@
  */
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
+import { compilePattern, EventBus, isPattern, sinceEpochMs, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
 import { dedupKey, TtlSet } from './dedup.js';
 import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from './envelope.js';
+import { aliasConflictIssues } from './extract.js';
 import { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
 import { dataVersionOf, UndeliverableEventError } from './inbound.js';
 import { validateFlow, type FlowValidation, type FlowValidationOptions } from './flow.js';
@@ -127,7 +128,7 @@ export interface HistoryOptions {
 export interface RouterReplayOptions {
   readonly handler: EventHandler;
   readonly topic?: string;
-  /** Epoch ms, Date or ISO string. */
+  /** Epoch ms, Date or ISO string. A number that reads as seconds (Python's `time.time()`) is refused. */
   readonly since?: number | Date | string;
 }
 
@@ -286,7 +287,7 @@ export class Router {
       throw new EventValidationError(def.name, [{ field: '', message: 'payload must be an object' }]);
     }
     const normalized = def.normalize(payload);
-    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, normalized, this.mode === 'strict');
+    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, payload, normalized, this.mode === 'strict');
     const data = normalized.payload === payload ? { ...payload } : (normalized.payload as Record<string, unknown>);
     if (data.timestamp === undefined) data.timestamp = time;
     data.source = source;
@@ -295,10 +296,10 @@ export class Router {
     return data;
   }
 
-  private aliasesUsed(def: EventDefinition, n: NormalizeResult, reject: boolean): void {
+  private aliasesUsed(def: EventDefinition, raw: Readonly<Record<string, unknown>>, n: NormalizeResult, reject: boolean): void {
     const issues: PayloadIssue[] = [
       ...n.renamed.map((r) => ({ field: r.from, message: `is an alias of "${r.to}"; use the canonical name` })),
-      ...n.conflicts.map((c) => ({ field: c.from, message: `is an alias of "${c.to}", which is also present with another value; "${c.to}" was kept` })),
+      ...aliasConflictIssues(raw, n), // both values named (extract.ts)
     ];
     if (reject) {
       this.stats.validationFailures++;
@@ -464,7 +465,7 @@ export class Router {
    */
   private inboundEnvelope(def: EventDefinition, raw: EventEnvelope): EventEnvelope {
     const normalized = def.normalize(raw.data);
-    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, normalized, false);
+    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, raw.data, normalized, false);
     const data = normalized.payload === raw.data ? { ...raw.data } : (normalized.payload as Record<string, unknown>);
     const time = typeof raw.time === 'string' ? raw.time : this.isoNow();
     const traceparent = typeof raw.traceparent === 'string' && isTraceparent(raw.traceparent) ? raw.traceparent : undefined;
@@ -482,9 +483,10 @@ export class Router {
     return this.bus.getHistory({ topic: this.historyTopic(options.topic), limit: options.limit });
   }
 
-  /** Hands matching history to `handler`, oldest first; returns how many events. */
-  replay(options: RouterReplayOptions): Promise<number> {
-    return this.bus.replay({ handler: options.handler, topic: this.historyTopic(options.topic), since: options.since });
+  /** Hands matching history to `handler`, oldest first; returns how many events. `since` in seconds is refused (bus.ts sinceEpochMs). */
+  async replay(options: RouterReplayOptions): Promise<number> {
+    const since = options.since === undefined ? undefined : sinceEpochMs(options.since, this.now(), 'replay');
+    return this.bus.replay({ handler: options.handler, topic: this.historyTopic(options.topic), since });
   }
 
   private historyTopic(topic: string | undefined): string | undefined {
