@@ -15,9 +15,10 @@
  * failing handler. Events from a transport are different: their `deliver`
  * resolves only after retries and DLQ parking (defect 4: ack after settle).
  */
+import { AsyncResource } from 'node:async_hooks';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compilePattern, EventBus, isPattern, sinceEpochMs, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
+import { compilePattern, EventBus, isPattern, sinceEpochMs, type BusSubscribeOptions, type Delivery, type EventHandler, type Subscription } from './bus.js';
 import { dedupKey, TtlSet } from './dedup.js';
 import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
@@ -165,6 +166,9 @@ export class Router {
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastTimeMs = NaN;
+  /** True while handlers are being started (dispatch); publishes meanwhile are queued in `reentrant`. */
+  private dispatching = false;
+  private readonly reentrant: (() => void)[] = [];
   private lastTimeIso = '';
 
   constructor(options: RouterOptions) {
@@ -239,14 +243,45 @@ export class Router {
 
     this.stats.routed(def.name, source, true);
     if (this.trace) this.logger.info(`[EventRouter] Published: ${def.name} (source=${source})`, { id: envelope.id, traceparent });
-    const names = this.trace ? componentNames(this.bus.match(def.name)) : undefined;
-    const delivering = this.bus.publish(envelope, this.runner.invokeLocal);
-    // Logged once every handler has started, before awaiting them: what they publish is traced after this line.
-    if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
-    const delivery = await delivering;
+    const delivery = await this.dispatch(envelope);
     if (delivery.matched === 0 && transported === 0) this.stats.orphaned(def.name);
     this.stats.latency(performance.now() - started);
     return { envelope, duplicate: false, delivered: delivery.matched, succeeded: delivery.succeeded, transported };
+  }
+
+  /**
+   * Local delivery. A publish from inside a handler's synchronous part (the
+   * dispatch of another event still on the stack) is queued and delivered by
+   * the outer dispatch once the current handlers have started, in the async
+   * context it was published in: a chain of handlers publishing events runs
+   * in a loop, not as native recursion (which overflowed at ~800 levels).
+   */
+  private dispatch(envelope: EventEnvelope): Promise<Delivery> {
+    if (this.dispatching) {
+      return new Promise<Delivery>((resolve, reject) => {
+        this.reentrant.push(AsyncResource.bind(() => this.startDeliveryInto(envelope, resolve, reject)));
+      });
+    }
+    this.dispatching = true;
+    try {
+      const first = new Promise<Delivery>((resolve, reject) => this.startDeliveryInto(envelope, resolve, reject));
+      for (let i = 0; i < this.reentrant.length; i++) this.reentrant[i]!();
+      return first;
+    } finally {
+      this.reentrant.length = 0;
+      this.dispatching = false;
+    }
+  }
+
+  private startDeliveryInto(envelope: EventEnvelope, resolve: (d: Promise<Delivery>) => void, reject: (error: unknown) => void): void {
+    try {
+      const names = this.trace ? componentNames(this.bus.match(envelope.type)) : undefined;
+      resolve(this.bus.publish(envelope, this.runner.invokeLocal));
+      // Logged once every handler has started, before awaiting them: what they publish is traced after this line.
+      if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
+    } catch (error) {
+      reject(error);
+    }
   }
 
   /** Now as RFC 3339; formatting a Date costs more than the rest of an envelope, so one string serves a whole millisecond. */
