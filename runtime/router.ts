@@ -259,12 +259,25 @@ export class Router {
   private dispatch(envelope: EventEnvelope): Promise<Delivery> {
     if (this.dispatching) {
       return new Promise<Delivery>((resolve, reject) => {
-        this.reentrant.push(AsyncResource.bind(() => this.startDeliveryInto(envelope, resolve, reject)));
+        this.reentrant.push(
+          AsyncResource.bind(() => {
+            try {
+              resolve(this.startDelivery(envelope));
+            } catch (error) {
+              reject(error);
+            }
+          }),
+        );
       });
     }
     this.dispatching = true;
     try {
-      const first = new Promise<Delivery>((resolve, reject) => this.startDeliveryInto(envelope, resolve, reject));
+      let first: Promise<Delivery>;
+      try {
+        first = this.startDelivery(envelope);
+      } catch (error) {
+        first = Promise.reject(error);
+      }
       for (let i = 0; i < this.reentrant.length; i++) this.reentrant[i]!();
       return first;
     } finally {
@@ -273,15 +286,12 @@ export class Router {
     }
   }
 
-  private startDeliveryInto(envelope: EventEnvelope, resolve: (d: Promise<Delivery>) => void, reject: (error: unknown) => void): void {
-    try {
-      const names = this.trace ? componentNames(this.bus.match(envelope.type)) : undefined;
-      resolve(this.bus.publish(envelope, this.runner.invokeLocal));
-      // Logged once every handler has started, before awaiting them: what they publish is traced after this line.
-      if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
-    } catch (error) {
-      reject(error);
-    }
+  private startDelivery(envelope: EventEnvelope): Promise<Delivery> {
+    const names = this.trace ? componentNames(this.bus.match(envelope.type)) : undefined;
+    const delivering = this.bus.publish(envelope, this.runner.invokeLocal);
+    // Logged once every handler has started, before awaiting them: what they publish is traced after this line.
+    if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
+    return delivering;
   }
 
   /** Now as RFC 3339; formatting a Date costs more than the rest of an envelope, so one string serves a whole millisecond. */
