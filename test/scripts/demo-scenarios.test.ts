@@ -33,7 +33,7 @@ describe('npm run demo -- <n>: the integration scenarios as examples', () => {
     expect(lines).toContain('  ✓ both batches counted: 1200 games of hex8_2p');
     expect(lines).toContain('  ✓ promoted with elo_delta 45 > 0');
     expect(lines).toContain('  ✓ no event dropped as a duplicate (0)');
-    expect(lines.at(-2)).toBe('9 events published; all checks passed');
+    expect(lines.at(-2)).toBe('10 events published; all checks passed');
   });
 
   it('2, regression recovery: paused, rolled back, resumed', () => {
