@@ -78,7 +78,7 @@ export interface HistoryQuery {
 export interface ReplayOptions {
   readonly handler: EventHandler;
   readonly topic?: string;
-  /** Only events published at or after this time (epoch ms, Date, or ISO string). */
+  /** Only events published at or after this time (epoch ms, Date, or ISO string); a number that reads as seconds is refused. */
   readonly since?: number | Date | string;
 }
 
@@ -320,7 +320,7 @@ export class EventBus {
    * of events replayed.
    */
   async replay(options: ReplayOptions): Promise<number> {
-    const since = options.since === undefined ? -Infinity : toEpochMs(options.since);
+    const since = options.since === undefined ? -Infinity : sinceEpochMs(options.since, this.now(), 'replay');
     const events = this.select(this.historyFilter(options.topic), Infinity, since);
     for (const event of events) {
       const outcome = await callIsolated(options.handler, event, 0, 'replay');

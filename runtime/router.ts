@@ -18,7 +18,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compilePattern, EventBus, isPattern, sinceEpochMs, type BusSubscribeOptions, type Delivery, type EventHandler, type Subscription } from './bus.js';
+import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type Delivery, type EventHandler, type Subscription } from './bus.js';
 import { dedupKey, TtlSet } from './dedup.js';
 import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
@@ -529,9 +529,8 @@ export class Router {
   }
 
   /** Hands matching history to `handler`, oldest first; returns how many events. `since` in seconds is refused (bus.ts sinceEpochMs). */
-  async replay(options: RouterReplayOptions): Promise<number> {
-    const since = options.since === undefined ? undefined : sinceEpochMs(options.since, this.now(), 'replay');
-    return this.bus.replay({ handler: options.handler, topic: this.historyTopic(options.topic), since });
+  replay(options: RouterReplayOptions): Promise<number> {
+    return this.bus.replay({ handler: options.handler, topic: this.historyTopic(options.topic), since: options.since });
   }
 
   private historyTopic(topic: string | undefined): string | undefined {

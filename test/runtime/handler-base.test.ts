@@ -161,6 +161,14 @@ describe('HandlerBase', () => {
     await r.close();
   });
 
+  it('without a router and none created yet, says which HandlerBase starts on its own', async () => {
+    const h = new TrainingWatcher();
+    await expect(h.start()).rejects.toThrow(
+      `HandlerBase "TrainingWatcher": no router to subscribe on. Extend the HandlerBase of your generated catalog module (import { HandlerBase } from 'ringrift-events'), which starts on the catalog's process-wide router, or pass { router }`,
+    );
+    expect(h.isRunning).toBe(false);
+  });
+
   it('uses the process-wide router by default', async () => {
     const router = getRouter({ registry: testRegistry(), trace: false });
     const h = new TrainingWatcher();
