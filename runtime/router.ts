@@ -16,8 +16,8 @@
  * resolves only after retries and DLQ parking (defect 4: ack after settle).
  */
 import { AsyncResource } from 'node:async_hooks';
-import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { catalogNamesOf, defaultSource } from './catalog-names.js';
 import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type Delivery, type EventHandler, type Subscription } from './bus.js';
 import { dedupKey, TtlSet } from './dedup.js';
 import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
@@ -62,11 +62,11 @@ export interface RouterOptions {
   readonly logger?: Logger;
   /** Epoch-ms clock for dedup windows, DLQ times and envelope times. Default Date.now. */
   readonly now?: () => number;
-  /** Log every publish and delivery. Default: RINGRIFT_EVENT_TRACE=1. */
+  /** Log every publish and delivery. Default: `<ENV_PREFIX>_EVENT_TRACE=1` (RINGRIFT_EVENT_TRACE; the prefix is the registry's `names`). */
   readonly trace?: boolean;
   /** Give every event a W3C traceparent (and `trace_id`). Default: same as `trace`. A given or inherited traceparent is always kept. */
   readonly tracing?: boolean;
-  /** Source of events published without one. Default `/ringrift/<host>/<pid>`. */
+  /** Source of events published without one. Default `/<catalog name>/<host>/<pid>` (`/ringrift/…`, from the registry's `names`). */
   readonly source?: string;
   /** Publish HANDLER_FAILED and HANDLER_TIMEOUT when the catalog has them. Default true. */
   readonly emitHandlerEvents?: boolean;
@@ -180,9 +180,10 @@ export class Router {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     if (!(this.retry.attempts >= 1)) throw new RangeError(`retry.attempts must be >= 1, got ${this.retry.attempts}`);
     this.handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
-    this.trace = options.trace ?? traceEnabledFromEnv();
+    const names = catalogNamesOf(this.registry);
+    this.trace = options.trace ?? traceEnabledFromEnv(process.env, names);
     this.tracing = options.tracing ?? this.trace;
-    this.source = options.source ?? `/ringrift/${hostname()}/${process.pid}`;
+    this.source = options.source ?? defaultSource(names);
     this.emitHandlerEvents = options.emitHandlerEvents ?? true;
     this.commonFields = new Set(this.registry.commonFields);
     this.contentSeen = new TtlSet(options.dedupTtlMs ?? 30_000, options.dedupMaxEntries ?? 10_000, this.now);

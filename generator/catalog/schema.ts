@@ -16,6 +16,13 @@ const SPELLING = '^[A-Za-z][A-Za-z0-9]*([_.:-][A-Za-z0-9]+)*$';
  * only, so it can never close a comment or a string of the generated code.
  */
 const BASE_URL = '^https?://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?(/[A-Za-z0-9._~%-]+)*/$';
+/**
+ * The catalog's name: lower_snake_case, at most 24 characters. The runtime's
+ * names derive from it (generator/catalog/naming.ts): the NATS stream
+ * `<NAME>_EVENTS` stays under the 32 characters NATS recommends, and the
+ * subject prefix, environment variables and envelope source need nothing escaped.
+ */
+const CATALOG_NAME = '^(?=.{1,24}$)[a-z][a-z0-9]*(_[a-z0-9]+)*$';
 /** A module specifier: a package name with an optional subpath, or a relative path; never absolute. */
 const MODULE_SPECIFIER = '^((@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*|\\.\\.?)(/[A-Za-z0-9._-]+)*$';
 
@@ -25,6 +32,9 @@ export const PATTERN_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [BASE_URL]: 'must be an http(s) URL ending in "/", of letters, digits and "-._~%" only',
   [MODULE_SPECIFIER]: 'must be a package name with an optional subpath (`ringrift-events/runtime`) or a relative path (`../runtime/index.js`); never an absolute path',
   [SNAKE]: 'must be lower_snake_case',
+  [CATALOG_NAME]:
+    'must be lower_snake_case of at most 24 characters, such as `my_shop`: it names the NATS stream (`MY_SHOP_EVENTS`) and subject prefix (`my_shop`), ' +
+    'the environment variables (`MY_SHOP_EVENT_TRACE`, `MY_SHOP_NATS_URL`) and the envelope source (`/my_shop/<host>/<pid>`); see catalog/README.md',
   [EVENT_NAME]: 'must be an UPPER_SNAKE_CASE event name',
   [TOPIC]: 'must be a `domain.action` topic of lower-case words',
 };
@@ -161,7 +171,7 @@ export const CATALOG_FILE_SCHEMA = {
       additionalProperties: false,
       required: ['name', 'description'],
       properties: {
-        name: { type: 'string', pattern: SNAKE },
+        name: { type: 'string', pattern: CATALOG_NAME },
         description: { type: 'string', minLength: 1 },
         schema_base_url: { type: 'string', pattern: BASE_URL, maxLength: 200 },
         runtime_import: { type: 'string', pattern: MODULE_SPECIFIER, maxLength: 200 },

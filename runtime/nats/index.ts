@@ -7,7 +7,7 @@ import type { Router } from '../router.js';
 import type { NatsTransportOptions } from './config.js';
 import { NatsTransport } from './transport.js';
 
-export { NATS_DEFAULTS, NATS_ENV, consumerName, nakDelay, resolveNatsConfig, type NatsTransportOptions, type ResolvedNatsConfig } from './config.js';
+export { NATS_DEFAULTS, NATS_ENV, consumerName, nakDelay, natsEnv, resolveNatsConfig, type NatsTransportOptions, type ResolvedNatsConfig } from './config.js';
 export { MissingDependencyError } from '../optional-dependency.js';
 export { SubjectMap, isValidSubject, subjectMatches, type SubjectFilter } from './subjects.js';
 export { PubAckPipeline, PublishRefusedError, PublishUnconfirmedError, type PubAck } from './publisher.js';
