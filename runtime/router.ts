@@ -31,7 +31,7 @@ import { consoleLogger, errorMessage, type Logger } from './logger.js';
 import type { EventDefinition, EventRegistry, NormalizeResult, PayloadIssue } from './registry.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { StatsCollector, type RouterStats } from './stats.js';
-import { childTraceparent, componentNames, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
+import { childTraceparent, componentNames, deliveredTo, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
 import { TransportError, type DeliveryInfo, type Transport } from './transport.js';
 
 export type { DlqReplayOptions, DlqReplayResult, FlowValidation, FlowValidationOptions, HandlerFailureInfo };
@@ -291,7 +291,7 @@ export class Router {
     const names = this.trace ? componentNames(this.bus.match(envelope.type)) : undefined;
     const delivering = this.bus.publish(envelope, this.runner.invokeLocal);
     // Logged once every handler has started, before awaiting them: what they publish is traced after this line.
-    if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
+    if (names) this.logger.info(`[EventRouter] Delivered to: ${deliveredTo(names)}`, { id: envelope.id });
     return delivering;
   }
 
@@ -486,6 +486,7 @@ export class Router {
     }
     this.stats.routed(def.name, envelope.source, false);
     if (this.trace) this.logger.info(`[EventRouter] Received: ${def.name} (source=${envelope.source}${info.redelivered ? `, redelivery ${info.attempt}` : ''})`);
+    if (this.trace) this.logger.info(`[EventRouter] Delivered to: ${deliveredTo(componentNames(this.bus.match(def.name)))}`, { id: envelope.id });
     const sink: unknown[] = [];
     await this.bus.publish(envelope, (sub, handler, e) => this.runner.invoke(sub, handler, e, sink));
     if (sink.length > 0) {

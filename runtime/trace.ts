@@ -70,3 +70,8 @@ export function componentNames(subs: readonly Subscription[]): string[] {
   }
   return [...names];
 }
+
+/** The list of a `Delivered to:` line. */
+export function deliveredTo(components: readonly string[]): string {
+  return components.length > 0 ? components.join(', ') : '(no subscribers)';
+}
