@@ -407,7 +407,7 @@ export const CrossProcessEventType = {
 
 export type CrossProcessEventType = (typeof CrossProcessEventType)[keyof typeof CrossProcessEventType];
 
-/** The `domain.action` topic of each event, for topic patterns such as `training.*`. */
+/** The topic of each event (dot-separated words), for topic patterns such as `training.*`. */
 export const EventTopic = {
   ADAPTIVE_PARAMS_CHANGED: "optimization.adaptive_params_changed",
   BACKPRESSURE_ACTIVATED: "backpressure.activated",
