@@ -74,7 +74,7 @@ interface RawEvent {
   payload_documented?: boolean;
   version?: number;
   deprecated?: RawDeprecation;
-  dedup?: 'none' | 'payload' | { fields: string[] };
+  dedup?: 'none' | 'payload' | { fields: string[]; reason?: string } | { kind: 'none' | 'payload'; reason?: string };
   payload?: Record<string, RawField>;
 }
 interface RawEmitter {
@@ -567,12 +567,14 @@ class SemanticChecker {
     const d = raw.dedup;
     if (d === undefined || d === 'none') return { kind: 'none' };
     if (d === 'payload') return { kind: 'payload' };
+    const reason = d.reason !== undefined ? { reason: d.reason } : {};
+    if ('kind' in d) return { kind: d.kind, ...reason };
     const refused = this.refusedFields.get(event);
     for (const [i, f] of d.fields.entries()) {
       if (fields.some((x) => x.name === f) || refused?.has(f)) continue;
       this.report(this.at(loc, 'dedup', 'fields', i), `event ${event}: dedup field "${f}" is not a field of its payload${hint(f, fields.map((x) => x.name))}`);
     }
-    return { kind: 'fields', fields: [...d.fields] };
+    return { kind: 'fields', fields: [...d.fields], ...reason };
   }
 
   /** What a deprecation names as its replacement must exist: an event, or a field of the same event. */
