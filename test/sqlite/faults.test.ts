@@ -1,0 +1,97 @@
+/**
+ * The queue under faults of its surroundings (issue 10): clocks that are
+ * wrong, a database that is not a queue, a read-only directory, the guide's
+ * two-process example, a WAL that must stay bounded. Real files, real
+ * processes.
+ */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REGISTRY } from '../../generated/index.js';
+import { silentLogger } from '../../runtime/index.js';
+import { CrossProcessEventQueue, type CrossProcessEventQueueOptions, type ReceivedEvent } from '../../runtime/sqlite/index.js';
+import { CHILDREN, spawnTs, tempDir, waitUntil } from './helpers.js';
+
+const DAY = 86_400_000;
+const CLOCKED = join(CHILDREN, 'clocked.ts');
+
+let tmp: ReturnType<typeof tempDir>;
+const open: CrossProcessEventQueue[] = [];
+function queue(options: Partial<CrossProcessEventQueueOptions> = {}): CrossProcessEventQueue {
+  const q = new CrossProcessEventQueue({ dbPath: tmp.db, registry: REGISTRY, logger: silentLogger, retention: false, ...options });
+  open.push(q);
+  return q;
+}
+const hostOffline = (n: number, tag = 'n') => Array.from({ length: n }, (_, i) => ({ type: 'HOST_OFFLINE', payload: { node_id: `${tag}${i}` } }));
+
+beforeEach(() => {
+  tmp = tempDir('rr-faults-');
+});
+afterEach(async () => {
+  for (const q of open.splice(0)) if (!q.isClosed) await q.close();
+  tmp.cleanup();
+});
+
+describe('a process whose clock is wrong', () => {
+  it('retention in a process whose clock is 8 days ahead deletes none of the events a live group has not acknowledged', async () => {
+    const q = queue({ leaseMs: 300 });
+    q.ensureGroup('live');
+    q.sendMany(hostOffline(100));
+    // A live member of "live": its handler is slow, so it holds its batch and renews the leases.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const handled: string[] = [];
+    const consumer = q.consume(
+      async (e) => {
+        await gate;
+        handled.push(e.payload.node_id as string);
+      },
+      { group: 'live', batchSize: 10 },
+    );
+    await waitUntil(() => q.stats().groups[0]!.inFlight > 0, 10_000, 'the member to claim a batch');
+
+    // Another process, its clock 8 days ahead, sends (so the newest row is 8 days ahead too) and runs retention.
+    const ahead = spawnTs(CLOCKED, {
+      role: 'retention',
+      db: tmp.db,
+      offsetMs: 8 * DAY,
+      runs: 3,
+      gapMs: 400,
+      sendEach: true,
+      retention: { groupInactiveMs: 200, ephemeralInactiveMs: 200 },
+    });
+    expect(await ahead.exited).toBe(0);
+    const results = ahead.lines.filter((l) => 'retention' in l).map((l) => l.retention as { eventsDeleted: number; unacknowledgedDeleted: number });
+    expect(results).toHaveLength(3);
+    expect(results.map((r) => r.eventsDeleted)).toEqual([0, 0, 0]);
+    expect(q.stats().events.count).toBe(103);
+
+    release();
+    await waitUntil(() => handled.length === 103, 20_000, 'the live group to handle every event');
+    await consumer.stop();
+    expect(handled.slice(0, 100)).toEqual(hostOffline(100).map((e) => e.payload.node_id));
+  }, 60_000);
+
+  it('a member whose clock is a day ahead claims events and is killed: the group gets them back within leaseMs', async () => {
+    const q = queue({ leaseMs: 500 });
+    q.ensureGroup('g');
+    q.sendMany(hostOffline(10));
+    const member = spawnTs(CLOCKED, { role: 'claim', db: tmp.db, offsetMs: DAY, group: 'g', count: 10 });
+    expect((await member.waitFor((l) => 'claimed' in l)).claimed).toBe(10);
+    member.proc.kill('SIGKILL');
+    await member.exited;
+
+    const got: ReceivedEvent[] = [];
+    await waitUntil(
+      async () => {
+        got.push(...(await q.receive({ group: 'g', limit: 10 })));
+        return got.length === 10;
+      },
+      10_000,
+      'the killed member\'s events to come back',
+      100,
+    );
+    expect(got.map((e) => e.payload.node_id)).toEqual(hostOffline(10).map((e) => e.payload.node_id));
+    expect(got.every((e) => e.redelivered)).toBe(true);
+    expect(q.ack(got)).toBe(10);
+  }, 60_000);
+});
