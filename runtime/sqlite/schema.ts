@@ -93,6 +93,8 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
       // Waits below go through retryBusy: SQLite's own handler polls every 100 ms and, next to
       // writers that take the lock many times a second, can miss every free moment for seconds.
       db.pragma('busy_timeout = 0');
+      // Before anything is written (WAL mode, our tables): someone else's database is left as it is.
+      retryBusy(() => assertQueueOrEmpty(db, dbPath), busyTimeoutMs);
       const mode = retryBusy(() => db.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs);
       if (mode !== 'wal') {
         throw new QueueError('open', dbPath, `cannot use ${dbPath} as an event queue: SQLite refused WAL mode (journal_mode is ${String(mode)}); the file must be on a local file system`);
@@ -133,6 +135,21 @@ function hasCurrentSchema(db: SqliteDatabase): boolean {
   const found = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN (${placeholders})`).get(...SCHEMA_OBJECTS) as { n: number };
   if (found.n !== SCHEMA_OBJECTS.length) return false;
   return db.prepare("SELECT 1 FROM rr_meta WHERE key = 'schema_version'").get() !== undefined;
+}
+
+/**
+ * The file is empty (a new queue) or already a queue (it has `rr_meta`);
+ * anything else is another program's database, refused without a write.
+ */
+function assertQueueOrEmpty(db: SqliteDatabase, dbPath: string): void {
+  const names = (db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  if (names.length === 0 || names.includes('rr_meta')) return;
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')}, … (${names.length} in all)` : names.join(', ');
+  throw new QueueError(
+    'schema',
+    dbPath,
+    `${dbPath} is an SQLite database but not an event queue (no rr_meta table; it holds ${shown}); it was left untouched: check the path, or give the queue a file of its own`,
+  );
 }
 
 /** Without a write to try, a read-only file (permissions, an immutable file) is found by asking the file system. */

@@ -1,6 +1,8 @@
 /** `ringrift-events tail | stats | dlq list | dlq replay --db PATH`, run as the real command line. */
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { silentLogger } from '../../runtime/index.js';
@@ -10,6 +12,7 @@ import { ROOT, spawnProgram, tempDir, waitUntil } from './helpers.js';
 const BIN = join(ROOT, 'bin/ringrift-events.js');
 const cli = (...args: string[]) => spawnProgram(process.execPath, [BIN, ...args]);
 const out = (c: ReturnType<typeof cli>) => c.stdout.join('').trimEnd();
+const hash = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 let tmp: ReturnType<typeof tempDir>;
 let queue: CrossProcessEventQueue;
@@ -83,6 +86,20 @@ describe('ringrift-events queue commands', () => {
     expect(bad.stderr.join('')).toMatch(/not an SQLite database/);
     const usage = cli('dlq', 'list');
     expect(await usage.exited).toBe(2);
+  }, 60_000);
+
+  it('refuses an SQLite database that is not a queue, reading or writing, and leaves it untouched', async () => {
+    const foreign = join(tmp.dir, 'games.db');
+    const other = new Database(foreign);
+    other.exec("CREATE TABLE games (id INTEGER PRIMARY KEY, winner TEXT); INSERT INTO games (winner) VALUES ('p1')");
+    other.close();
+    const before = hash(foreign);
+    for (const args of [['stats'], ['dlq', 'replay', '--wait', '0']]) {
+      const c = cli(...args, '--db', foreign);
+      expect(await c.exited).toBe(2);
+      expect(c.stderr.join('')).toMatch(/^error: .*games\.db is an SQLite database but not an event queue/);
+    }
+    expect(hash(foreign)).toBe(before);
   }, 60_000);
 });
 
