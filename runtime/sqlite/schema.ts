@@ -6,7 +6,7 @@
  * languages; a change here is a change of the wire contract and bumps
  * SCHEMA_VERSION.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
@@ -117,7 +117,19 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
         retryBusy(() => prepare.immediate(), busyTimeoutMs);
       }
     }
-    checkSchemaVersion(db, dbPath);
+    if (readonly) {
+      try {
+        checkSchemaVersion(db, dbPath);
+      } catch (error) {
+        const snapshot = readonlySnapshot(Sqlite, dbPath, error);
+        if (!snapshot) throw error;
+        db.close();
+        db = snapshot;
+        checkSchemaVersion(db, dbPath);
+      }
+    } else {
+      checkSchemaVersion(db, dbPath);
+    }
     // From here on a locked database is waited for by retryBusy (finer-grained than SQLite's busy handler).
     db.pragma('busy_timeout = 0');
   } catch (error) {
@@ -125,6 +137,44 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
     throw queueError(error, dbPath, readonly ? 'read the event queue' : 'prepare the event queue', busyTimeoutMs);
   }
   return db;
+}
+
+/**
+ * A queue in a read-only directory or on a read-only mount, with no `-shm`
+ * beside it: SQLite cannot read a WAL-mode file without creating `PATH-shm`
+ * unless it opens it immutable, which needs a `file:` URI that better-sqlite3
+ * does not pass through. No process can be writing it (a writer would have
+ * created the `-shm`), so the file as it is is the whole queue: it is read
+ * into memory (its size in RAM) and opened from there, read-only, marked as
+ * a rollback-journal database in the copy only. Undefined when the failure
+ * was something else, or when a `-wal` holds commits the file lacks (those
+ * cannot be read without the `-shm`: refused, saying so).
+ */
+function readonlySnapshot(Sqlite: typeof Database, dbPath: string, error: unknown): SqliteDatabase | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !(code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY'))) return undefined;
+  if (existsSync(`${dbPath}-shm`)) return undefined;
+  let walBytes = 0;
+  try {
+    walBytes = statSync(`${dbPath}-wal`).size;
+  } catch {
+    // no -wal: every commit is in the file
+  }
+  if (walBytes > 0) {
+    throw new QueueError(
+      'readonly',
+      dbPath,
+      `cannot read ${dbPath}: its directory is read-only and ${dbPath}-wal holds ${walBytes} bytes of commits not yet in the database file, which SQLite reads only through ${dbPath}-shm (it cannot create it); make the directory writable once, or copy the file with its -wal to a writable place`,
+      code,
+      { cause: error },
+    );
+  }
+  const image = readFileSync(dbPath);
+  if (image.length >= 20 && image[18] === 2 && image[19] === 2) {
+    image[18] = 1; // file format: rollback journal (WAL is 2), so that SQLite opens the copy without a wal-index
+    image[19] = 1;
+  }
+  return new Sqlite(image, { readonly: true });
 }
 
 const SCHEMA_OBJECTS = [...SCHEMA_SQL.matchAll(/CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)/g)].map((m) => m[1]!);

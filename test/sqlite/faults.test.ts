@@ -4,14 +4,19 @@
  * two-process example, a WAL that must stay bounded. Real files, real
  * processes.
  */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { silentLogger } from '../../runtime/index.js';
 import { CrossProcessEventQueue, type CrossProcessEventQueueOptions, type ReceivedEvent } from '../../runtime/sqlite/index.js';
-import { CHILDREN, spawnTs, tempDir, waitUntil } from './helpers.js';
+import { CHILDREN, ROOT, spawnProgram, spawnTs, tempDir, waitUntil } from './helpers.js';
 
 const DAY = 86_400_000;
+const BIN = join(ROOT, 'bin/ringrift-events.js');
+const hash = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const CLOCKED = join(CHILDREN, 'clocked.ts');
 
 let tmp: ReturnType<typeof tempDir>;
@@ -93,5 +98,35 @@ describe('a process whose clock is wrong', () => {
     expect(got.map((e) => e.payload.node_id)).toEqual(hostOffline(10).map((e) => e.payload.node_id));
     expect(got.every((e) => e.redelivered)).toBe(true);
     expect(q.ack(got)).toBe(10);
+  }, 60_000);
+});
+
+describe('a read-only directory', () => {
+  it('readonly: true and ringrift-events stats and tail read a queue whose directory cannot be written', async () => {
+    const q = queue();
+    q.sendMany(hostOffline(3));
+    await q.close(); // the last connection removes -wal and -shm
+    expect(readdirSync(tmp.dir)).toEqual(['events.db']);
+    const before = hash(tmp.db);
+    // Root ignores permission bits: an immutable directory (no file can be created in it) stands for a read-only mount.
+    execFileSync('chattr', ['+i', tmp.dir]);
+    try {
+      const reader = queue({ readonly: true });
+      expect(reader.read(0).map((e) => e.payload.node_id)).toEqual(['n0', 'n1', 'n2']);
+      expect(reader.stats().events).toMatchObject({ count: 3, lastSeq: 3 });
+      await expect(reader.send('HOST_OFFLINE', { node_id: 'x' })).rejects.toThrow(/opened read-only/);
+      await reader.close();
+
+      const stats = spawnProgram(process.execPath, [BIN, 'stats', '--db', tmp.db]);
+      expect(await stats.exited, stats.stderr.join('')).toBe(0);
+      expect(stats.stdout.join('')).toMatch(/^events\s+3 stored \(seq 1\.\.3\)/m);
+      const tail = spawnProgram(process.execPath, [BIN, 'tail', '--db', tmp.db, '--from-start', '--count', '3', '--json']);
+      expect(await tail.exited, tail.stderr.join('')).toBe(0);
+      expect(tail.lines.map((l) => (l.data as { node_id: string }).node_id)).toEqual(['n0', 'n1', 'n2']);
+    } finally {
+      execFileSync('chattr', ['-i', tmp.dir]);
+    }
+    expect(hash(tmp.db)).toBe(before);
+    expect(readdirSync(tmp.dir)).toEqual(['events.db']);
   }, 60_000);
 });
