@@ -157,7 +157,11 @@ export interface GroupOptions {
    * takes the group's).
    */
   readonly eventTypes?: readonly string[];
-  /** Where a group created now starts: `all` retained events (default for a named group) or only `new` ones (default without a name). */
+  /**
+   * Where a group created now starts: `all` retained events or only `new`
+   * ones. Default `all`, except for the per-process group of `consume()` and
+   * of the transport without a name (`new`).
+   */
   readonly startFrom?: StartFrom;
 }
 
@@ -165,7 +169,9 @@ export interface ReceiveOptions extends GroupOptions {
   /**
    * The subscriber group. Each group receives every event; the processes of
    * one group share them. Default: a group of this queue instance alone,
-   * removed on close (it receives events sent after its first receive).
+   * removed on close. It starts at the oldest retained event (so a process
+   * that receives after another sent gets what was sent, as in
+   * EVENT_SYSTEM_GUIDE.md), and no other process takes from it.
    */
   readonly group?: string;
   /** At most this many events. Default 100. */
@@ -427,7 +433,13 @@ export class CrossProcessEventQueue {
   /** Per group: when (monotonic ms) this instance last pulled far-future leases back to its own clock. */
   private readonly leaseChecks = new Map<string, number>();
 
-  constructor(options: CrossProcessEventQueueOptions) {
+  /**
+   * `new CrossProcessEventQueue({ dbPath: 'data/events.db', … })`, or with
+   * the path first as EVENT_SYSTEM_GUIDE.md writes it:
+   * `new CrossProcessEventQueue('data/events.db', { … })`.
+   */
+  constructor(dbPathOrOptions: string | CrossProcessEventQueueOptions, more: Omit<Partial<CrossProcessEventQueueOptions>, 'dbPath'> = {}) {
+    const options: CrossProcessEventQueueOptions = typeof dbPathOrOptions === 'string' ? { ...more, dbPath: dbPathOrOptions } : dbPathOrOptions;
     if (typeof options?.dbPath !== 'string' || options.dbPath === '') throw new TypeError('CrossProcessEventQueue needs a dbPath');
     this.dbPath = resolve(options.dbPath);
     this.registry = options.registry;
@@ -1001,8 +1013,11 @@ export class CrossProcessEventQueue {
    */
   async receive<T = Record<string, unknown>>(options: ReceiveOptions = {}): Promise<ReceivedEvent<T>[]> {
     this.assertWritable('receive');
-    const join = (): GroupInfo => (options.group === undefined ? this.ephemeralGroup(options) : this.ensureGroup(options.group, options));
-    let info = join();
+    // Without a name: this instance's own group, from the oldest retained event (what was sent before this first receive too).
+    // Rejoining after retention removed it (idle past ephemeralInactiveMs): from new events, not the retained ones again.
+    const join = (first: boolean): GroupInfo =>
+      options.group === undefined ? this.ephemeralGroup({ ...options, startFrom: options.startFrom ?? (first ? 'all' : 'new') }) : this.ensureGroup(options.group, options);
+    let info = join(true);
     const limit = options.limit ?? 100;
     const leaseMs = options.leaseMs ?? this.leaseMs;
     const deadline = Date.now() + (options.waitMs ?? 0);
@@ -1016,7 +1031,7 @@ export class CrossProcessEventQueue {
         } catch (error) {
           if (!(error instanceof QueueError && error.kind === 'group')) throw error;
           this.forgetGroup(info.name); // removed meanwhile (an expired per-process group): join it anew
-          info = join();
+          info = join(false);
           rows = this.settleAndClaim(info.name, this.instanceId, [], { limit, leaseMs });
         }
         const events: ReceivedEvent<T>[] = [];

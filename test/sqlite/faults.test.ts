@@ -130,3 +130,25 @@ describe('a read-only directory', () => {
     expect(readdirSync(tmp.dir)).toEqual(['events.db']);
   }, 60_000);
 });
+
+describe("the guide's two-process example, as written", () => {
+  it('process B receiving with only eventTypes gets what process A sent before, and each such process gets its own copy', async () => {
+    const guide = join(CHILDREN, 'guide.ts');
+    const a = spawnTs(guide, { role: 'send', db: tmp.db });
+    expect(await a.exited, a.stderr.join('')).toBe(0);
+    // Two processes B, one after the other: neither takes the event from the other (defect 2: no shared id).
+    for (let i = 0; i < 2; i++) {
+      const b = spawnTs(guide, { role: 'receive', db: tmp.db });
+      expect(await b.exited, b.stderr.join('')).toBe(0);
+      const line = await b.waitFor((l) => 'received' in l);
+      expect(line.received).toEqual([{ type: 'TRAINING_COMPLETED', payload: expect.objectContaining({ config: 'hex8_2p' }) as unknown }]);
+    }
+    // And two receivers in one process side by side each get it too.
+    const q1 = new CrossProcessEventQueue(tmp.db, { logger: silentLogger, retention: false });
+    const q2 = new CrossProcessEventQueue(tmp.db, { logger: silentLogger, retention: false });
+    open.push(q1, q2);
+    expect((await q1.receive({ eventTypes: ['TRAINING_COMPLETED'] })).map((e) => e.type)).toEqual(['TRAINING_COMPLETED']);
+    expect((await q2.receive({ eventTypes: ['TRAINING_COMPLETED'] })).map((e) => e.type)).toEqual(['TRAINING_COMPLETED']);
+    expect(await q1.receive({ eventTypes: ['TRAINING_COMPLETED'] })).toEqual([]); // leased to q1, not handed out again
+  }, 60_000);
+});

@@ -123,15 +123,18 @@ describe('subscriber groups (defect 2)', () => {
     expect((await q.receive({ group: 'training' })).map((e) => e.type)).toEqual(['TRAINING_STARTED', 'NEW_GAMES_AVAILABLE']);
   });
 
-  it('a group without a name belongs to the queue instance, sees events sent after it started, and is removed on close', async () => {
+  it('a group without a name belongs to the queue instance, sees the retained events and later ones, and is removed on close', async () => {
     const q = queue();
     await q.send('HOST_OFFLINE', { node_id: 'before' });
-    expect(await q.receive()).toEqual([]);
+    expect((await q.receive()).map((e) => e.payload.node_id)).toEqual(['before']);
     await q.send('HOST_OFFLINE', { node_id: 'after' });
     expect((await q.receive()).map((e) => e.payload.node_id)).toEqual(['after']);
+    const fromNow = queue();
+    expect(await fromNow.receive({ startFrom: 'new' })).toEqual([]);
     const other = queue();
-    expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(1);
+    expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(2);
     await q.close();
+    await fromNow.close();
     expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(0);
   });
 });
