@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
@@ -150,5 +150,31 @@ describe("the guide's two-process example, as written", () => {
     expect((await q1.receive({ eventTypes: ['TRAINING_COMPLETED'] })).map((e) => e.type)).toEqual(['TRAINING_COMPLETED']);
     expect((await q2.receive({ eventTypes: ['TRAINING_COMPLETED'] })).map((e) => e.type)).toEqual(['TRAINING_COMPLETED']);
     expect(await q1.receive({ eventTypes: ['TRAINING_COMPLETED'] })).toEqual([]); // leased to q1, not handed out again
+  }, 60_000);
+});
+
+describe('disk', () => {
+  it('keeps the -wal file within a few tens of MiB while another process sends 10,000 events/s one per transaction to a busy consumer', async () => {
+    const q = queue();
+    q.ensureGroup('g');
+    let handled = 0;
+    const consumer = q.consume(() => void handled++, { group: 'g', batchSize: 64 });
+    const N = 20_000;
+    let walPeak = 0;
+    const sampler = setInterval(() => {
+      try {
+        walPeak = Math.max(walPeak, statSync(`${tmp.db}-wal`).size);
+      } catch {
+        // not there yet
+      }
+    }, 10);
+    const sender = spawnTs(CLOCKED, { role: 'send', db: tmp.db, count: N, oneByOne: true, rate: 10_000 });
+    expect(await sender.exited, sender.stderr.join('')).toBe(0);
+    await waitUntil(() => handled === N, 30_000, 'the consumer to handle every event');
+    clearInterval(sampler);
+    await consumer.stop();
+    console.log(`[disk] ${N} events one per transaction: -wal peak ${(walPeak / 2 ** 20).toFixed(1)} MiB`);
+    expect(walPeak).toBeGreaterThan(0);
+    expect(walPeak).toBeLessThan(40 * 2 ** 20); // without rewinding it, ~20 KiB per event: ~400 MiB
   }, 60_000);
 });

@@ -3,7 +3,9 @@
  * option), driven by the tests through the CONFIG variable (JSON); one JSON
  * line per fact on stdout.
  *
- * - send: sends `count` HOST_OFFLINE events (`node_id` = `<tag>-<i>`), prints {sent}, exits.
+ * - send: sends `count` HOST_OFFLINE events (`node_id` = `<tag>-<i>`) in one
+ *   transaction, or one per transaction with `oneByOne` (at `rate` events/s
+ *   if given), prints {sent}, exits.
  * - claim: receives up to `count` events of `group` and holds them
  *   unacknowledged, prints {claimed}, then waits to be killed.
  * - retention: runs retention `runs` times, `gapMs` apart (sending one event
@@ -25,6 +27,9 @@ interface Config {
   readonly runs?: number;
   readonly gapMs?: number;
   readonly sendEach?: boolean;
+  readonly oneByOne?: boolean;
+  /** With oneByOne: sends at this steady rate (events/s). */
+  readonly rate?: number;
 }
 
 const config = JSON.parse(process.env.CONFIG ?? '{}') as Config;
@@ -42,7 +47,15 @@ const queue = new CrossProcessEventQueue({
 
 if (config.role === 'send') {
   const tag = config.tag ?? 'sent';
-  queue.sendMany(Array.from({ length: config.count ?? 1 }, (_, i) => ({ type: 'HOST_OFFLINE', payload: { node_id: `${tag}-${i}` } })));
+  if (config.oneByOne) {
+    const start = performance.now();
+    for (let i = 0; i < (config.count ?? 1); i++) {
+      const wait = config.rate === undefined ? 0 : start + (i * 1000) / config.rate - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      await queue.send('HOST_OFFLINE', { node_id: `${tag}-${i}` });
+    }
+  }
+  else queue.sendMany(Array.from({ length: config.count ?? 1 }, (_, i) => ({ type: 'HOST_OFFLINE', payload: { node_id: `${tag}-${i}` } })));
   say({ sent: config.count ?? 1 });
   await queue.close();
 } else if (config.role === 'claim') {
