@@ -25,16 +25,53 @@
  * an eighth of the limit more at the rate seen, POLL_MS at the soonest), so
  * a fast writer does not get a whole interval to grow it. Measured with
  * `npm run bench -- sqlite` (disk): the -wal peak is a few MiB at 1,000
- * events/s and under 20 MiB at 10,000 events/s sent one per transaction.
- * (Letting commits checkpoint as well past some size made it worse: 78 MiB
+ * events/s and under 32 MiB at 10,000 events/s sent one per transaction
+ * (with the writers' backstop below).
+ * (SQLite's automatic PASSIVE checkpoint in commits past some size, tried
+ * as the backstop, made it worse: 78 MiB
  * at 10,000 events/s, and the producer slower.)
  */
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { sqliteModulePath } from './schema.js';
+import { JOURNAL_SIZE_LIMIT, sqliteModulePath } from './schema.js';
 
 /** The -wal file's target bound (bytes): a quarter of it since the file last started over and the worker rewinds it. */
 export const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
+/**
+ * The backstop: a writer that finds the -wal file larger than this (the
+ * worker starved of CPU, or outrun) rewinds it itself (see walBackstop).
+ * `journal_size_limit` (JOURNAL_SIZE_LIMIT, schema.ts) is below it, so a
+ * rewound file is cut back under it and a larger one means frames are
+ * piling up now.
+ */
+export const WAL_HARD_BYTES = Math.max(2 * WAL_LIMIT_BYTES, JOURNAL_SIZE_LIMIT + WAL_LIMIT_BYTES / 2);
+/** Commits between two looks of a writer at the -wal file's size. */
+export const BACKSTOP_EVERY = 64;
+
+/**
+ * Run by a writer on its own connection when the -wal file passed
+ * WAL_HARD_BYTES: a RESTART checkpoint, retried at fine intervals for up to
+ * RESTART_WAIT_MS. It stalls that writer meanwhile, which is the point (the
+ * writer is outrunning the checkpoints); at steady rates the worker keeps
+ * the file below and this never runs.
+ */
+export function walBackstop(db: { pragma(source: string): unknown }): void {
+  const deadline = Date.now() + RESTART_WAIT_MS;
+  let pause = 0.05;
+  for (;;) {
+    let busy = 0;
+    try {
+      busy = (db.pragma('wal_checkpoint(RESTART)') as { busy: number }[])[0]?.busy ?? 0;
+    } catch {
+      return; // locked: the next look tries again
+    }
+    if (busy === 0 || Date.now() >= deadline) return;
+    Atomics.wait(backstopSleeper, 0, 0, pause);
+    pause = Math.min(pause * 1.5, 1);
+  }
+}
+const backstopSleeper = new Int32Array(new SharedArrayBuffer(4));
+
 /** How long a RESTART checkpoint waits for the write lock and for readers (writers wait meanwhile). */
 const RESTART_WAIT_MS = 50;
 /** The shortest pause between two checkpoints (when frames come in fast). */

@@ -38,7 +38,7 @@ import { backoffDelay, type RetryPolicy } from '../retry.js';
 import { QueueConsumer, type ConsumeOptions, type QueueHandler } from './consumer.js';
 import { SqliteDlqStore } from './dlq-store.js';
 import { GroupMismatchError, QueueClosedError, QueueError, queueError } from './errors.js';
-import { startCheckpointer } from './checkpoint.js';
+import { BACKSTOP_EVERY, startCheckpointer, WAL_HARD_BYTES, walBackstop } from './checkpoint.js';
 import { notifyLocal, onDatabaseChange, Waker, type WakeMode } from './notifier.js';
 import { openDatabase, retryBusy, type SqliteDatabase } from './schema.js';
 import { SCHEMA_VERSION, type Synchronous } from './wire.js';
@@ -427,6 +427,8 @@ export class CrossProcessEventQueue {
   private lastIso = '';
   private releaseCheckpointer: (() => Promise<void>) | undefined;
   private lastIsoMs = NaN;
+  /** Commits since this writer last looked at the -wal file's size (the backstop of checkpoint.ts). */
+  private commitsSinceWalLook = 0;
   private readonly insertManyStmts: (Statement<unknown[]> | undefined)[] = [];
   /** Per group: its heartbeat as retention last read it, and when (monotonic ms) it last changed. */
   private readonly beats = new Map<string, { beat: string; changedAt: number }>();
@@ -634,6 +636,10 @@ export class CrossProcessEventQueue {
       throw queueError(error, this.dbPath, what, this.busyTimeoutMs);
     }
     notifyLocal(this.dbPath);
+    if (this.releaseCheckpointer !== undefined && ++this.commitsSinceWalLook >= BACKSTOP_EVERY) {
+      this.commitsSinceWalLook = 0;
+      if (sizeOf(`${this.dbPath}-wal`) > WAL_HARD_BYTES) walBackstop(this.db);
+    }
     return results;
   }
 
@@ -1049,7 +1055,8 @@ export class CrossProcessEventQueue {
           waker = w;
           sub = onDatabaseChange(this.dbPath, this.wakeMode, w.signal);
         }
-        await waker.wait(Math.min(left, this.wakeMode === 'poll' ? this.pollIntervalMs : left));
+        // The safety poll in watch mode too: a change committed before the watch began wakes nobody.
+        await waker.wait(Math.min(left, this.pollIntervalMs));
       }
     } finally {
       sub?.unsubscribe();

@@ -16,6 +16,9 @@ import { SCHEMA_SQL, SCHEMA_VERSION, WIRE_FORMAT, type Synchronous } from './wir
 
 export type SqliteDatabase = Database.Database;
 
+/** `journal_size_limit`: a -wal file rewound after a burst is cut back to this (below checkpoint.ts's WAL_HARD_BYTES). */
+export const JOURNAL_SIZE_LIMIT = 24 * 1024 * 1024;
+
 let DatabaseCtor: typeof Database | undefined;
 
 const ENTRY = 'ringrift-events/runtime/sqlite';
@@ -100,8 +103,9 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
         throw new QueueError('open', dbPath, `cannot use ${dbPath} as an event queue: SQLite refused WAL mode (journal_mode is ${String(mode)}); the file must be on a local file system`);
       }
       db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      // After a burst, the -wal file is truncated back to this size once it is reused from the start.
-      db.pragma('journal_size_limit = 67108864');
+      // After a burst, the -wal file is truncated back to this size once it is reused from the start
+      // (below the size at which a writer rewinds it itself: checkpoint.ts).
+      db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
       // A queue already laid out is opened without the write lock, so a process restarted
       // next to busy producers does not queue up behind them.
       if (hasCurrentSchema(db)) {
