@@ -21,6 +21,8 @@ export interface CodegenOptions {
   readonly out: string;
   readonly check?: boolean;
   readonly runtimeImport?: string;
+  /** The command that regenerates, as the user would type it (what a drift report tells them to run). Default `ringrift-events codegen`. */
+  readonly rerun?: string;
 }
 
 /** Where the lines of a run go: the console, or the watcher (which adds the time of day). */
@@ -94,7 +96,14 @@ export function settings(flags: CatalogFlags): CodegenOptions | number {
   const catalog = displayPath(resolve(flags.catalog ?? config.catalog ?? 'catalog')) || '.';
   const out = resolve(flags.out ?? config.out ?? 'generated');
   const runtimeImport = flags.runtimeImport ?? config.runtimeImport;
-  return { catalog, out, ...(runtimeImport === undefined ? {} : { runtimeImport }) };
+  return { catalog, out, ...(runtimeImport === undefined ? {} : { runtimeImport }), rerun: rerunCommand(flags) };
+}
+
+/** `ringrift-events codegen` with the flags of this run (none when the config file or the defaults give everything). */
+function rerunCommand(flags: CatalogFlags): string {
+  const given: [string, string | undefined][] = [['--config', flags.config], ['--catalog', flags.catalog], ['--out', flags.out], ['--runtime-import', flags.runtimeImport]];
+  const quote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  return ['ringrift-events codegen', ...given.flatMap(([flag, v]) => (v === undefined ? [] : [`${flag} ${quote(v)}`]))].join(' ');
 }
 
 export function validate(opts: { catalog: string }): number {
@@ -137,7 +146,7 @@ export function codegenFromSources(opts: CodegenOptions, sources: readonly Sourc
       return EXIT.ok;
     }
     for (const line of lines) report.error(line);
-    report.error(`${shown} has drifted from ${displayPath(opts.catalog)}: run \`npm run codegen\``);
+    report.error(`${shown} has drifted from ${displayPath(opts.catalog)}: run \`${opts.rerun ?? 'ringrift-events codegen'}\``);
     return EXIT.drift;
   }
   let outcome;

@@ -19,7 +19,7 @@ function packageVersion(): string {
 }
 
 const program = new Command('ringrift-events')
-  .description('Typed events for the RingRift training cluster: catalog → TypeScript, and the tools around the event queue')
+  .description('Typed events from a YAML event catalog: catalog → TypeScript, JSON Schema and AsyncAPI, and the tools around the event queue (SQLite, NATS)')
   .version(packageVersion(), '-V, --version', 'print the version of ringrift-events')
   .showHelpAfterError()
   .exitOverride((err) => {

@@ -2,21 +2,88 @@
  * `tail`, `stats`, `dlq list`, `dlq replay`: the commands around the SQLite
  * cross-process queue, each taking `--db PATH`.
  *
+ * The events are read with a catalog: `--catalog DIR`, else the `catalog` of
+ * ringrift-events.config.json, else this package's own (RingRift) catalog.
+ * A queue remembers the catalog of the process that created it (rr_meta
+ * `catalog`); a command that reads events or event types through the catalog
+ * refuses another one, saying which catalog to pass, instead of showing every
+ * event as unreadable.
+ *
  * Exit codes: 0 done; 1 `dlq replay` left entries not recovered; 2 usage, or
  * the database cannot be used (the message says why).
  *
  * The runtime is imported inside each action, so the catalog commands do not
  * load SQLite.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { displayPath } from '../generator/io.js';
+import type { EventRegistry } from '../runtime/registry.js';
 import type { CrossProcessEventQueue, QueueStats, SqliteDlqEntry, StoredEvent } from '../runtime/sqlite/index.js';
+import { CONFIG_FILE, didYouMean, loadConfig } from './config.js';
 
 const EXIT = { ok: 0, notRecovered: 1, error: 2 } as const;
 
-async function openQueue(db: string, readonly: boolean): Promise<CrossProcessEventQueue> {
-  const { CrossProcessEventQueue: Queue } = await import('../runtime/sqlite/index.js');
+interface CatalogFlags {
+  catalog?: string;
+  config?: string;
+}
+
+/** The catalog the events are read with, and how it is named in messages. */
+interface ReadingCatalog {
+  readonly registry: EventRegistry;
+  readonly name: string;
+  /** `the catalog "shop" (test/fixtures/catalogs/shop)`. */
+  readonly shown: string;
+}
+
+/** `--catalog`, else the config file's `catalog`, else this package's own catalog. */
+async function readingCatalog(flags: CatalogFlags): Promise<ReadingCatalog> {
+  const loaded = loadConfig(flags.config);
+  if (!loaded.ok) throw new Error(`${loaded.problems.join('\n')}\nthe config file cannot be used; nothing was done`);
+  const dir = flags.catalog !== undefined ? resolve(flags.catalog) : loaded.config.catalog;
+  if (dir !== undefined) {
+    const { loadCatalogModel, registryOfModel } = await import('./catalog-registry.js');
+    const model = loadCatalogModel(dir);
+    return { registry: registryOfModel(model), name: model.name, shown: `the catalog "${model.name}" (${displayPath(dir) || '.'})` };
+  }
   const { REGISTRY } = await import('../generated/index.js');
-  return new Queue({ dbPath: db, registry: REGISTRY, readonly, create: false, retention: false, logger: quietLogger });
+  const name = REGISTRY.names?.name ?? 'ringrift';
+  return { registry: REGISTRY, name, shown: `the catalog "${name}" (built into ringrift-events)` };
+}
+
+async function openQueue(db: string, readonly: boolean, catalog: ReadingCatalog | undefined): Promise<CrossProcessEventQueue> {
+  const { CrossProcessEventQueue: Queue } = await import('../runtime/sqlite/index.js');
+  return new Queue({ dbPath: db, ...(catalog ? { registry: catalog.registry } : {}), readonly, create: false, retention: false, logger: quietLogger });
+}
+
+/** Refuses a queue created by another catalog's process: read with this catalog, its events would all be unreadable. */
+async function assertSameCatalog(queue: CrossProcessEventQueue, catalog: ReadingCatalog): Promise<void> {
+  const written = queue.catalogName();
+  if (written === undefined || written === catalog.name) return;
+  await queue.close();
+  throw new Error(
+    `${queue.dbPath} holds events of the catalog "${written}", not of ${catalog.shown}: ` +
+      `pass --catalog with the directory of the "${written}" catalog (or set "catalog" in ${CONFIG_FILE})`,
+  );
+}
+
+/** Every `--type` must be a spelling or a pattern of the catalog: otherwise say which catalog, and the closest spelling. */
+async function assertKnownTypes(types: readonly string[], catalog: ReadingCatalog): Promise<void> {
+  const { compilePattern, isPattern } = await import('../runtime/bus.js');
+  const defs = [...catalog.registry.events.values()];
+  for (const t of types) {
+    if (t === '*') continue;
+    if (isPattern(t)) {
+      const re = compilePattern(t);
+      if (!defs.some((d) => re.test(d.name) || re.test(d.topic))) throw new Error(`--type ${JSON.stringify(t)}: the pattern matches no event of ${catalog.shown}`);
+    } else if (catalog.registry.resolve(t) === undefined) {
+      // Suggested in the style typed: `ORDER_PLACD` → ORDER_PLACED, `order_placd` → order_placed.
+      const spellings = (d: (typeof defs)[number]) => (/[A-Z]/.test(t) ? [d.name, d.value, d.topic] : [d.value, d.topic, d.name]);
+      const hint = didYouMean(t, defs.flatMap(spellings));
+      throw new Error(`--type ${JSON.stringify(t)}: no event of ${catalog.shown} has this spelling${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`);
+    }
+  }
 }
 
 const quietLogger = {
@@ -45,14 +112,19 @@ export function registerQueueCommands(program: Command): void {
     .command('tail')
     .description('follow the events of a queue live (joins no group: it takes nothing from anyone)')
     .requiredOption('--db <path>', 'the queue database')
+    .option('--catalog <dir>', CATALOG_HELP)
+    .option('--config <path>', CONFIG_HELP)
     .option('--type <event>', 'only this event (any spelling or pattern); repeatable', collect)
     .option('--from-start', 'print every retained event first')
     .option('--after <seq>', 'start after this sequence number')
     .option('--count <n>', 'exit after printing n events')
     .option('--json', 'one CloudEvents envelope (JSON) per line')
     .action(
-      action(async (opts: { db: string; type?: string[]; fromStart?: boolean; after?: string; count?: string; json?: boolean }) => {
-        const queue = await openQueue(opts.db, true);
+      action(async (opts: CatalogFlags & { db: string; type?: string[]; fromStart?: boolean; after?: string; count?: string; json?: boolean }) => {
+        const catalog = await readingCatalog(opts);
+        await assertKnownTypes(opts.type ?? [], catalog);
+        const queue = await openQueue(opts.db, true, catalog);
+        await assertSameCatalog(queue, catalog);
         const controller = new AbortController();
         const stop = () => controller.abort();
         process.once('SIGINT', stop);
@@ -63,8 +135,14 @@ export function registerQueueCommands(program: Command): void {
         try {
           if (!opts.json) console.error(`following ${queue.dbPath}${afterSeq === undefined ? ` after #${queue.lastSeq()}` : ''} (Ctrl-C to stop)`);
           if (limit > 0) {
+            const foreign = new Set<string>();
             for await (const event of queue.follow({ afterSeq, eventTypes: opts.type, signal: controller.signal })) {
               console.log(opts.json ? jsonText(event.envelope) : formatEvent(event));
+              // A queue that does not record its catalog (created by an older version, or without a registry).
+              if (catalog.registry.resolve(event.type) === undefined && !foreign.has(event.type)) {
+                foreign.add(event.type);
+                console.error(printable(`note: ${event.type} is no event of ${catalog.shown}; if another catalog wrote this queue, pass --catalog with its directory`));
+              }
               if (++printed >= limit) break;
             }
           }
@@ -79,12 +157,13 @@ export function registerQueueCommands(program: Command): void {
 
   program
     .command('stats')
-    .description('events, groups (cursor, lag, leases, retries, members), dead letters and file sizes of a queue')
+    .description('events, groups (cursor, lag, leases, retries, members), dead letters and file sizes of a queue, and the catalog that created it')
     .requiredOption('--db <path>', 'the queue database')
     .option('--json', 'as JSON')
     .action(
       action(async (opts: { db: string; json?: boolean }) => {
-        const queue = await openQueue(opts.db, true);
+        // Counts and stored names only: no catalog is needed to read them.
+        const queue = await openQueue(opts.db, true, undefined);
         try {
           const stats = queue.stats();
           console.log(opts.json ? jsonText(stats, 2) : formatStats(stats));
@@ -101,15 +180,17 @@ export function registerQueueCommands(program: Command): void {
     .command('list')
     .description('dead letters, oldest first')
     .requiredOption('--db <path>', 'the queue database')
+    .option('--catalog <dir>', CATALOG_HELP)
+    .option('--config <path>', CONFIG_HELP)
     .option('--status <status>', 'pending, recovered or all', 'pending')
     .option('--handler <name>', 'only entries of this handler')
     .option('--type <event>', 'only entries of this event')
     .option('--limit <n>', 'at most n entries')
     .option('--json', 'as JSON (one entry per line)')
     .action(
-      action(async (opts: { db: string; status: string; handler?: string; type?: string; limit?: string; json?: boolean }) => {
+      action(async (opts: CatalogFlags & { db: string; status: string; handler?: string; type?: string; limit?: string; json?: boolean }) => {
         if (!['pending', 'recovered', 'all'].includes(opts.status)) throw new Error(`--status must be pending, recovered or all, got ${JSON.stringify(opts.status)}`);
-        const queue = await openQueue(opts.db, true);
+        const queue = await openTypedQueue(opts, false);
         try {
           const store = queue.dlqStore();
           const entries = (await store.list({
@@ -134,6 +215,8 @@ export function registerQueueCommands(program: Command): void {
         'a SQLite transport and DLQ on this file); waits for the outcome',
     )
     .requiredOption('--db <path>', 'the queue database')
+    .option('--catalog <dir>', CATALOG_HELP)
+    .option('--config <path>', CONFIG_HELP)
     .option('--id <id>', 'this entry; repeatable', collect)
     .option('--handler <name>', 'entries of this handler')
     .option('--type <event>', 'entries of this event')
@@ -141,8 +224,8 @@ export function registerQueueCommands(program: Command): void {
     .option('--wait <seconds>', 'how long to wait for the outcome (0: only request)', '30')
     .option('--json', 'the outcome as JSON')
     .action(
-      action(async (opts: { db: string; id?: string[]; handler?: string; type?: string; since?: string; wait: string; json?: boolean }) => {
-        const queue = await openQueue(opts.db, false);
+      action(async (opts: CatalogFlags & { db: string; id?: string[]; handler?: string; type?: string; since?: string; wait: string; json?: boolean }) => {
+        const queue = await openTypedQueue(opts, true);
         try {
           const ids = queue.requestDlqReplay({ ids: opts.id, handlerName: opts.handler, eventType: opts.type, since: opts.since === undefined ? undefined : parseTime(opts.since) });
           if (ids.length === 0) {
@@ -161,6 +244,18 @@ export function registerQueueCommands(program: Command): void {
         }
       }),
     );
+}
+
+const CATALOG_HELP = `the catalog directory the events belong to (default: the config's "catalog", else the catalog built into ringrift-events)`;
+const CONFIG_HELP = `config file (default: ${CONFIG_FILE} in the working directory, if present)`;
+
+/** The DLQ commands: the entries are shown as stored; a `--type` is resolved (and checked) through the catalog. */
+async function openTypedQueue(opts: CatalogFlags & { db: string; type?: string }, writable: boolean): Promise<CrossProcessEventQueue> {
+  const catalog = await readingCatalog(opts);
+  if (opts.type !== undefined) await assertKnownTypes([opts.type], catalog);
+  const queue = await openQueue(opts.db, !writable, catalog);
+  if (opts.type !== undefined) await assertSameCatalog(queue, catalog);
+  return queue;
 }
 
 interface ReplayOutcome {
@@ -220,7 +315,7 @@ function formatEvent(e: StoredEvent): string {
 }
 
 function formatStats(s: QueueStats): string {
-  const lines = [`queue ${printable(s.dbPath)} (schema ${s.schemaVersion})`];
+  const lines = [printable(`queue ${s.dbPath} (schema ${s.schemaVersion}${s.catalog === null ? '' : `, catalog ${s.catalog}`})`)];
   const ev = s.events;
   lines.push(
     ev.count === 0

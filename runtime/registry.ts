@@ -7,6 +7,10 @@
  * alias normalizers, dedup policy, cross-process flag) comes through here.
  */
 
+import type { CatalogNames } from './catalog-names.js';
+
+export { DEFAULT_CATALOG_NAMES, catalogNamesOf, defaultSource, envName, type CatalogNames } from './catalog-names.js';
+
 /** One problem with a payload, naming the field (a JSON pointer-ish path, `""` for the whole payload). */
 export interface PayloadIssue {
   readonly field: string;
@@ -72,6 +76,8 @@ export interface EventRegistry {
   resolve(spelling: string): EventDefinition | undefined;
   /** Names of the fields every payload may carry (timestamp, source, trace_id). */
   readonly commonFields: readonly string[];
+  /** The names derived from the catalog's `name` (source, environment, NATS stream); absent: RingRift's (DEFAULT_CATALOG_NAMES). */
+  readonly names?: CatalogNames;
 }
 
 /** Builds a registry from definitions and a spelling table (used by the generated code and by tests). */
@@ -79,6 +85,7 @@ export function createRegistry(
   definitions: readonly EventDefinition[],
   spellings: Readonly<Record<string, string>>,
   commonFields: readonly string[] = ['timestamp', 'source', 'trace_id'],
+  names?: CatalogNames,
 ): EventRegistry {
   const events = new Map(definitions.map((d) => [d.name, d] as const));
   const table = new Map<string, EventDefinition>();
@@ -91,6 +98,7 @@ export function createRegistry(
   return {
     events,
     commonFields,
+    ...(names === undefined ? {} : { names }),
     resolve: (spelling) => table.get(spelling),
   };
 }
@@ -110,18 +118,29 @@ export function renameAliases(
   for (const [k, v] of Object.entries(payload)) {
     const canonical = Object.hasOwn(aliases, k) ? aliases[k] : undefined;
     if (canonical === undefined) {
-      out[k] = v;
+      setOwn(out, k, v);
     } else if (Object.hasOwn(payload, canonical)) {
       if (!sameJson(payload[canonical], v)) conflicts.push({ from: k, to: canonical });
     } else if (Object.hasOwn(out, canonical)) {
       // Two aliases of one field: the first one seen wins, the other is a conflict unless equal.
       if (!sameJson(out[canonical], v)) conflicts.push({ from: k, to: canonical });
     } else {
-      out[canonical] = v;
+      setOwn(out, canonical, v);
       renamed.push({ from: k, to: canonical });
     }
   }
   return { payload: out, renamed, conflicts };
+}
+
+/**
+ * `target[key] = value` as an own data property, whatever the key: assigning
+ * `__proto__` (an own key of anything JSON.parse made) would call the
+ * prototype setter, so the fields behind it would look present to validation
+ * and to handlers without being the object's own.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

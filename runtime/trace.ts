@@ -1,6 +1,7 @@
 /**
  * Tracing: W3C Trace Context (`traceparent`, carried as the CloudEvents
- * distributed-tracing extension) and the RINGRIFT_EVENT_TRACE debug switch.
+ * distributed-tracing extension) and the `<ENV_PREFIX>_EVENT_TRACE` debug switch
+ * (RINGRIFT_EVENT_TRACE for our catalog; the prefix comes from the catalog's name).
  *
  * A handler runs inside the trace context of the event it handles, so an event
  * it publishes becomes a child span of the same trace without the handler
@@ -8,14 +9,15 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_CATALOG_NAMES, envName, type CatalogNames } from './catalog-names.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
-/** True when RINGRIFT_EVENT_TRACE asks for publish/delivery tracing (`1`, `true`, `yes`). */
-export function traceEnabledFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const v = env.RINGRIFT_EVENT_TRACE?.trim().toLowerCase();
+/** True when `<envPrefix>_EVENT_TRACE` (RINGRIFT_EVENT_TRACE, SHOP_EVENT_TRACE) asks for publish/delivery tracing (`1`, `true`, `yes`). */
+export function traceEnabledFromEnv(env: NodeJS.ProcessEnv = process.env, names: CatalogNames = DEFAULT_CATALOG_NAMES): boolean {
+  const v = env[envName(names, 'EVENT_TRACE')]?.trim().toLowerCase();
   return v === '1' || v === 'true' || v === 'yes';
 }
 

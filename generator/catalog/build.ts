@@ -27,9 +27,11 @@ import {
 } from './model.js';
 import { camelCase, pascalCase } from './naming.js';
 import { compareText } from '../order.js';
+import { didYouMean } from '../suggest.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
-const validateFile = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(CATALOG_FILE_SCHEMA);
+// verbose: an error carries its schema, whose known keys and values give the "did you mean" hint.
+const validateFile = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(CATALOG_FILE_SCHEMA);
 
 /** Where generated code finds the runtime when the catalog does not say: the installed package. */
 export const DEFAULT_RUNTIME_IMPORT = 'ringrift-events/runtime';
@@ -72,7 +74,7 @@ interface RawEvent {
   payload_documented?: boolean;
   version?: number;
   deprecated?: RawDeprecation;
-  dedup?: 'none' | 'payload' | { fields: string[] };
+  dedup?: 'none' | 'payload' | { fields: string[]; reason?: string } | { kind: 'none' | 'payload'; reason?: string };
   payload?: Record<string, RawField>;
 }
 interface RawEmitter {
@@ -136,7 +138,9 @@ function schemaProblems(file: ParsedFile, errors: readonly ErrorObject[]): Probl
   const problems: Problem[] = [];
   for (const [instancePath, list] of byPath) {
     const deeper = [...byPath.keys()].some((p) => p !== instancePath && p.startsWith(instancePath + '/'));
-    const meaningful = list.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
+    let meaningful = list.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
+    // A failed oneOf (`type: strng` is neither a type name nor a list of them): the branch that took the value's type says more.
+    if (list.some((e) => e.keyword === 'oneOf') && meaningful.some((e) => e.keyword !== 'type')) meaningful = meaningful.filter((e) => e.keyword !== 'type');
     if (deeper && meaningful.every((e) => e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'required')) continue;
     const path = instancePath.split('/').slice(1).map(unescapePointer);
     const shown = meaningful.length > 0 ? dedupeMessages(meaningful) : list.slice(0, 1);
@@ -155,16 +159,21 @@ function pathFor(e: ErrorObject, path: string[]): string[] {
 
 function schemaMessage(e: ErrorObject): string {
   switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown key "${String(e.params.additionalProperty)}"`;
+    case 'additionalProperties': {
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `unknown key "${String(e.params.additionalProperty)}"${hint(String(e.params.additionalProperty), known)}`;
+    }
     case 'required':
       return `missing required key "${String(e.params.missingProperty)}"`;
     case 'propertyNames':
       return `invalid name "${String(e.params.propertyName)}": ${nameRule(e.instancePath)}`;
     case 'pattern':
       return PATTERN_DESCRIPTIONS[String(e.params.pattern)] ?? `must match ${String(e.params.pattern)}`;
-    case 'enum':
-      return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'enum': {
+      const allowed = e.params.allowedValues as unknown[];
+      const typo = typeof e.data === 'string' ? hint(e.data, allowed.filter((v): v is string => typeof v === 'string')) : '';
+      return `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${typo}`;
+    }
     case 'dependencies':
       return `"${String(e.params.property)}" needs "${String(e.params.missingProperty)}" in the same file`;
     default:
@@ -210,6 +219,12 @@ class SemanticChecker {
   private readonly sharedFields = new Map<string, Located<RawField>>();
   private readonly commonFields = new Map<string, Located<RawField>>();
   private readonly events = new Map<string, Located<RawEvent> & { category: string }>();
+  /**
+   * Per event, the fields that were refused (a bad `ref`, a redeclared common
+   * field), inherited ones included: their own error is reported once, so what
+   * names them (dedup, replaced_by) is not reported again.
+   */
+  private readonly refusedFields = new Map<string, Set<string>>();
 
   constructor(private readonly files: readonly { file: ParsedFile; raw: RawFile }[]) {}
 
@@ -343,7 +358,10 @@ class SemanticChecker {
     if (raw.ref !== undefined && shared) {
       base = shared.get(raw.ref);
       if (!base) {
-        this.report(this.at(loc, 'ref'), `${this.label(loc)}: ref "${raw.ref}" names no shared field`);
+        // A shared field that is declared but was refused has its own error already.
+        if (!this.sharedFields.has(raw.ref)) {
+          this.report(this.at(loc, 'ref'), `${this.label(loc)}: ref "${raw.ref}" names no shared field${hint(raw.ref, this.sharedFields.keys())}`);
+        }
         return undefined;
       }
       if (raw.type !== undefined) this.report(this.at(loc, 'type'), `${this.label(loc)}: a ref takes its type from the shared field; remove "type"`);
@@ -459,7 +477,7 @@ class SemanticChecker {
           return undefined;
         }
         if (!this.events.has(raw.extends)) {
-          this.report(this.at(loc, 'extends'), `event ${name}: extends unknown event ${raw.extends}`);
+          this.report(this.at(loc, 'extends'), `event ${name}: extends unknown event ${raw.extends}${hint(raw.extends, this.events.keys())}`);
           return undefined;
         }
         building.add(name);
@@ -468,6 +486,8 @@ class SemanticChecker {
         if (!base) return undefined;
         inherited = base.fields;
       }
+      const refused = new Set(this.refusedFields.get(raw.extends ?? '') ?? []);
+      this.refusedFields.set(name, refused);
       if (raw.payload_documented === false && raw.payload && Object.keys(raw.payload).length > 0) {
         this.report(this.at(loc, 'payload_documented'), `event ${name}: payload_documented is false but a payload is given`);
       }
@@ -476,10 +496,16 @@ class SemanticChecker {
         const fieldLoc = { file: loc.file, path: [...loc.path, 'payload', fieldName] };
         if (common.has(fieldName)) {
           this.report(this.at(fieldLoc), `event ${name}, field ${fieldName}: "${fieldName}" is a common field of every event; do not redeclare it`);
+          refused.add(fieldName);
           continue;
         }
         const field = this.fieldModel(fieldName, rawField, fieldLoc, shared);
-        if (field) own.push(field);
+        if (field) {
+          own.push(field);
+          refused.delete(fieldName);
+        } else {
+          refused.add(fieldName);
+        }
       }
       const fields = [...inherited.filter((f) => !own.some((o) => o.name === f.name)), ...own];
       // For inherited fields the override replaces in place, to keep the base order.
@@ -541,10 +567,14 @@ class SemanticChecker {
     const d = raw.dedup;
     if (d === undefined || d === 'none') return { kind: 'none' };
     if (d === 'payload') return { kind: 'payload' };
+    const reason = d.reason !== undefined ? { reason: d.reason } : {};
+    if ('kind' in d) return { kind: d.kind, ...reason };
+    const refused = this.refusedFields.get(event);
     for (const [i, f] of d.fields.entries()) {
-      if (!fields.some((x) => x.name === f)) this.report(this.at(loc, 'dedup', 'fields', i), `event ${event}: dedup field "${f}" is not a field of its payload`);
+      if (fields.some((x) => x.name === f) || refused?.has(f)) continue;
+      this.report(this.at(loc, 'dedup', 'fields', i), `event ${event}: dedup field "${f}" is not a field of its payload${hint(f, fields.map((x) => x.name))}`);
     }
-    return { kind: 'fields', fields: [...d.fields] };
+    return { kind: 'fields', fields: [...d.fields], ...reason };
   }
 
   /** What a deprecation names as its replacement must exist: an event, or a field of the same event. */
@@ -552,14 +582,18 @@ class SemanticChecker {
     for (const event of events.values()) {
       const loc = this.events.get(event.name)!;
       const instead = event.deprecated?.replacedBy;
-      if (instead !== undefined && (instead === event.name || !events.has(instead))) {
-        const why = instead === event.name ? 'is the event itself' : 'names no event of the catalog';
+      // A declared event that was refused (a bad `extends`) has its own error.
+      if (instead !== undefined && (instead === event.name || !this.events.has(instead))) {
+        const why = instead === event.name ? 'is the event itself' : `names no event of the catalog${hint(instead, this.events.keys())}`;
         this.report(this.at(loc, 'deprecated', 'replaced_by'), `event ${event.name}: deprecated.replaced_by ${instead} ${why}`);
       }
+      const base = event.extends === undefined ? undefined : events.get(event.extends);
       for (const field of event.fields) {
+        // An inherited field is checked (and reported) where it is declared.
+        if (base?.fields.includes(field)) continue;
         const by = field.deprecated?.replacedBy;
-        if (by === undefined || (by !== field.name && event.fields.some((f) => f.name === by))) continue;
-        const why = by === field.name ? 'is the field itself' : `is not a field of ${event.name}`;
+        if (by === undefined || (by !== field.name && event.fields.some((f) => f.name === by)) || this.refusedFields.get(event.name)?.has(by)) continue;
+        const why = by === field.name ? 'is the field itself' : `is not a field of ${event.name}${hint(by, event.fields.map((f) => f.name))}`;
         this.report(this.at(loc, 'payload', field.name, 'deprecated', 'replaced_by'), `event ${event.name}, field ${field.name}: deprecated.replaced_by "${by}" ${why}`);
       }
     }
@@ -612,7 +646,7 @@ class SemanticChecker {
         seen.set(fn, at);
         if (e.event !== undefined) {
           if (!events.has(e.event)) {
-            this.report(this.at(loc, 'event'), `emitter ${name}: emits unknown event ${e.event}`);
+            if (!this.events.has(e.event)) this.report(this.at(loc, 'event'), `emitter ${name}: emits unknown event ${e.event}${hint(e.event, this.events.keys())}`);
             continue;
           }
           const clash = perEvent.get(fn);
@@ -623,7 +657,9 @@ class SemanticChecker {
           for (const [value, event] of Object.entries(e.select.cases)) {
             const target = events.get(event);
             if (!target) {
-              this.report(this.at(loc, 'select', 'cases', value), `emitter ${name}: case "${value}" emits unknown event ${event}`);
+              if (!this.events.has(event)) {
+                this.report(this.at(loc, 'select', 'cases', value), `emitter ${name}: case "${value}" emits unknown event ${event}${hint(event, this.events.keys())}`);
+              }
               continue;
             }
             const arg = target.fields.find((f) => f.name === e.select!.argument);
@@ -664,8 +700,9 @@ class SemanticChecker {
         const at = file.locate(['extractors', name, 'event']);
         if (seen.has(name)) this.report(at, `extractor ${name}: duplicate extractor`);
         seen.add(name);
-        if (!events.has(x.event)) this.report(at, `extractor ${name}: unknown event ${x.event}`);
-        else result.push({ name, event: x.event, description: x.description });
+        if (!events.has(x.event)) {
+          if (!this.events.has(x.event)) this.report(at, `extractor ${name}: unknown event ${x.event}${hint(x.event, this.events.keys())}`);
+        } else result.push({ name, event: x.event, description: x.description });
       }
     }
     return result.sort(byName);
@@ -684,7 +721,7 @@ class SemanticChecker {
         }
         seen.set(name, at);
         for (const [i, event] of flow.events.entries()) {
-          if (!events.has(event)) this.report(file.locate(['flows', name, 'events', i]), `flow ${name}: unknown event ${event}`);
+          if (!this.events.has(event)) this.report(file.locate(['flows', name, 'events', i]), `flow ${name}: unknown event ${event}${hint(event, this.events.keys())}`);
         }
         result.push({ name, title: flow.title, description: flow.description, events: [...flow.events] });
       }
@@ -753,7 +790,11 @@ class SemanticChecker {
         }
         const part = shared.get(m[1]!);
         if (!part || !part.enum) {
-          this.report(at, `shared field ${name}: template part {${m[1]}} must name a shared field with an enum`);
+          // A declared shared field that was refused has its own error.
+          if (part || !this.sharedFields.has(m[1]!)) {
+            const withEnum = [...shared.values()].filter((f) => f.enum).map((f) => f.name);
+            this.report(at, `shared field ${name}: template part {${m[1]}} must name a shared field with an enum${part ? '' : hint(m[1]!, withEnum)}`);
+          }
           ok = false;
           continue;
         }
@@ -844,6 +885,12 @@ export function describeType(t: FieldType): string {
     default:
       return t.kind;
   }
+}
+
+/** ` (did you mean "x"?)` when one of `known` is close to `name`, else nothing. */
+function hint(name: string, known: Iterable<string>): string {
+  const best = didYouMean(name, [...known]);
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
 }
 
 function where(p: Position): string {

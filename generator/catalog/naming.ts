@@ -23,3 +23,21 @@ export function camelCase(snake: string): string {
 export function eventEmitterName(event: string): string {
   return camelCase(`emit_${event}`);
 }
+
+/**
+ * The runtime's names for a catalog, from its `name` (lower_snake_case, at
+ * most 24 characters: the schema's CATALOG_NAME): `shop` → stream
+ * `SHOP_EVENTS`, subject prefix `shop`, environment `SHOP_*`, source
+ * `/shop/<host>/<pid>`. `ringrift` gives exactly the names the runtime had
+ * before they were derived. catalog/README.md documents them.
+ */
+export function catalogNames(name: string): {
+  readonly name: string;
+  readonly envPrefix: string;
+  readonly sourcePrefix: string;
+  readonly natsStream: string;
+  readonly natsSubjectPrefix: string;
+} {
+  const envPrefix = name.toUpperCase();
+  return { name, envPrefix, sourcePrefix: `/${name}`, natsStream: `${envPrefix}_EVENTS`, natsSubjectPrefix: name };
+}

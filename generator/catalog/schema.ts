@@ -6,7 +6,14 @@
 const EVENT_NAME = '^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$';
 const FIELD_NAME = '^[a-z][a-z0-9]*(_[a-z0-9]+)*$';
 const SNAKE = '^[a-z][a-z0-9]*(_[a-z0-9]+)*$';
-const TOPIC = '^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$';
+/** Two or more dot-separated words (`orders.placed`, `shop.orders.paid`): each word one NATS subject token. */
+const TOPIC = '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$';
+/**
+ * A key a producer sends for a field (`orderId`, `order-id`, `_id`): letters,
+ * digits and `_`, in words joined by `.`, `-` or `:`. Never `__proto__`, which
+ * as a key of a plain object would set its prototype instead of a property.
+ */
+const ALIAS = '^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]*([.:-][A-Za-z0-9_]+)*$';
 const EMITTER_NAME = '^emit(_[a-z0-9]+)+$';
 const EXTRACTOR_NAME = '^extract(_[a-z0-9]+)+$';
 /** Any spelling a producer may use: words joined by `_ . - :`; no pattern characters (`*`), no leading `_` (`__proto__`). */
@@ -16,6 +23,13 @@ const SPELLING = '^[A-Za-z][A-Za-z0-9]*([_.:-][A-Za-z0-9]+)*$';
  * only, so it can never close a comment or a string of the generated code.
  */
 const BASE_URL = '^https?://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?(/[A-Za-z0-9._~%-]+)*/$';
+/**
+ * The catalog's name: lower_snake_case, at most 24 characters. The runtime's
+ * names derive from it (generator/catalog/naming.ts): the NATS stream
+ * `<NAME>_EVENTS` stays under the 32 characters NATS recommends, and the
+ * subject prefix, environment variables and envelope source need nothing escaped.
+ */
+const CATALOG_NAME = '^(?=.{1,24}$)[a-z][a-z0-9]*(_[a-z0-9]+)*$';
 /** A module specifier: a package name with an optional subpath, or a relative path; never absolute. */
 const MODULE_SPECIFIER = '^((@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*|\\.\\.?)(/[A-Za-z0-9._-]+)*$';
 
@@ -25,8 +39,12 @@ export const PATTERN_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [BASE_URL]: 'must be an http(s) URL ending in "/", of letters, digits and "-._~%" only',
   [MODULE_SPECIFIER]: 'must be a package name with an optional subpath (`ringrift-events/runtime`) or a relative path (`../runtime/index.js`); never an absolute path',
   [SNAKE]: 'must be lower_snake_case',
+  [CATALOG_NAME]:
+    'must be lower_snake_case of at most 24 characters, such as `my_shop`: it names the NATS stream (`MY_SHOP_EVENTS`) and subject prefix (`my_shop`), ' +
+    'the environment variables (`MY_SHOP_EVENT_TRACE`, `MY_SHOP_NATS_URL`) and the envelope source (`/my_shop/<host>/<pid>`); see catalog/README.md',
   [EVENT_NAME]: 'must be an UPPER_SNAKE_CASE event name',
-  [TOPIC]: 'must be a `domain.action` topic of lower-case words',
+  [TOPIC]: 'must be a topic of two or more lower-case words joined by "." (`orders.placed`, `shop.orders.paid`)',
+  [ALIAS]: 'an alias is letters, digits and "_" in words joined by ".", "-" or ":" (`orderId`, `order-id`, `_id`), and never "__proto__"',
 };
 
 /** `deprecated: { reason, replaced_by }`: why, and what to use instead (an event for an event, a field of the same event for a field). */
@@ -68,7 +86,7 @@ const fieldProperties = {
   minimum: { type: 'number' },
   maximum: { type: 'number' },
   description: { type: 'string', minLength: 1 },
-  aliases: { type: 'array', items: { type: 'string', pattern: FIELD_NAME }, uniqueItems: true },
+  aliases: { type: 'array', items: { type: 'string', pattern: ALIAS }, uniqueItems: true },
   composed_of: { type: 'string', minLength: 1 },
   deprecated: deprecation(FIELD_NAME),
 } as const;
@@ -115,7 +133,17 @@ const event = {
           type: 'object',
           additionalProperties: false,
           required: ['fields'],
-          properties: { fields: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: FIELD_NAME } } },
+          properties: {
+            fields: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: FIELD_NAME } },
+            /** Why these fields name one fact (catalog/README.md "Deduplication"). */
+            reason: { type: 'string', minLength: 1 },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind'],
+          properties: { kind: { enum: ['none', 'payload'] }, reason: { type: 'string', minLength: 1 } },
         },
       ],
     },
@@ -161,7 +189,7 @@ export const CATALOG_FILE_SCHEMA = {
       additionalProperties: false,
       required: ['name', 'description'],
       properties: {
-        name: { type: 'string', pattern: SNAKE },
+        name: { type: 'string', pattern: CATALOG_NAME },
         description: { type: 'string', minLength: 1 },
         schema_base_url: { type: 'string', pattern: BASE_URL, maxLength: 200 },
         runtime_import: { type: 'string', pattern: MODULE_SPECIFIER, maxLength: 200 },

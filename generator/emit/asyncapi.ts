@@ -3,7 +3,14 @@
  * other languages. One channel per topic, one message per event whose payload
  * is the event's JSON Schema (draft-07, as published in `schemas/`), a `send`
  * operation for the producers and a `receive` operation for the consumers that
- * the catalog lists, and the categories as tags.
+ * the catalog lists (a `send` operation alone for an event that lists neither),
+ * and the categories as tags.
+ *
+ * One difference from `schemas/`: there an alias name is a `false` property
+ * (strict validation names a payload that skipped normalization); here it is
+ * listed as `x-aliases` of its field instead, because code generators such as
+ * @asyncapi/modelina refuse boolean schemas and would otherwise model an alias
+ * as a property of its own.
  */
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
@@ -41,14 +48,16 @@ export function asyncApiDocument(model: CatalogModel): Record<string, unknown> {
   const operations: Record<string, unknown> = {};
   const ops: [string, Record<string, unknown>][] = [];
   for (const e of model.events) {
-    if (e.producers.length) {
+    // An event the catalog gives neither producers nor consumers still has its emit function, so it
+    // gets a send operation: code generators (Modelina) model only the messages of operations.
+    if (e.producers.length || !e.consumers.length) {
       ops.push([
         `send_${e.value}`,
         {
           action: 'send',
           channel: channelRef(e),
           summary: `Publish ${e.name}.`,
-          description: `Producers: ${e.producers.join(', ')}.`,
+          description: e.producers.length ? `Producers: ${e.producers.join(', ')}.` : 'The catalog lists no producer: any component may publish it.',
           messages: messageRef(e),
           tags: tag(e),
           'x-components': [...e.producers],
@@ -77,7 +86,7 @@ export function asyncApiDocument(model: CatalogModel): Record<string, unknown> {
   const schemas: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   for (const e of model.events) {
-    schemas[e.name] = { schemaFormat: SCHEMA_FORMAT, schema: payloadSchema(model, e) };
+    schemas[e.name] = { schemaFormat: SCHEMA_FORMAT, schema: messageSchema(model, e) };
     messages[e.name] = {
       name: e.name,
       title: e.name,
@@ -106,6 +115,19 @@ export function asyncApiDocument(model: CatalogModel): Record<string, unknown> {
   const version = `0.0.0+${createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12)}`;
   const { title, ...info } = content.info;
   return { asyncapi: '3.0.0', ...content, info: { title, version, ...info } };
+}
+
+/** The payload schema of `schemas/`, with each alias as `x-aliases` of its field rather than a `false` property. */
+function messageSchema(model: CatalogModel, e: EventModel): Record<string, unknown> {
+  const schema = payloadSchema(model, e);
+  const aliases = new Set(e.fields.flatMap((f) => f.aliases));
+  const properties: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(schema.properties as Record<string, Record<string, unknown>>)) {
+    if (aliases.has(name)) continue;
+    const field = e.fields.find((f) => f.name === name);
+    properties[name] = field && field.aliases.length ? { ...property, 'x-aliases': [...field.aliases] } : property;
+  }
+  return { ...schema, properties };
 }
 
 function spellings(e: EventModel): Record<string, unknown> {

@@ -1,22 +1,27 @@
 /**
  * Options of the NATS JetStream transport, and how they are resolved from the
- * environment: an option given in code wins, then the `RINGRIFT_NATS_*`
- * variable, then the default. Pure (no I/O), so it is tested without a server.
+ * environment: an option given in code wins, then the `<ENV_PREFIX>_NATS_*`
+ * variable, then the default. The prefix, the default stream and subject
+ * prefix come from the catalog's name, carried by the registry
+ * (`RINGRIFT_NATS_URL`, `RINGRIFT_EVENTS`, `ringrift` for our catalog;
+ * `SHOP_NATS_URL`, `SHOP_EVENTS`, `shop` for a catalog named `shop`: docs/nats.md).
+ * Pure (no I/O), so it is tested without a server.
  */
 import { hostname } from 'node:os';
 import type { ConnectionOptions } from '@nats-io/transport-node';
 import type { DlqStore } from '../dlq.js';
 import type { Logger } from '../logger.js';
+import { catalogNamesOf, envName, type CatalogNames } from '../catalog-names.js';
 import type { EventRegistry } from '../registry.js';
 
 export interface NatsTransportOptions {
   /** The catalog. The stream's subjects are the topics of its cross-process events. */
   readonly registry: EventRegistry;
-  /** Server URL(s). Env `RINGRIFT_NATS_URL` (comma-separated). Default `nats://127.0.0.1:4222`. */
+  /** Server URL(s). Env `<ENV_PREFIX>_NATS_URL` (`RINGRIFT_NATS_URL`; comma-separated). Default `nats://127.0.0.1:4222`. */
   readonly servers?: string | readonly string[];
-  /** Stream name. Env `RINGRIFT_NATS_STREAM`. Default `RINGRIFT_EVENTS`. */
+  /** Stream name. Env `<ENV_PREFIX>_NATS_STREAM`. Default `<ENV_PREFIX>_EVENTS` (`RINGRIFT_EVENTS`, from the registry's `names`). */
   readonly stream?: string;
-  /** Subjects are `<prefix>.<topic>`. Env `RINGRIFT_NATS_PREFIX`. Default `ringrift`. */
+  /** Subjects are `<prefix>.<topic>`. Env `<ENV_PREFIX>_NATS_PREFIX`. Default the catalog's name (`ringrift`). */
   readonly subjectPrefix?: string;
   /** Stream replicas (1, 3 or 5 in a cluster). Env `RINGRIFT_NATS_REPLICAS`. Default 1. */
   readonly replicas?: number;
@@ -61,7 +66,7 @@ export interface NatsTransportOptions {
   /** Where exhausted events go. `attachNatsTransport` passes the router's DLQ. Default: an in-memory store. */
   readonly dlq?: DlqStore;
   readonly logger?: Logger;
-  /** Client name shown by the server's monitoring. Default `ringrift/<host>/<pid>`. */
+  /** Client name shown by the server's monitoring. Default `<catalog name>/<host>/<pid>` (`ringrift/…`). */
   readonly name?: string;
   /** Waiting for one PubAck. Default 5 s. */
   readonly publishTimeoutMs?: number;
@@ -108,6 +113,13 @@ export interface ResolvedNatsConfig {
   readonly reconnectWaitMs: number;
 }
 
+/** The environment variables read for a catalog: `<ENV_PREFIX>_NATS_URL`, … */
+export function natsEnv(names: CatalogNames): { readonly [K in keyof typeof NATS_ENV]: string } {
+  const at = (suffix: string) => envName(names, suffix);
+  return { url: at('NATS_URL'), stream: at('NATS_STREAM'), prefix: at('NATS_PREFIX'), replicas: at('NATS_REPLICAS'), group: at('NATS_GROUP'), maxDeliveries: at('NATS_MAX_DELIVERIES') };
+}
+
+/** The variables of the RingRift catalog (and of a registry without `names`); natsEnv() gives those of any catalog. */
 export const NATS_ENV = {
   url: 'RINGRIFT_NATS_URL',
   stream: 'RINGRIFT_NATS_STREAM',
@@ -117,6 +129,7 @@ export const NATS_ENV = {
   maxDeliveries: 'RINGRIFT_NATS_MAX_DELIVERIES',
 } as const;
 
+/** Defaults; `stream` and `subjectPrefix` are those of a registry without `names` (a catalog's registry carries its own). */
 export const NATS_DEFAULTS = {
   url: 'nats://127.0.0.1:4222',
   stream: 'RINGRIFT_EVENTS',
@@ -141,24 +154,26 @@ const NAME = /^[^\s.*>/\\]+$/;
 
 export function resolveNatsConfig(options: NatsTransportOptions): ResolvedNatsConfig {
   const env = options.env ?? process.env;
+  const names = catalogNamesOf(options.registry);
+  const vars = natsEnv(names);
   const fromEnv = (key: string): string | undefined => {
     const v = env[key]?.trim();
     return v === '' ? undefined : v;
   };
 
-  const servers = toList(options.servers ?? fromEnv(NATS_ENV.url)?.split(',') ?? NATS_DEFAULTS.url);
+  const servers = toList(options.servers ?? fromEnv(vars.url)?.split(',') ?? NATS_DEFAULTS.url);
   if (servers.length === 0) throw new TypeError('no NATS server URL given');
 
-  const stream = options.stream ?? fromEnv(NATS_ENV.stream) ?? NATS_DEFAULTS.stream;
+  const stream = options.stream ?? fromEnv(vars.stream) ?? names.natsStream;
   if (!NAME.test(stream)) throw new TypeError(`invalid stream name ${JSON.stringify(stream)}: no spaces, ".", "*", ">" or slashes`);
 
-  const replicas = options.replicas ?? intFromEnv(env, NATS_ENV.replicas) ?? NATS_DEFAULTS.replicas;
+  const replicas = options.replicas ?? intFromEnv(env, vars.replicas) ?? NATS_DEFAULTS.replicas;
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new RangeError(`replicas must be an integer from 1 to 5, got ${replicas}`);
 
-  const maxDeliveries = options.maxDeliveries ?? intFromEnv(env, NATS_ENV.maxDeliveries) ?? NATS_DEFAULTS.maxDeliveries;
+  const maxDeliveries = options.maxDeliveries ?? intFromEnv(env, vars.maxDeliveries) ?? NATS_DEFAULTS.maxDeliveries;
   if (!Number.isInteger(maxDeliveries) || maxDeliveries < 1) throw new RangeError(`maxDeliveries must be an integer >= 1, got ${maxDeliveries}`);
 
-  const group = options.group ?? fromEnv(NATS_ENV.group);
+  const group = options.group ?? fromEnv(vars.group);
   if (group !== undefined && group.trim() === '') throw new TypeError('group must not be empty');
   const durable = group !== undefined ? consumerName(group) : consumerName(`process_${hostname()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`);
 
@@ -168,7 +183,7 @@ export function resolveNatsConfig(options: NatsTransportOptions): ResolvedNatsCo
   return {
     servers,
     stream,
-    subjectPrefix: options.subjectPrefix ?? fromEnv(NATS_ENV.prefix) ?? NATS_DEFAULTS.subjectPrefix,
+    subjectPrefix: options.subjectPrefix ?? fromEnv(vars.prefix) ?? names.natsSubjectPrefix,
     replicas,
     group,
     durable,
@@ -187,7 +202,7 @@ export function resolveNatsConfig(options: NatsTransportOptions): ResolvedNatsCo
     storage: options.storage ?? 'file',
     manageStream: options.manageStream ?? true,
     inactiveMs: positive('inactiveMs', options.inactiveMs ?? NATS_DEFAULTS.inactiveMs),
-    name: options.name ?? `ringrift/${hostname()}/${process.pid}`,
+    name: options.name ?? `${names.name}/${hostname()}/${process.pid}`,
     publishTimeoutMs: positive('publishTimeoutMs', options.publishTimeoutMs ?? NATS_DEFAULTS.publishTimeoutMs),
     publishRetryMs: options.publishRetryMs ?? NATS_DEFAULTS.publishRetryMs,
     connectTimeoutMs: options.connectTimeoutMs ?? Infinity,

@@ -41,6 +41,7 @@ import { GroupMismatchError, QueueClosedError, QueueError, queueError } from './
 import { BACKSTOP_EVERY, startCheckpointer, WAL_HARD_BYTES, walBackstop } from './checkpoint.js';
 import { notifyLocal, onDatabaseChange, Waker, type WakeMode } from './notifier.js';
 import { openDatabase, retryBusy, type SqliteDatabase } from './schema.js';
+import { catalogNamesOf, defaultSource } from '../catalog-names.js';
 import { SCHEMA_VERSION, type Synchronous } from './wire.js';
 import type { Statement } from 'better-sqlite3';
 
@@ -95,7 +96,7 @@ export interface CrossProcessEventQueueOptions {
   readonly registry?: EventRegistry;
   /** strict (default): an aliased field name or an invalid payload is refused. lenient: aliases renamed, problems logged. */
   readonly mode?: 'strict' | 'lenient';
-  /** Source of events sent without one. Default `/ringrift/<host>/<pid>`. */
+  /** Source of events sent without one. Default `/<catalog name>/<host>/<pid>` (`/ringrift/…`; the registry's `names`). */
   readonly source?: string;
   /** How long a write waits for another process's write lock before failing with a `busy` QueueError. Default 5000 ms. */
   readonly busyTimeoutMs?: number;
@@ -277,6 +278,8 @@ export interface GroupStats {
 export interface QueueStats {
   readonly dbPath: string;
   readonly schemaVersion: number;
+  /** The catalog whose process created the queue (rr_meta `catalog`), or null (created without a generated registry, or before it was recorded). */
+  readonly catalog: string | null;
   readonly events: { readonly count: number; readonly firstSeq: number | null; readonly lastSeq: number | null; readonly oldestAt: number | null; readonly newestAt: number | null };
   readonly groups: readonly GroupStats[];
   readonly dlq: { readonly pending: number; readonly recovered: number; readonly replayRequested: number };
@@ -455,7 +458,7 @@ export class CrossProcessEventQueue {
     this.wakeMode = options.wake ?? 'watch';
     this.pollIntervalMs = options.pollIntervalMs ?? (this.wakeMode === 'poll' ? 25 : 1000);
     this.readonly = options.readonly ?? false;
-    this.source = options.source ?? `/ringrift/${HOST}/${process.pid}`;
+    this.source = options.source ?? defaultSource(catalogNamesOf(options.registry));
     this.retention = options.retention === false || this.readonly ? false : { ...DEFAULT_RETENTION, ...options.retention };
     this.db = openDatabase({
       dbPath: this.dbPath,
@@ -463,6 +466,7 @@ export class CrossProcessEventQueue {
       synchronous: options.synchronous ?? 'normal',
       readonly: this.readonly,
       create: options.create,
+      catalog: options.registry?.names?.name,
     });
     this.insertBatch = this.db.transaction((batch: readonly PendingSend[]) => {
       const s = this.s;
@@ -1140,6 +1144,12 @@ export class CrossProcessEventQueue {
     return out;
   }
 
+  /** The name of the catalog whose process created the queue (rr_meta `catalog`), if it was recorded. */
+  catalogName(): string | undefined {
+    const row = this.query('read the catalog of the queue', () => this.db.prepare("SELECT value FROM rr_meta WHERE key = 'catalog'").get()) as { value: string } | undefined;
+    return row?.value;
+  }
+
   /** The newest sequence number (0 when empty). */
   lastSeq(): number {
     return this.query('read the last sequence number', () => this.s.maxSeq.get()!.m ?? 0);
@@ -1223,6 +1233,7 @@ export class CrossProcessEventQueue {
     return {
       dbPath: this.dbPath,
       schemaVersion: version,
+      catalog: this.catalogName() ?? null,
       events: { count: ev.n, firstSeq: ev.lo, lastSeq: ev.hi, oldestAt: ev.oldest, newestAt: ev.newest },
       groups,
       dlq: { pending: dlq.pending ?? 0, recovered: dlq.recovered ?? 0, replayRequested: dlq.requested ?? 0 },
@@ -1652,9 +1663,13 @@ function storedOf<T>(row: ClaimedRow, envelope: EventEnvelope<T>): StoredEvent<T
 }
 
 /** A stand-in envelope for a row that cannot be read (so that tail and the DLQ can still show it). */
-export function brokenEnvelope(row: { readonly eventId: string; readonly eventType: string; readonly source: string; readonly text: string }, problem: string): EventEnvelope {
+export function brokenEnvelope(
+  row: { readonly eventId: string; readonly eventType: string; readonly source: string; readonly text: string; readonly createdAt?: number },
+  problem: string,
+): EventEnvelope {
+  // Dated when it was stored (the created_at column), not 1970: the envelope's own time is unreadable.
   return createEnvelope(
-    { type: row.eventType, source: row.source || 'unknown', time: new Date(0).toISOString(), id: row.eventId },
+    { type: row.eventType, source: row.source || 'unknown', time: new Date(row.createdAt ?? 0).toISOString(), id: row.eventId },
     { unreadable: problem, raw: row.text },
   );
 }

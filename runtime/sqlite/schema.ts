@@ -64,6 +64,8 @@ export interface OpenOptions {
   readonly readonly?: boolean;
   /** Create the file (and its directory) when missing. Default true; false: a missing file is an error. */
   readonly create?: boolean;
+  /** The name of the catalog of the process, recorded in rr_meta (`catalog`) when it creates the queue, so the CLI knows which catalog reads it. */
+  readonly catalog?: string | undefined;
 }
 
 /** Opens (and if needed creates) the queue database; every failure is a QueueError saying what to do. */
@@ -117,6 +119,7 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
           insert.run('schema_version', String(SCHEMA_VERSION));
           insert.run('wire_format', WIRE_FORMAT);
           insert.run('created_at', new Date().toISOString());
+          if (options.catalog !== undefined) insert.run('catalog', options.catalog);
         });
         retryBusy(() => prepare.immediate(), busyTimeoutMs);
       }

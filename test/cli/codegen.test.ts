@@ -38,7 +38,8 @@ describe('ringrift-events codegen', () => {
     const check = runCli(['codegen', '--check', '--catalog', catalog, '--out', out]);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(`stale: ${out}/payloads.ts`);
-    expect(check.stderr).toContain('run `npm run codegen`');
+    // The command that regenerates, with the flags this run was given (not this repository's `npm run codegen`).
+    expect(check.stderr).toContain(`run \`ringrift-events codegen --catalog ${catalog} --out ${out}\``);
     expect(readFileSync(join(out, 'payloads.ts'), 'utf8')).toBe(before);
   });
 
@@ -71,11 +72,11 @@ describe('ringrift-events codegen', () => {
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
     expect(lines.slice(0, -1)).toEqual([
-      expect.stringMatching(new RegExp(`^${catalog}/jobs\\.yaml:\\d+:\\d+: event JOB_DONE: dedup field "model_path" is not a field of its payload$`)),
+      // The dedup policy names the field whose ref is bad: one error, not a second one for the dedup.
       expect.stringMatching(new RegExp(`^${catalog}/jobs\\.yaml:\\d+:\\d+: event JOB_DONE, field model_path: ref "no_such_field" names no shared field$`)),
       expect.stringMatching(new RegExp(`^${catalog}/jobs\\.yaml:\\d+:\\d+: event JOB_STARTED: its value "job_done" is already the value of JOB_DONE`)),
     ]);
-    expect(lines.at(-1)).toBe('3 problems; nothing was written');
+    expect(lines.at(-1)).toBe('2 problems; nothing was written');
     expect(existsSync(out)).toBe(false);
   });
 

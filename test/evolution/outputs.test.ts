@@ -127,7 +127,7 @@ describe('version and deprecated in the catalog format', () => {
     };
     expect(r.stderr.trim().split('\n')).toEqual([
       `${at('fields.yaml', 'deprecated: { reason: Boards')}: shared field board_type: "deprecated" is for the fields of an event; deprecate the field where events carry it`,
-      `${at('jobs.yaml', 'replaced_by: lost')}: event JOB_DONE, field loss: deprecated.replaced_by "lost" is not a field of JOB_DONE`,
+      `${at('jobs.yaml', 'replaced_by: lost')}: event JOB_DONE, field loss: deprecated.replaced_by "lost" is not a field of JOB_DONE (did you mean "loss"?)`,
       `${at('jobs.yaml', 'replaced_by: JOB_RESUMED')}: event JOB_PAUSED: deprecated.replaced_by JOB_RESUMED names no event of the catalog`,
       '3 problems; nothing was written',
     ]);

@@ -73,14 +73,20 @@ describe.each(CASES)('asyncapi.yaml of the $name', ({ catalog, out }) => {
       expect(payload.id()).toBe(schema.$id);
       expect(payload.schemaFormat()).toBe('application/schema+json;version=draft-07');
       expect(payload.required() ?? []).toEqual(schema.required ?? []);
-      expect(Object.keys(payload.properties() ?? {})).toEqual(Object.keys(schema.properties as object));
+      // An alias is a `false` property of the published schema, and `x-aliases` of its field in AsyncAPI.
+      const properties = schema.properties as Record<string, unknown>;
+      expect(Object.keys(payload.properties() ?? {})).toEqual(Object.keys(properties).filter((p) => properties[p] !== false));
+      for (const field of event.fields) {
+        const aliases = payload.properties()?.[field.name]?.extensions().get('x-aliases')?.value() as string[] | undefined;
+        expect(aliases ?? [], `${event.name}.${field.name}`).toEqual(field.aliases);
+      }
     }
   });
 
-  it('has a send operation per event with producers and a receive operation per event with consumers', () => {
+  it('has a send operation per event with producers (or with neither producers nor consumers) and a receive operation per event with consumers', () => {
     const ops = document!.operations().all();
     const expected = model.events.flatMap((e) => [
-      ...(e.producers.length ? [`send ${e.topic} ${e.producers.join(',')}`] : []),
+      ...(e.producers.length || !e.consumers.length ? [`send ${e.topic} ${e.producers.join(',')}`] : []),
       ...(e.consumers.length ? [`receive ${e.topic} ${e.consumers.join(',')}`] : []),
     ]);
     const actual = ops.map((o) => `${o.action()} ${o.channels().all()[0]!.address()} ${(o.extensions().get('x-components')!.value() as string[]).join(',')}`);

@@ -46,7 +46,7 @@ describe('flows', () => {
 
   it('report an unknown event at its position', () => {
     expect(problems({ 'c/flows.yaml': 'flows:\n  f:\n    title: F\n    description: F.\n    events: [JOB_DONE, JOB_GONE]\n' })).toEqual([
-      'c/flows.yaml:5:24: flow f: unknown event JOB_GONE',
+      'c/flows.yaml:5:24: flow f: unknown event JOB_GONE (did you mean "JOB_DONE"?)',
     ]);
   });
 

@@ -215,5 +215,15 @@ describe('with better-sqlite3 installed', () => {
     const stats = await run(bin, ['stats', '--db', 'events.db', '--json'], app);
     expect(stats.code, show(stats)).toBe(0);
     expect((JSON.parse(stats.stdout) as { events: { count: number } }).events.count).toBe(1);
+    expect((JSON.parse(stats.stdout) as { catalog: string }).catalog).toBe('shop');
+  });
+
+  it('tail --catalog reads the app catalog\'s queue with its real dates; without it, tail says which catalog to pass', async () => {
+    const tail = await run(bin, ['tail', '--db', 'events.db', '--catalog', 'catalog', '--from-start', '--count', '1', '--type', 'order.placed'], app);
+    expect(tail.code, show(tail)).toBe(0);
+    expect(tail.stdout).toMatch(/^#1 20\d\d-\d\d-\d\dT\S+ ORDER_PLACED source=\/shop\/\S+ id=\S+ \{"order_id":"ORD-000042"/);
+    const bare = await run(bin, ['tail', '--db', 'events.db', '--from-start', '--count', '1'], app);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/holds events of the catalog "shop".*pass --catalog/);
   });
 });

@@ -47,7 +47,7 @@ export function eventTypesFile(model: CatalogModel): Statement[] {
     ),
     ...constEnum(
       'EventTopic',
-      'The `domain.action` topic of each event, for topic patterns such as `training.*`.',
+      'The topic of each event (dot-separated words), for topic patterns such as `training.*`.',
       events.map((e) => ({ key: e.name, value: str(e.topic) })),
     ),
     ...constEnum(

@@ -5,14 +5,15 @@
  */
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel, DedupModel, EventModel } from '../../catalog/model.js';
+import { catalogNames } from '../../catalog/naming.js';
 import { schemaId } from '../json-schema.js';
 import { arrayLiteral, importFrom, inlineObject, objectLiteral, type Statement } from './printer.js';
-import { str } from './syntax.js';
+import { docText, str } from './syntax.js';
 
 export function registryFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   return [
     importFrom(runtimeImport, ['createRegistry', 'getRouter as getRuntimeRouter', 'typedRouter'], false),
-    importFrom(runtimeImport, ['DedupPolicy', 'EventDefinition', 'EventRegistry', 'RouterOptions', 'TypedRouter'], true),
+    importFrom(runtimeImport, ['CatalogNames', 'DedupPolicy', 'EventDefinition', 'EventRegistry', 'RouterOptions', 'TypedRouter'], true),
     importFrom('./event-types.js', ['EventName', 'EventTopic'], true),
     importFrom('./mappings.js', ['SPELLING_TO_EVENT'], false),
     importFrom('./mappings.js', ['SpellingMap'], true),
@@ -55,6 +56,18 @@ export function registryFile(model: CatalogModel, runtimeImport: string): (State
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
+      docs: [
+        docText(
+          `The runtime's names for the catalog \`${model.name}\`, derived from its name: the source of events sent without one, ` +
+            'the environment variables, the NATS stream and subject prefix (catalog/README.md).',
+        ),
+      ],
+      declarations: [{ name: 'CATALOG_NAMES', type: 'CatalogNames', initializer: names(model) }],
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
       docs: ['The registry of this catalog, for the runtime router.'],
       declarations: [
         {
@@ -72,6 +85,7 @@ export function registryFile(model: CatalogModel, runtimeImport: string): (State
             '  ),',
             '  SPELLING_TO_EVENT,',
             `  [${model.commonFields.map((f) => str(f.name)).join(', ')}],`,
+            '  CATALOG_NAMES,',
             ')',
           ].join('\n'),
         },
@@ -110,6 +124,17 @@ export function registryFile(model: CatalogModel, runtimeImport: string): (State
       statements: ['return typedRouter<EventCatalogTypes>(getRuntimeRouter({ ...options, registry: REGISTRY }));'],
     },
   ];
+}
+
+function names(model: CatalogModel): string {
+  const n = catalogNames(model.name);
+  return inlineObject([
+    `name: ${str(n.name)}`,
+    `envPrefix: ${str(n.envPrefix)}`,
+    `sourcePrefix: ${str(n.sourcePrefix)}`,
+    `natsStream: ${str(n.natsStream)}`,
+    `natsSubjectPrefix: ${str(n.natsSubjectPrefix)}`,
+  ]);
 }
 
 function metadata(model: CatalogModel, e: EventModel): string {

@@ -102,9 +102,9 @@ describe('buildCatalog', () => {
     const text = EVENTS.replace('{ ref: model_path }', '{ ref: model_file }').replace('    description: Started.', '    description: Started.\n    extends: JOB_GONE');
     const emitters = `emitters:\n  emit_job_gone:\n    event: JOB_GONE\n    description: Gone.\n`;
     expect(problems(catalog({ 'c/jobs.yaml': text, 'c/emitters.yaml': emitters }))).toEqual([
-      'c/emitters.yaml:3:5: emitter emit_job_gone: emits unknown event JOB_GONE',
+      'c/emitters.yaml:3:5: emitter emit_job_gone: emits unknown event JOB_GONE (did you mean "JOB_DONE"?)',
       'c/jobs.yaml:12:21: event JOB_DONE, field model_path: ref "model_file" names no shared field',
-      'c/jobs.yaml:17:5: event JOB_STARTED: extends unknown event JOB_GONE',
+      'c/jobs.yaml:17:5: event JOB_STARTED: extends unknown event JOB_GONE (did you mean "JOB_DONE"?)',
     ]);
   });
 
@@ -138,7 +138,7 @@ describe('buildCatalog', () => {
     const text = EVENTS.replace('    topic: job.started\n', '    topc: job.started\n');
     expect(problems(catalog({ 'c/jobs.yaml': text }))).toEqual([
       'c/jobs.yaml:13:3: event JOB_STARTED: missing required key "topic"',
-      'c/jobs.yaml:15:5: event JOB_STARTED: unknown key "topc"',
+      'c/jobs.yaml:15:5: event JOB_STARTED: unknown key "topc" (did you mean "topic"?)',
     ]);
   });
 
