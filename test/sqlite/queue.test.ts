@@ -123,15 +123,18 @@ describe('subscriber groups (defect 2)', () => {
     expect((await q.receive({ group: 'training' })).map((e) => e.type)).toEqual(['TRAINING_STARTED', 'NEW_GAMES_AVAILABLE']);
   });
 
-  it('a group without a name belongs to the queue instance, sees events sent after it started, and is removed on close', async () => {
+  it('a group without a name belongs to the queue instance, sees the retained events and later ones, and is removed on close', async () => {
     const q = queue();
     await q.send('HOST_OFFLINE', { node_id: 'before' });
-    expect(await q.receive()).toEqual([]);
+    expect((await q.receive()).map((e) => e.payload.node_id)).toEqual(['before']);
     await q.send('HOST_OFFLINE', { node_id: 'after' });
     expect((await q.receive()).map((e) => e.payload.node_id)).toEqual(['after']);
+    const fromNow = queue();
+    expect(await fromNow.receive({ startFrom: 'new' })).toEqual([]);
     const other = queue();
-    expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(1);
+    expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(2);
     await q.close();
+    await fromNow.close();
     expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(0);
   });
 });
@@ -300,23 +303,29 @@ describe('retention (defect 8)', () => {
     expect((await q.receive({ group: 'fast' })).map((e) => e.seq)).toEqual([21]);
   });
 
-  it('deletes events older than maxAgeMs even if a group never acknowledged them, and says so', async () => {
+  it('deletes events older than maxAgeMs that a group whose processes are gone never acknowledged, and says so', async () => {
     const errors: string[] = [];
     let now = Date.now();
-    const q = queue({ retention: { ttlMs: 10, maxAgeMs: 1000, intervalMs: 3_600_000 }, now: () => now, logger: { ...silentLogger, error: (m) => errors.push(m) } });
+    const retention = { ttlMs: 10, maxAgeMs: 1000, groupInactiveMs: 200, intervalMs: 3_600_000 };
+    const q = queue({ retention, now: () => now, logger: { ...silentLogger, error: (m) => errors.push(m) } });
     q.ensureGroup('gone');
     for (let i = 0; i < 5; i++) await q.send('HOST_OFFLINE', { node_id: `n${i}` });
     await q.receive({ group: 'gone', limit: 2 }); // 2 leased, 3 never claimed
     expect(q.runRetention()).toMatchObject({ eventsDeleted: 0 });
     now += 2000;
+    // The database's own time moves on (another process sends), and "gone" shows no heartbeat for groupInactiveMs.
+    const later = queue({ now: () => now });
+    await later.send('HOST_ONLINE', { node_id: 'later' });
+    expect(q.runRetention()).toMatchObject({ eventsDeleted: 0 }); // first sight of the groups: nobody is gone yet
+    await sleep(250);
     expect(q.runRetention()).toMatchObject({ eventsDeleted: 5, unacknowledgedDeleted: 5 });
     expect(errors.join('\n')).toMatch(/5 event\(s\) older than maxAgeMs .* group "gone"/);
-    expect(q.stats().groups[0]).toMatchObject({ inFlight: 0, expired: 0, pending: 0 });
+    expect(q.stats().groups[0]).toMatchObject({ inFlight: 0, expired: 0, pending: 1 });
   });
 
   it('removes per-process groups whose process is gone, and recovered DLQ entries after their TTL', async () => {
     let now = Date.now();
-    const q = queue({ now: () => now, retention: { ephemeralInactiveMs: 1000, dlqRecoveredTtlMs: 1000, intervalMs: 3_600_000 } });
+    const q = queue({ now: () => now, retention: { ephemeralInactiveMs: 200, dlqRecoveredTtlMs: 1000, intervalMs: 3_600_000 } });
     const other = queue({ now: () => now });
     await other.receive(); // creates other's per-process group
     const store = q.dlqStore();
@@ -324,9 +333,12 @@ describe('retention (defect 8)', () => {
     await store.add({ id: 'r', envelope, eventType: 'HOST_OFFLINE', handlerName: 'h', error: 'e', attempts: 1, failedAt: now, lastAttemptAt: now, status: 'pending' });
     await store.markRecovered('r', now);
     now += 5000;
-    const result = q.runRetention();
-    expect(result.groupsExpired).toHaveLength(1);
-    expect(result.dlqDeleted).toBe(1);
+    await q.send('HOST_OFFLINE', { node_id: 'later' }); // the database's time moves on
+    const first = q.runRetention();
+    expect(first.groupsExpired).toHaveLength(0); // first sight: not yet known to be gone
+    expect(first.dlqDeleted).toBe(1);
+    await sleep(250);
+    expect(q.runRetention().groupsExpired).toHaveLength(1);
   });
 });
 
