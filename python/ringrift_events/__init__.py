@@ -186,6 +186,7 @@ from .event_utils import (
     extract_evaluation_data as extract_evaluation_data,
     extract_model_path as extract_model_path,
     extract_training_data as extract_training_data,
+    first_aliased as first_aliased,
     is_config_key as is_config_key,
     js_json as js_json,
     make_config_key as make_config_key,
@@ -194,6 +195,8 @@ from .event_utils import (
     parse_config_key as parse_config_key,
     prepare_payload as prepare_payload,
     rename_aliases as rename_aliases,
+    report_alias_conflicts as report_alias_conflicts,
+    shown_value as shown_value,
     try_parse_config_key as try_parse_config_key,
 )
 from .sqlite_queue import (

@@ -19,6 +19,9 @@ from .validation import PayloadValidationError as PayloadValidationError
 
 _LOG = logging.getLogger(__package__ or __name__)
 
+ValidationMode = typing.Literal["strict", "lenient"]
+"""strict: an invalid payload or an aliased field name is an error. lenient: aliases are renamed and problems logged."""
+
 class AliasRename(typing.NamedTuple):
     """An aliased field and the canonical name it stands for."""
 
@@ -53,20 +56,89 @@ def _same_json(a: object, b: object) -> bool:
     return a is b or js_json(a) == js_json(b)
 
 
+_WRAPPER_KEYS: typing.Final = ("data", "payload", "metadata")
+_EVENT_MARKERS: typing.Final = frozenset({"type", "event_type", "topic", "stage", "specversion"})
+"""Keys only an event object has, never a payload."""
+_ENVELOPE_ATTRIBUTES: typing.Final = _EVENT_MARKERS | frozenset(_WRAPPER_KEYS) | frozenset(
+    {"id", "event_id", "time", "datacontenttype", "dataschema", "dataversion", "subject", "traceparent", "tracestate", "source", "timestamp", "correlation_id"}
+)
+"""Attributes of the envelope, not of the payload (CloudEvents, the original's DataEvent and bus Event)."""
+
+
 def normalize_event_payload(event: object) -> dict[str, object]:
-    """The payload of an event object, whatever its shape: a CloudEvents envelope ('data'), a router event ('payload'), a bus event ('metadata'), or the payload itself. Anything else gives an empty payload."""
-    if isinstance(event, typing.Mapping):
-        record = typing.cast(typing.Mapping[str, object], event)
-        for key in ("data", "payload", "metadata"):
-            inner = record.get(key)
+    """The payload of an event object, whatever its shape: a CloudEvents envelope ('data'), a router event
+    ('payload'), a bus event ('metadata'), nested, or the payload itself. A mapping is a wrapper when it has one of
+    those keys holding a mapping and either names an event ('type', 'event_type', 'topic', 'stage', 'specversion')
+    or has nothing else but envelope attributes, so a payload with a field of its own called 'metadata' stays a
+    payload. Fields a wrapper carries beside it are kept under the inner ones; envelope attributes are not. An
+    object with such an attribute (a dataclass event) is unwrapped; anything else gives an empty payload."""
+    if not isinstance(event, typing.Mapping):
+        for key in _WRAPPER_KEYS:
+            inner = getattr(event, key, None)
             if isinstance(inner, typing.Mapping):
-                return dict(typing.cast(typing.Mapping[str, object], inner))
-        return dict(record)
-    for key in ("data", "payload", "metadata"):
-        inner = getattr(event, key, None)
-        if isinstance(inner, typing.Mapping):
-            return dict(typing.cast(typing.Mapping[str, object], inner))
-    return {}
+                return normalize_event_payload(dict(typing.cast(typing.Mapping[str, object], inner)))
+        return {}
+    start = typing.cast(typing.Mapping[str, object], event)
+    current = start
+    outer: dict[str, object] = {}
+    for _ in range(4):
+        key = next((k for k in _WRAPPER_KEYS if isinstance(current.get(k), typing.Mapping)), None)
+        if key is None:
+            break
+        others = [k for k in current if k != key]
+        if not any(k in _EVENT_MARKERS for k in others) and not all(k in _ENVELOPE_ATTRIBUTES for k in others):
+            break
+        for k in others:
+            if k not in _ENVELOPE_ATTRIBUTES and k not in outer:
+                outer[k] = current[k]
+        current = typing.cast(typing.Mapping[str, object], current[key])
+    return dict(current) if current is start or not outer else {**outer, **current}
+
+
+def shown_value(value: object) -> str:
+    """A value as a message shows it: JSON, at most 80 characters."""
+    try:
+        text = js_json(value)
+    except (TypeError, ValueError):
+        text = str(value)
+    return text[:77] + "..." if len(text) > 80 else text
+
+
+def _report(event: str, issues: typing.Sequence[PayloadIssue], mode: ValidationMode, logger: logging.Logger | None) -> None:
+    error = PayloadValidationError(event, issues)
+    if mode == "strict":
+        raise error
+    (logger or _LOG).warning("%s (lenient)", error)
+
+
+def report_alias_conflicts(event: str, raw: typing.Mapping[str, object], result: NormalizeResult, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> None:
+    """Strict: raises PayloadValidationError when aliases disagree with their canonical fields; lenient: warns."""
+    if not result.conflicts:
+        return
+    issues = [
+        PayloadIssue(c.alias, shown_value(raw.get(c.alias)) + ' is an alias of "' + c.canonical + '", which is ' + shown_value(result.payload.get(c.canonical)) + ': they disagree; "' + c.canonical + '" is kept')
+        for c in result.conflicts
+    ]
+    _report(event, issues, mode, logger)
+
+
+def first_aliased(
+    payload: typing.Mapping[str, object], names: typing.Sequence[str], usable: typing.Callable[[object], bool], mode: ValidationMode = "strict", logger: logging.Logger | None = None
+) -> tuple[bool, object]:
+    """(found, value) of the first of names (a canonical field, then its aliases) present with a usable value; strict raises, lenient warns, when another holds a different usable value."""
+    present = [n for n in names if n in payload and usable(payload[n])]
+    if not present:
+        return False, None
+    first, rest = present[0], present[1:]
+    kept = payload[first]
+    issues = [
+        PayloadIssue(n, shown_value(payload[n]) + ' disagrees with "' + first + '", which is ' + shown_value(kept) + '; "' + first + '" is used')
+        for n in rest
+        if shown_value(payload[n]) != shown_value(kept)
+    ]
+    if issues:
+        _report("event", issues, mode, logger)
+    return True, kept
 
 
 def rename_aliases(aliases: typing.Mapping[str, str], payload: typing.Mapping[str, object]) -> NormalizeResult:
@@ -245,15 +317,15 @@ def make_config_key(board_type: BoardType, num_players: NumPlayers) -> ConfigKey
     return str(board_type) + "_" + str(num_players) + "p"
 
 
-def extract_config_key(event: object) -> ConfigKey | None:
+def extract_config_key(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> ConfigKey | None:
     """The config_key of a payload (or event object): `config_key`, then `config`, else built
-    from `board_type` and `num_players`. None when absent or malformed.
+    from `board_type` and `num_players`. None when absent or malformed. When they disagree:
+    strict (default) raises PayloadValidationError naming both values, lenient warns.
     """
     payload = normalize_event_payload(event)
-    for name in ("config_key", "config"):
-        if name in payload:
-            value = payload[name]
-            return value if is_config_key(value) else None
+    found, value = first_aliased(payload, ("config_key", "config"), lambda _: True, mode, logger)
+    if found:
+        return value if is_config_key(value) else None
     board_type = _find(BOARD_TYPE_VALUES, payload.get("board_type"))
     num_players = _find(NUM_PLAYERS_VALUES, payload.get("num_players"))
     if board_type is None or num_players is None:
@@ -261,25 +333,28 @@ def extract_config_key(event: object) -> ConfigKey | None:
     return make_config_key(board_type, num_players)
 
 
-def extract_model_path(event: object) -> str | None:
+def extract_model_path(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> str | None:
     """The model path of a payload (or event object): `model_path`, then `checkpoint_path`,
-    then `path`. None when absent or not a non-empty string.
+    then `path`. None when absent or not a non-empty string. When they disagree: strict
+    (default) raises PayloadValidationError naming both values, lenient warns.
     """
     payload = normalize_event_payload(event)
-    for name in ("model_path", "checkpoint_path", "path"):
-        value = payload.get(name)
-        if isinstance(value, str) and value:
-            return value
-    return None
+    _, value = first_aliased(payload, ("model_path", "checkpoint_path", "path"), lambda v: isinstance(v, str) and v != "", mode, logger)
+    return value if isinstance(value, str) else None
 
 
-def extract_evaluation_data(event: object) -> EvaluationCompletedPayload:
+def extract_evaluation_data(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> EvaluationCompletedPayload:
     """Parse an EVALUATION_COMPLETED payload, resolving aliases and completing config key,
     board type and player count from each other.
 
-    Raises PayloadValidationError naming the event and each bad field.
+    Raises PayloadValidationError naming the event and each bad field; an alias that
+    disagrees with its canonical field is one in strict mode (default), a warning naming
+    both values in lenient mode.
     """
-    payload = normalize_payload("EVALUATION_COMPLETED", normalize_event_payload(event)).payload
+    raw = normalize_event_payload(event)
+    normalized = normalize_payload("EVALUATION_COMPLETED", raw)
+    report_alias_conflicts("EVALUATION_COMPLETED", raw, normalized, mode, logger)
+    payload = dict(normalized.payload)
     if "config_key" not in payload:
         composed = extract_config_key(payload)
         if composed is not None:
@@ -293,13 +368,18 @@ def extract_evaluation_data(event: object) -> EvaluationCompletedPayload:
     return typing.cast("EvaluationCompletedPayload", payload)
 
 
-def extract_training_data(event: object) -> TrainingCompletedPayload:
+def extract_training_data(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> TrainingCompletedPayload:
     """Parse a TRAINING_COMPLETED payload, resolving aliases and completing config key, board
     type and player count from each other.
 
-    Raises PayloadValidationError naming the event and each bad field.
+    Raises PayloadValidationError naming the event and each bad field; an alias that
+    disagrees with its canonical field is one in strict mode (default), a warning naming
+    both values in lenient mode.
     """
-    payload = normalize_payload("TRAINING_COMPLETED", normalize_event_payload(event)).payload
+    raw = normalize_event_payload(event)
+    normalized = normalize_payload("TRAINING_COMPLETED", raw)
+    report_alias_conflicts("TRAINING_COMPLETED", raw, normalized, mode, logger)
+    payload = dict(normalized.payload)
     if "config_key" not in payload:
         composed = extract_config_key(payload)
         if composed is not None:
@@ -311,10 +391,6 @@ def extract_training_data(event: object) -> TrainingCompletedPayload:
         payload["num_players"] = config_key_parts[1]
     assert_payload("TRAINING_COMPLETED", payload)
     return typing.cast("TrainingCompletedPayload", payload)
-
-
-ValidationMode = typing.Literal["strict", "lenient"]
-"""strict: an invalid payload or an aliased field name is an error. lenient: aliases are renamed and problems logged."""
 
 
 def prepare_payload(event: EventName, payload: typing.Mapping[str, object], mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> dict[str, object]:

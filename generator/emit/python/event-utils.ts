@@ -62,6 +62,9 @@ export function eventUtilsModule(model: CatalogModel): string {
 
 const RUNTIME = String.raw`_LOG = logging.getLogger(__package__ or __name__)
 
+ValidationMode = typing.Literal["strict", "lenient"]
+"""strict: an invalid payload or an aliased field name is an error. lenient: aliases are renamed and problems logged."""
+
 class AliasRename(typing.NamedTuple):
     """An aliased field and the canonical name it stands for."""
 
@@ -96,20 +99,89 @@ def _same_json(a: object, b: object) -> bool:
     return a is b or js_json(a) == js_json(b)
 
 
+_WRAPPER_KEYS: typing.Final = ("data", "payload", "metadata")
+_EVENT_MARKERS: typing.Final = frozenset({"type", "event_type", "topic", "stage", "specversion"})
+"""Keys only an event object has, never a payload."""
+_ENVELOPE_ATTRIBUTES: typing.Final = _EVENT_MARKERS | frozenset(_WRAPPER_KEYS) | frozenset(
+    {"id", "event_id", "time", "datacontenttype", "dataschema", "dataversion", "subject", "traceparent", "tracestate", "source", "timestamp", "correlation_id"}
+)
+"""Attributes of the envelope, not of the payload (CloudEvents, the original's DataEvent and bus Event)."""
+
+
 def normalize_event_payload(event: object) -> dict[str, object]:
-    """The payload of an event object, whatever its shape: a CloudEvents envelope ('data'), a router event ('payload'), a bus event ('metadata'), or the payload itself. Anything else gives an empty payload."""
-    if isinstance(event, typing.Mapping):
-        record = typing.cast(typing.Mapping[str, object], event)
-        for key in ("data", "payload", "metadata"):
-            inner = record.get(key)
+    """The payload of an event object, whatever its shape: a CloudEvents envelope ('data'), a router event
+    ('payload'), a bus event ('metadata'), nested, or the payload itself. A mapping is a wrapper when it has one of
+    those keys holding a mapping and either names an event ('type', 'event_type', 'topic', 'stage', 'specversion')
+    or has nothing else but envelope attributes, so a payload with a field of its own called 'metadata' stays a
+    payload. Fields a wrapper carries beside it are kept under the inner ones; envelope attributes are not. An
+    object with such an attribute (a dataclass event) is unwrapped; anything else gives an empty payload."""
+    if not isinstance(event, typing.Mapping):
+        for key in _WRAPPER_KEYS:
+            inner = getattr(event, key, None)
             if isinstance(inner, typing.Mapping):
-                return dict(typing.cast(typing.Mapping[str, object], inner))
-        return dict(record)
-    for key in ("data", "payload", "metadata"):
-        inner = getattr(event, key, None)
-        if isinstance(inner, typing.Mapping):
-            return dict(typing.cast(typing.Mapping[str, object], inner))
-    return {}
+                return normalize_event_payload(dict(typing.cast(typing.Mapping[str, object], inner)))
+        return {}
+    start = typing.cast(typing.Mapping[str, object], event)
+    current = start
+    outer: dict[str, object] = {}
+    for _ in range(4):
+        key = next((k for k in _WRAPPER_KEYS if isinstance(current.get(k), typing.Mapping)), None)
+        if key is None:
+            break
+        others = [k for k in current if k != key]
+        if not any(k in _EVENT_MARKERS for k in others) and not all(k in _ENVELOPE_ATTRIBUTES for k in others):
+            break
+        for k in others:
+            if k not in _ENVELOPE_ATTRIBUTES and k not in outer:
+                outer[k] = current[k]
+        current = typing.cast(typing.Mapping[str, object], current[key])
+    return dict(current) if current is start or not outer else {**outer, **current}
+
+
+def shown_value(value: object) -> str:
+    """A value as a message shows it: JSON, at most 80 characters."""
+    try:
+        text = js_json(value)
+    except (TypeError, ValueError):
+        text = str(value)
+    return text[:77] + "..." if len(text) > 80 else text
+
+
+def _report(event: str, issues: typing.Sequence[PayloadIssue], mode: ValidationMode, logger: logging.Logger | None) -> None:
+    error = PayloadValidationError(event, issues)
+    if mode == "strict":
+        raise error
+    (logger or _LOG).warning("%s (lenient)", error)
+
+
+def report_alias_conflicts(event: str, raw: typing.Mapping[str, object], result: NormalizeResult, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> None:
+    """Strict: raises PayloadValidationError when aliases disagree with their canonical fields; lenient: warns."""
+    if not result.conflicts:
+        return
+    issues = [
+        PayloadIssue(c.alias, shown_value(raw.get(c.alias)) + ' is an alias of "' + c.canonical + '", which is ' + shown_value(result.payload.get(c.canonical)) + ': they disagree; "' + c.canonical + '" is kept')
+        for c in result.conflicts
+    ]
+    _report(event, issues, mode, logger)
+
+
+def first_aliased(
+    payload: typing.Mapping[str, object], names: typing.Sequence[str], usable: typing.Callable[[object], bool], mode: ValidationMode = "strict", logger: logging.Logger | None = None
+) -> tuple[bool, object]:
+    """(found, value) of the first of names (a canonical field, then its aliases) present with a usable value; strict raises, lenient warns, when another holds a different usable value."""
+    present = [n for n in names if n in payload and usable(payload[n])]
+    if not present:
+        return False, None
+    first, rest = present[0], present[1:]
+    kept = payload[first]
+    issues = [
+        PayloadIssue(n, shown_value(payload[n]) + ' disagrees with "' + first + '", which is ' + shown_value(kept) + '; "' + first + '" is used')
+        for n in rest
+        if shown_value(payload[n]) != shown_value(kept)
+    ]
+    if issues:
+        _report("event", issues, mode, logger)
+    return True, kept
 
 
 def rename_aliases(aliases: typing.Mapping[str, str], payload: typing.Mapping[str, object]) -> NormalizeResult:
@@ -152,11 +224,7 @@ const NORMALIZE = String.raw`def normalize_payload(event: EventName, raw: typing
     """Renames the aliased fields of a payload to their canonical names, into a new dict."""
     return rename_aliases(FIELD_ALIASES.get(event, {}), raw)`;
 
-const PREPARE = String.raw`ValidationMode = typing.Literal["strict", "lenient"]
-"""strict: an invalid payload or an aliased field name is an error. lenient: aliases are renamed and problems logged."""
-
-
-def prepare_payload(event: EventName, payload: typing.Mapping[str, object], mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> dict[str, object]:
+const PREPARE = String.raw`def prepare_payload(event: EventName, payload: typing.Mapping[str, object], mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> dict[str, object]:
     """What the router does before publishing: aliases renamed (refused in strict mode), then the schema checked (strict: EventValidationError; lenient: a warning). Returns a new dict."""
     log = logger or _LOG
     normalized = normalize_payload(event, payload)
@@ -203,7 +271,7 @@ function configKeyBlocks(c: ConfigKeyModel, model: CatalogModel): string[] {
   const shared = model.sharedFields.find((f) => f.name === c.field)!;
   const names = [c.field, ...shared.aliases];
   const CONST = c.field.toUpperCase();
-  const param = (field: string) => ident(field, ['key', 'value', 'event', 'payload', 'name', 'parts', 'match', 'normalize_event_payload', `is_${c.field}`, `make_${c.field}`, ...TUPLE_MEMBERS]);
+  const param = (field: string) => ident(field, ['key', 'value', 'event', 'payload', 'name', 'parts', 'match', 'found', 'mode', 'logger', 'first_aliased', 'normalize_event_payload', `is_${c.field}`, `make_${c.field}`, ...TUPLE_MEMBERS]);
   const expected = parts.map((p) => `${p.field} one of ${p.values.map(String).join(', ')}`).join(' and ');
   const build = c.parts.map((p) => ('literal' in p ? str(p.literal) : `str(${param(p.field)})`)).join(' + ') || '""';
   return [
@@ -247,16 +315,15 @@ function configKeyBlocks(c: ConfigKeyModel, model: CatalogModel): string[] {
       `    return ${build}`,
     ].join('\n'),
     [
-      `def extract_${c.field}(event: object) -> ${T} | None:`,
+      `def extract_${c.field}(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> ${T} | None:`,
       docstring(
-        `The ${c.field} of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}, else built from ${parts.map((p) => `\`${p.field}\``).join(' and ')}. None when absent or malformed.`,
+        `The ${c.field} of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}, else built from ${parts.map((p) => `\`${p.field}\``).join(' and ')}. None when absent or malformed. When they disagree: strict (default) raises PayloadValidationError naming both values, lenient warns.`,
         '    ',
       ).trimEnd(),
       '    payload = normalize_event_payload(event)',
-      `    for name in ${tuple(names.map(str))}:`,
-      '        if name in payload:',
-      '            value = payload[name]',
-      `            return value if is_${c.field}(value) else None`,
+      `    found, value = first_aliased(payload, ${tuple(names.map(str))}, lambda _: True, mode, logger)`,
+      '    if found:',
+      `        return value if is_${c.field}(value) else None`,
       ...parts.map((p) => `    ${param(p.field)} = _find(${valuesConst(p.field)}, payload.get(${str(p.field)}))`),
       ...(parts.length ? [`    if ${parts.map((p) => `${param(p.field)} is None`).join(' or ')}:`, '        return None'] : []),
       `    return make_${c.field}(${parts.map((p) => param(p.field)).join(', ')})`,
@@ -270,14 +337,11 @@ function modelPathBlocks(model: CatalogModel): string[] {
   const names = [shared.name, ...shared.aliases];
   return [
     [
-      'def extract_model_path(event: object) -> str | None:',
-      docstring(`The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. None when absent or not a non-empty string.`, '    ').trimEnd(),
+      'def extract_model_path(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> str | None:',
+      docstring(`The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. None when absent or not a non-empty string. When they disagree: strict (default) raises PayloadValidationError naming both values, lenient warns.`, '    ').trimEnd(),
       '    payload = normalize_event_payload(event)',
-      `    for name in ${tuple(names.map(str))}:`,
-      '        value = payload.get(name)',
-      '        if isinstance(value, str) and value:',
-      '            return value',
-      '    return None',
+      `    _, value = first_aliased(payload, ${tuple(names.map(str))}, lambda v: isinstance(v, str) and v != "", mode, logger)`,
+      '    return value if isinstance(value, str) else None',
     ].join('\n'),
   ];
 }
@@ -301,9 +365,15 @@ function extractorBlock(x: ExtractorModel, event: EventModel, model: CatalogMode
   }
   const T = payloadTypeName(event.name);
   return [
-    `def ${x.name}(event: object) -> ${T}:`,
-    docstring(`${x.description}\n\nRaises PayloadValidationError naming the event and each bad field.`, '    ').trimEnd(),
-    `    payload = normalize_payload(${str(event.name)}, normalize_event_payload(event)).payload`,
+    `def ${x.name}(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> ${T}:`,
+    docstring(
+      `${x.description}\n\nRaises PayloadValidationError naming the event and each bad field; an alias that disagrees with its canonical field is one in strict mode (default), a warning naming both values in lenient mode.`,
+      '    ',
+    ).trimEnd(),
+    '    raw = normalize_event_payload(event)',
+    `    normalized = normalize_payload(${str(event.name)}, raw)`,
+    `    report_alias_conflicts(${str(event.name)}, raw, normalized, mode, logger)`,
+    '    payload = dict(normalized.payload)',
     ...lines,
     `    assert_payload(${str(event.name)}, payload)`,
     `    return typing.cast(${str(T)}, payload)`,
