@@ -130,13 +130,26 @@ export interface CrossProcessEventQueueOptions {
 }
 
 export interface SendOptions {
-  /** CloudEvents id. Sending an id that is already stored stores nothing (`duplicate: true`). Default: a random UUID. */
+  /** CloudEvents id. Sending an id that is already stored stores nothing (`duplicate: true`). Default: a UUIDv7 (time-ordered). An id stored before from another source is refused (QueueError `conflict`). */
   readonly id?: string;
   readonly source?: string;
   /** RFC 3339. Default now. */
   readonly time?: string;
   readonly subject?: string;
   readonly traceparent?: string;
+}
+
+/** A row of insertBatch: a SendResult, or the conflict that refuses that one send. */
+type InsertResult = SendResult & { readonly conflict?: QueueError };
+
+function idConflict(dbPath: string, envelope: EventEnvelope, storedSource: string): QueueError {
+  return new QueueError(
+    'conflict',
+    dbPath,
+    `cannot send ${envelope.type}: event id ${JSON.stringify(envelope.id)} is already stored from source ${JSON.stringify(storedSource)}, ` +
+      `and this event is from ${JSON.stringify(envelope.source)}. The queue keys events by id alone (docs/cross-process-queue.md), so ` +
+      `two sources must not reuse ids: leave the id to the queue (UUIDv7) or make it unique per source. Nothing was stored by this send`,
+  );
 }
 
 export interface SendResult {
@@ -346,7 +359,7 @@ function prepareStatements(db: SqliteDatabase) {
     insertEvent: p(
       'INSERT INTO rr_events (event_id, event_type, source, created_at, origin_group, envelope) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
     ),
-    seqOfId: p<{ seq: number }>('SELECT seq FROM rr_events WHERE event_id = ?'),
+    seqOfId: p<{ seq: number; source: string }>('SELECT seq, source FROM rr_events WHERE event_id = ?'),
     maxSeq: p<{ m: number | null }>('SELECT MAX(seq) AS m FROM rr_events'),
     group: p<{ name: string; cursor: number; event_types: string | null; ephemeral: number }>('SELECT name, cursor, event_types, ephemeral FROM rr_groups WHERE name = ?'),
     insertGroup: p('INSERT INTO rr_groups (name, cursor, event_types, ephemeral, fence, created_at, last_seen_at) VALUES (?, ?, ?, ?, 0, ?, ?)'),
@@ -426,7 +439,7 @@ export class CrossProcessEventQueue {
   private readonly ephemeral = new Map<string, string>();
   private retentionTimer: NodeJS.Timeout | undefined;
   private readonly closers = new Set<() => Promise<void>>();
-  private readonly insertBatch: (batch: readonly PendingSend[]) => SendResult[];
+  private readonly insertBatch: (batch: readonly PendingSend[], allOrNone: boolean) => InsertResult[];
   private lastIso = '';
   private releaseCheckpointer: (() => Promise<void>) | undefined;
   private lastIsoMs = NaN;
@@ -468,16 +481,24 @@ export class CrossProcessEventQueue {
       create: options.create,
       catalog: options.registry?.names?.name,
     });
-    this.insertBatch = this.db.transaction((batch: readonly PendingSend[]) => {
+    this.insertBatch = this.db.transaction((batch: readonly PendingSend[], allOrNone: boolean) => {
       const s = this.s;
+      // An id already stored from another source is another event (CloudEvents: source + id),
+      // which rr_events (one UNIQUE event_id) cannot hold: refused, never reported as a duplicate.
+      const sameOrConflict = (w: PendingSend, stored: { seq: number; source: string }): InsertResult => {
+        if (stored.source === w.envelope.source) return { id: w.envelope.id, seq: stored.seq, duplicate: true, envelope: w.envelope };
+        const conflict = idConflict(this.dbPath, w.envelope, stored.source);
+        if (allOrNone) throw conflict;
+        return { id: w.envelope.id, seq: stored.seq, duplicate: true, envelope: w.envelope, conflict };
+      };
       if (batch.length === 1) {
         const w = batch[0]!;
         const info = s.insertEvent.run(w.envelope.id, w.envelope.type, w.envelope.source, w.createdAt, w.origin, w.text);
         if (info.changes === 1) return [{ id: w.envelope.id, seq: Number(info.lastInsertRowid), duplicate: false, envelope: w.envelope }];
-        return [{ id: w.envelope.id, seq: s.seqOfId.get(w.envelope.id)!.seq, duplicate: true, envelope: w.envelope }];
+        return [sameOrConflict(w, s.seqOfId.get(w.envelope.id)!)];
       }
       // Several rows per INSERT statement (chunks of up to MULTI_INSERT).
-      const results: SendResult[] = new Array<SendResult>(batch.length);
+      const results: InsertResult[] = new Array<InsertResult>(batch.length);
       for (let from = 0; from < batch.length; from += MULTI_INSERT) {
         const k = Math.min(MULTI_INSERT, batch.length - from);
         const args: unknown[] = new Array<unknown>(k * 6);
@@ -508,14 +529,14 @@ export class CrossProcessEventQueue {
         for (let j = 0; j < k; j++) {
           const w = batch[from + j]!;
           const id = w.envelope.id;
-          const seq = s.seqOfId.get(id)!.seq;
-          const stored = seq > before && !firstSeen.has(id);
+          const row = s.seqOfId.get(id)!;
+          const stored = row.seq > before && !firstSeen.has(id);
           firstSeen.add(id);
-          results[from + j] = { id, seq, duplicate: !stored, envelope: w.envelope };
+          results[from + j] = stored ? { id, seq: row.seq, duplicate: false, envelope: w.envelope } : sameOrConflict(w, row);
         }
       }
       return results;
-    }).immediate as unknown as (batch: readonly PendingSend[]) => SendResult[];
+    }).immediate as unknown as (batch: readonly PendingSend[], allOrNone: boolean) => InsertResult[];
     if (this.retention) this.startRetention(this.retention);
     if (!this.readonly && (options.checkpoint ?? 'background') === 'background') {
       this.releaseCheckpointer = startCheckpointer(this.dbPath, 200, () => {
@@ -571,7 +592,7 @@ export class CrossProcessEventQueue {
   sendSync(type: string, payload: Readonly<Record<string, unknown>>, options: SendOptions = {}): SendResult {
     this.assertWritable('send');
     const envelope = this.buildEnvelope(type, payload, options);
-    const [result] = this.writeNow([this.pendingOf(envelope, null, () => undefined, () => undefined)]);
+    const [result] = this.writeNow([this.pendingOf(envelope, null, () => undefined, () => undefined)], true);
     return result!;
   }
 
@@ -579,7 +600,7 @@ export class CrossProcessEventQueue {
   sendMany(events: readonly { readonly type: string; readonly payload: Readonly<Record<string, unknown>>; readonly options?: SendOptions }[]): SendResult[] {
     this.assertWritable('send');
     const batch = events.map((e) => this.pendingOf(this.buildEnvelope(e.type, e.payload, e.options ?? {}), null, () => undefined, () => undefined));
-    return this.writeNow(batch);
+    return this.writeNow(batch, true);
   }
 
   /**
@@ -621,20 +642,25 @@ export class CrossProcessEventQueue {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    let results: SendResult[];
+    let results: InsertResult[];
     try {
-      results = this.writeNow(batch);
+      results = this.writeNow(batch, false);
     } catch (error) {
       for (const w of batch) w.reject(error);
       return;
     }
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    for (let i = 0; i < batch.length; i++) {
+      const r = results[i]!;
+      if (r.conflict) batch[i]!.reject(r.conflict);
+      else batch[i]!.resolve(r);
+    }
   };
 
-  private writeNow(batch: readonly PendingSend[]): SendResult[] {
-    let results: SendResult[];
+  /** Commits `batch`; `allOrNone`: an id conflict aborts the whole transaction (sendSync, sendMany). */
+  private writeNow(batch: readonly PendingSend[], allOrNone: boolean): InsertResult[] {
+    let results: InsertResult[];
     try {
-      results = retryBusy(() => this.insertBatch(batch), this.busyTimeoutMs);
+      results = retryBusy(() => this.insertBatch(batch, allOrNone), this.busyTimeoutMs);
     } catch (error) {
       const what = batch.length === 1 ? `send ${batch[0]!.envelope.type}` : `send ${batch.length} events`;
       throw queueError(error, this.dbPath, what, this.busyTimeoutMs);

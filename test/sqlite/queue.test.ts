@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { EventValidationError, silentLogger, UnknownEventError, type Logger } from '../../runtime/index.js';
-import { CrossProcessEventQueue, GroupMismatchError, PermanentDeliveryError, type CrossProcessEventQueueOptions, type ReceivedEvent } from '../../runtime/sqlite/index.js';
+import { CrossProcessEventQueue, GroupMismatchError, PermanentDeliveryError, QueueError, type CrossProcessEventQueueOptions, type ReceivedEvent } from '../../runtime/sqlite/index.js';
 import { CHILDREN, sleep, spawnTs, tempDir, waitUntil } from './helpers.js';
 
 const promoted = (i = 0) => ({ config_key: 'hex8_2p', model_path: `/models/hex8_2p_v${i}.pth`, new_elo: 1800 + i });
@@ -51,6 +51,36 @@ describe('send and receive (EVENT_SYSTEM_GUIDE.md)', () => {
     expect(b.seq).toBe(a.seq);
     expect(q.stats().events.count).toBe(1);
     expect(await q.receive({ group: 'g' })).toHaveLength(1);
+  });
+
+  it('refuses an id already stored from another source, instead of reporting a duplicate and storing nothing', async () => {
+    const q = queue();
+    const a = await q.send('HOST_OFFLINE', { node_id: 'a' }, { id: '42', source: '/nodeA' });
+    expect((await q.send('HOST_OFFLINE', { node_id: 'a' }, { id: '42', source: '/nodeA' })).duplicate).toBe(true);
+    const refused = await q.send('HOST_OFFLINE', { node_id: 'b' }, { id: '42', source: '/nodeB' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(QueueError);
+    expect((refused as QueueError).kind).toBe('conflict');
+    expect((refused as QueueError).message).toMatch(/id "42" is already stored from source "\/nodeA".*from "\/nodeB".*Nothing was stored/s);
+    expect(() => q.sendSync('HOST_OFFLINE', { node_id: 'b' }, { id: '42', source: '/nodeB' })).toThrow(/already stored from source/);
+    // sendMany is all or none: the conflict stores nothing of the batch.
+    expect(() =>
+      q.sendMany([
+        { type: 'HOST_OFFLINE', payload: { node_id: 'c' } },
+        { type: 'HOST_OFFLINE', payload: { node_id: 'b' }, options: { id: '42', source: '/nodeB' } },
+      ]),
+    ).toThrow(/already stored from source/);
+    // Sends of one tick share a transaction, yet only the conflicting one is refused.
+    const tick = await Promise.allSettled([
+      q.send('HOST_OFFLINE', { node_id: 'd' }),
+      q.send('HOST_OFFLINE', { node_id: 'b' }, { id: '42', source: '/nodeB' }),
+      q.send('HOST_OFFLINE', { node_id: 'e' }),
+    ]);
+    expect(tick.map((t) => t.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(q.read(0, 100).map((e) => `${e.source} ${String(e.payload.node_id)}`)).toEqual([`/nodeA a`, expect.stringMatching(/ d$/), expect.stringMatching(/ e$/)]);
+    expect(a.seq).toBe(1);
   });
 
   it('commits the sends of one tick in one transaction, in call order', async () => {
