@@ -387,6 +387,16 @@ class EventQueue:
                 "VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (event_id) DO NOTHING",
                 (ident, name, src, _now_ms(), text),
             )
+            if cursor.rowcount == 0:
+                stored = self._db.execute("SELECT source FROM rr_events WHERE event_id = ?", (ident,)).fetchone()
+                if stored is not None and stored[0] != src:
+                    # The queue keys events by id alone: the same id from another source is another event, refused, not a duplicate.
+                    raise QueueError(
+                        self.path,
+                        "cannot send " + name + ": event id " + json.dumps(ident) + " is already stored from source " + json.dumps(stored[0])
+                        + ", and this event is from " + json.dumps(src) + ". The queue keys events by id alone (docs/cross-process-queue.md), so "
+                        + "two sources must not reuse ids: leave the id to the queue (UUIDv7) or make it unique per source. Nothing was stored by this send",
+                    )
             return cursor.rowcount
 
         return SendResult(ident, self._write(insert) == 0)

@@ -31,7 +31,9 @@ class QueueTest(unittest.TestCase):
     def test_emit_writes_a_cloudevents_envelope_of_the_canonical_event(self):
         sent = r.emit_training_complete(**TRAINING, queue=self.queue, source="trainer", event_id="e-1")
         self.assertEqual(sent, r.SendResult("e-1", False))
-        self.assertEqual(r.emit_training_complete(**TRAINING, queue=self.queue, event_id="e-1").duplicate, True)
+        self.assertEqual(r.emit_training_complete(**TRAINING, queue=self.queue, source="trainer", event_id="e-1").duplicate, True)
+        with self.assertRaisesRegex(r.QueueError, 'event id "e-1" is already stored from source "trainer", and this event is from "other"'):
+            r.emit_training_complete(**TRAINING, queue=self.queue, source="other", event_id="e-1")
         [(event_type, source, text)] = self.rows("SELECT event_type, source, envelope FROM rr_events")
         self.assertEqual((event_type, source), ("TRAINING_COMPLETED", "trainer"))
         import json
