@@ -1078,15 +1078,26 @@ export class CrossProcessEventQueue {
           else events.push(this.received<T>(info.name, row, checked.envelope as EventEnvelope<T>));
         }
         if (parks.length > 0) this.settleAndClaim(info.name, this.instanceId, parks, undefined);
-        const left = deadline - Date.now();
-        if (events.length > 0 || left <= 0 || this.closed) return events;
+        if (events.length > 0 || deadline - Date.now() <= 0 || this.closed) return events;
         if (!waker) {
           const w = new Waker();
           waker = w;
           sub = onDatabaseChange(this.dbPath, this.wakeMode, w.signal);
         }
-        // The safety poll in watch mode too: a change committed before the watch began wakes nobody.
-        await waker.wait(Math.min(left, this.pollIntervalMs));
+        // Claim again only once there is something to claim: a claim that finds nothing still
+        // commits (the group's heartbeat), and that commit would wake this loop through the
+        // file watch, over and over, while nothing arrives.
+        for (;;) {
+          waker.clear();
+          if (this.hasWork(info.name)) break;
+          const left = deadline - Date.now();
+          if (left <= 0 || this.closed) break;
+          const due = this.nextDue(info.name);
+          // The safety poll in watch mode too: a change committed before the watch began wakes nobody.
+          const timeout = Math.min(left, this.pollIntervalMs, due === undefined ? Infinity : Math.max(1, due - this.now() + 1));
+          await waker.wait(timeout);
+          if (deadline - Date.now() <= 0 || this.closed) break;
+        }
       }
     } finally {
       sub?.unsubscribe();

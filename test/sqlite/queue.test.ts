@@ -114,6 +114,28 @@ describe('send and receive (EVENT_SYSTEM_GUIDE.md)', () => {
   });
 });
 
+describe('an idle receive', () => {
+  it('commits nothing while it waits, so its own claims do not wake it in a loop that starves timers', async () => {
+    const q = queue();
+    const other = queue();
+    q.ensureGroup('g');
+    const probe = new Database(tmp.db, { readonly: true });
+    // data_version changes when another connection commits.
+    const version = (): unknown => probe.pragma('data_version', { simple: true });
+    const seen: unknown[] = [];
+    const waiting = q.receive({ group: 'g', waitMs: 20_000 });
+    await new Promise<void>((r) => setTimeout(r, 200));
+    seen.push(version());
+    await new Promise<void>((r) => setTimeout(r, 600));
+    seen.push(version());
+    await other.send('HOST_ONLINE', { node_id: 'n1' });
+    const events = await waiting;
+    probe.close();
+    expect(seen[1]).toBe(seen[0]);
+    expect(events.map((e) => e.payload.node_id)).toEqual(['n1']);
+  });
+});
+
 describe('subscriber groups (defect 2)', () => {
   it('gives every event to every group, and shares a group among its members', async () => {
     const a = queue();
