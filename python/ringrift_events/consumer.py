@@ -64,20 +64,30 @@ class Consumer:
 
     def run_once(self) -> int:
         """Claims one batch and handles it; returns how many events were handled (acknowledged or given back)."""
-        events = self.queue.claim(self.group, self.owner, self.batch_size)
+        handled, done = self._batch(())
+        self.queue.ack(done)
+        return handled
+
+    def _batch(self, acked: typing.Sequence[ReceivedEvent]) -> tuple[int, list[ReceivedEvent]]:
+        """Claims a batch, acknowledging 'acked' (the previous batch's handled events) in the same transaction, and
+        handles it; returns how many events were handled, and the handled ones, still to acknowledge."""
+        events = self.queue.claim(self.group, self.owner, self.batch_size, ack=acked)
         if not events:
-            return 0
+            return 0, []
         # A run() has one renewer for its whole life; a lone run_once() one for its batch.
         renewer = self._renewer or _Renewer(self.queue, self.group, self.owner)
         renewer.busy.set()
         done: list[ReceivedEvent] = []
         handled = 0
+        stopping = self._stopping.is_set
+        handlers = self._handlers
+        default = self._default
         try:
             for i, event in enumerate(events):
-                if self._stopping.is_set():
+                if stopping():
                     self.queue.release(events[i:])
                     break
-                handler = self._handlers.get(event.type, self._default)
+                handler = handlers.get(event.type, default)
                 try:
                     if handler is not None:
                         handler(event)
@@ -88,12 +98,11 @@ class Consumer:
                 else:
                     done.append(event)
                 handled += 1
-            self.queue.ack(done)
         finally:
             renewer.busy.clear()
             if renewer is not self._renewer:
                 renewer.stop()
-        return handled
+        return handled, done
 
     def run(self, *, max_events: int | None = None, timeout: float | None = None) -> int:
         """Handles events until 'stop()', 'max_events' handled, or 'timeout' seconds; returns how many were handled."""
@@ -110,20 +119,29 @@ class Consumer:
         handled = 0
         sleep_ms = 1.0
         full = False
-        while not self._stopping.is_set():
-            if max_events is not None and handled >= max_events:
-                break
-            if deadline is not None and time.monotonic() >= deadline:
-                break
-            # After a full batch there is likely more: claim at once; otherwise a cheap read first, no write lock.
-            n = self.run_once() if full or self.queue.has_work(self.group) else 0
-            full = n >= self.batch_size
-            handled += n
-            if n:
-                sleep_ms = 1.0
-            else:
-                self._stopping.wait(sleep_ms / 1000)
-                sleep_ms = min(sleep_ms * 2, float(self.idle_sleep_ms))
+        # The handled events of a full batch are acknowledged by the next claim's transaction, which follows at once;
+        # those of any other batch, and the last, by a transaction of their own before the loop waits or returns.
+        done: list[ReceivedEvent] = []
+        try:
+            while not self._stopping.is_set():
+                if max_events is not None and handled >= max_events:
+                    break
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                # After a full batch there is likely more: claim at once; otherwise a cheap read first, no write lock.
+                n, done = self._batch(done) if full or self.queue.has_work(self.group) else (0, done)
+                full = n >= self.batch_size
+                handled += n
+                if not full:
+                    self.queue.ack(done)
+                    done = []
+                if n:
+                    sleep_ms = 1.0
+                else:
+                    self._stopping.wait(sleep_ms / 1000)
+                    sleep_ms = min(sleep_ms * 2, float(self.idle_sleep_ms))
+        finally:
+            self.queue.ack(done)
         return handled
 
 

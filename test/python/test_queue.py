@@ -1,5 +1,6 @@
 """unittest of the generated queue, consumer and emitters (python/ringrift_events) on real SQLite files: the
 protocol of docs/cross-process-queue.md from the Python side. Run by queue.test.ts (python3 -m unittest)."""
+import json
 import os
 import sqlite3
 import tempfile
@@ -177,6 +178,53 @@ class QueueTest(unittest.TestCase):
         rest.subscribe_all(lambda e: later.append((e.seq, e.attempt)))
         rest.run(timeout=0.3)
         self.assertEqual(later, [(3, 1), (4, 1), (5, 1)])  # released, not counted as a delivery
+
+
+    def test_a_claim_acknowledges_the_previous_batch_in_its_own_transaction_and_a_stale_token_still_cannot(self):
+        for i in range(4):
+            r.emit_host_offline(node_id="n" + str(i), queue=self.queue)
+        self.queue.join_group("g")
+        first = self.queue.claim("g", "m", limit=2)
+        second = self.queue.claim("g", "m", limit=2, ack=first)
+        self.assertEqual([e.seq for e in second], [3, 4])
+        self.assertEqual(self.rows("SELECT seq FROM rr_deliveries ORDER BY seq"), [(3,), (4,)])
+        time.sleep(0.25)  # the leases of 3 and 4 (200 ms) expire
+        again = self.queue.claim("g", "other")
+        self.assertEqual([(e.seq, e.attempt) for e in again], [(3, 2), (4, 2)])
+        self.assertEqual(self.queue.claim("g", "m", ack=second), [])  # fenced: the old token no longer holds them
+        self.assertEqual(self.rows("SELECT seq, owner FROM rr_deliveries ORDER BY seq"), [(3, "other"), (4, "other")])
+        self.assertEqual(self.queue.ack(again), 2)
+
+    def test_a_consumer_acknowledges_every_handled_event_across_full_batches(self):
+        for i in range(7):
+            r.emit_host_offline(node_id="n" + str(i), queue=self.queue)
+        consumer = r.Consumer(self.queue, group="g", batch_size=3)
+        seen = []
+        consumer.subscribe_all(lambda e: seen.append(e.seq))
+        self.assertEqual(consumer.run(max_events=6), 6)  # two full batches: the second's acknowledgements at the end of run
+        self.assertEqual(self.rows("SELECT count(*) FROM rr_deliveries"), [(0,)])
+        self.assertEqual(consumer.run(timeout=0.2), 1)
+        self.assertEqual(seen, [1, 2, 3, 4, 5, 6, 7])
+        self.assertEqual(self.rows("SELECT count(*) FROM rr_deliveries"), [(0,)])
+
+    def test_an_envelope_is_json_exactly_when_json_loads_says_so(self):
+        envelope = '{"specversion":"1.0","id":"ID","source":"s","type":"HOST_OFFLINE","data":{"node_id":"n"}}'
+        db = sqlite3.connect(self.path)
+        texts = {"w1": " \n" + envelope + "\n ", "w2": envelope + " x", "w3": envelope + "{}"}
+        for event_id, text in texts.items():
+            db.execute("INSERT INTO rr_events (event_id, event_type, source, created_at, origin_group, envelope) VALUES (?, 'HOST_OFFLINE', 's', 0, NULL, ?)", (event_id, text.replace("ID", event_id)))
+        db.commit()
+        db.close()
+        self.queue.join_group("g")
+        self.assertEqual([e.id for e in self.queue.claim("g", "m")], ["w1"])
+        errors = sorted(d.error for d in self.queue.dead_letters())
+        expected = []
+        for event_id in ("w2", "w3"):
+            try:
+                json.loads(texts[event_id].replace("ID", event_id))
+            except ValueError as e:
+                expected.append("the envelope column is not JSON (" + str(e) + ")")
+        self.assertEqual(errors, sorted(expected))
 
 
 class PythonValuesTest(unittest.TestCase):
