@@ -97,7 +97,7 @@ class Consumer:
                 if stopping():
                     self.queue.release(events[i:])
                     break
-                handler = handlers.get(event.type, default)
+                handler = handlers.get(event.type, default) if handlers else default
                 try:
                     if handler is not None:
                         handler(event)
