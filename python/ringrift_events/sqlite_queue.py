@@ -512,10 +512,10 @@ class EventQueue:
         inspect = self._inspect
         for seq, token, attempt, event_id, text in claimed:
             envelope = inspect(event_id, text)
-            if type(envelope) is str:
+            if isinstance(envelope, str):
                 broken.append((seq, token, attempt, event_id, text, envelope))
             else:
-                out.append(ReceivedEvent(group, seq, token, attempt, typing.cast(dict[str, object], envelope)))
+                out.append(ReceivedEvent(group, seq, token, attempt, envelope))
         if broken:
 
             def park_all() -> None:
