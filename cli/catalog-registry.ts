@@ -62,7 +62,8 @@ function definition(model: CatalogModel, e: EventModel, ajv: InstanceType<typeof
     category: e.category,
     dataschema: schemaId(model, e),
     version: e.version,
-    dedup: e.dedup,
+    // The policy as the generated registry holds it (its reason is documentation, not runtime data).
+    dedup: e.dedup.kind === 'fields' ? { kind: 'fields', fields: e.dedup.fields } : { kind: e.dedup.kind },
     requiredFields: e.fields.filter((f) => f.required).map((f) => f.name),
     // Compiled on first use: a tail of one event type compiles one schema.
     validate: (payload) => runValidator((validator ??= ajv.compile(payloadSchema(model, e)) as CompiledValidator), payload),
