@@ -3,7 +3,7 @@
 // against the few test files that state its behaviour (the whole suite spawns compilers and
 // servers and would take hours per mutant set).
 export const SCOPES = {
-  bus: { mutate: ['runtime/bus.ts'], tests: ['test/runtime/bus.test.ts', 'test/runtime/router.test.ts'] },
+  bus: { mutate: ['runtime/bus.ts'], tests: ['test/runtime/bus.test.ts', 'test/runtime/bus-subscriptions.test.ts', 'test/runtime/router.test.ts'] },
   'canonical-json': { mutate: ['runtime/canonical-json.ts'], tests: ['test/runtime/canonical-json.test.ts', 'test/runtime/dedup.test.ts'] },
   delivery: { mutate: ['runtime/delivery.ts'], tests: ['test/runtime/bus.test.ts', 'test/runtime/router.test.ts', 'test/runtime/retry-dlq.test.ts'] },
   retry: { mutate: ['runtime/retry.ts'], tests: ['test/runtime/retry-dlq.test.ts', 'test/runtime/handler-base.test.ts', 'test/runtime/router.test.ts'] },
