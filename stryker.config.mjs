@@ -14,7 +14,7 @@ export default {
   // Two cores shared with other work: one test process at a time.
   concurrency: 1,
   timeoutMS: 20_000,
-  reporters: ['clear-text', 'html', 'json'],
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${scope.name}.html` },
   jsonReporter: { fileName: `reports/mutation/${scope.name}.json` },
   tempDirName: '.tmp/stryker',

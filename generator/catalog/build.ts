@@ -7,29 +7,26 @@
  * and templates and runs the checks of checks/ on what it built. Problems are
  * collected, not thrown, so one run reports them all.
  */
-import { compareText } from '../order.js';
+import { byName, compareText } from '../order.js';
 import { schemaProblems } from './ajv-errors.js';
 import { checkConstraints } from './checks/fields.js';
+import { buildConfigKeys } from './config-keys.js';
+import { buildEmitters, buildExtractors, buildFlows } from './emitters.js';
 import { checkAliases, checkGeneratedNames, checkSharedTypeNames, checkSpellings, checkTypeNames } from './checks/names.js';
 import { checkDedupFields, checkDeprecations } from './checks/references.js';
 import { fieldLabel, type CheckContext } from './checks/context.js';
 import {
-  describeType,
+  pick,
   type CatalogModel,
   type CategoryModel,
-  type ConfigKeyModel,
   type DedupModel,
   type DeprecationModel,
   type ElementType,
-  type EmitterModel,
   type EventModel,
-  type ExtractorModel,
   type FieldModel,
   type FieldType,
-  type FlowModel,
   type ScalarType,
 } from './model.js';
-import { camelCase } from './naming.js';
 import { hint, sortProblems, where } from './problems.js';
 import type { Located, RawDeprecation, RawEvent, RawField, RawFile } from './raw.js';
 import { parseSource, type ParsedFile, type PathSegment, type Position, type Problem, type SourceFile } from './source.js';
@@ -114,12 +111,12 @@ class ModelBuilder implements CheckContext {
     checkDeprecations(this, events);
     checkSpellings(this, events);
     checkTypeNames(this, events);
-    const emitters = this.emitters(events);
-    const extractors = this.extractors(events);
-    const configKeys = this.configKeys(sharedModels);
+    const emitters = buildEmitters(this, events);
+    const extractors = buildExtractors(this, events);
+    const configKeys = buildConfigKeys(this, sharedModels);
     checkGeneratedNames(this, sharedModels, configKeys, extractors);
     if (events.size === 0 && this.problems.length === 0) this.report(this.files[0]!.file.locate([]), 'the catalog has no events');
-    const flows = this.flows(events);
+    const flows = buildFlows(this, events);
     if (!catalog || this.problems.length > 0) return undefined;
     return {
       name: catalog.name,
@@ -149,7 +146,6 @@ class ModelBuilder implements CheckContext {
     }
     return blocks[0]!.raw.catalog;
   }
-
 
   private collectFields(key: 'fields' | 'common_fields', into: Map<string, Located<RawField>>): void {
     for (const { file, raw } of this.files) {
@@ -253,8 +249,6 @@ class ModelBuilder implements CheckContext {
     }
   }
 
-
-
   private eventModels(shared: ReadonlyMap<string, FieldModel>): Map<string, EventModel> {
     const models = new Map<string, EventModel>();
     const building = new Set<string>();
@@ -339,7 +333,6 @@ class ModelBuilder implements CheckContext {
     return models;
   }
 
-
   private dedup(raw: RawEvent): DedupModel {
     const d = raw.dedup;
     if (d === undefined || d === 'none') return { kind: 'none' };
@@ -347,191 +340,13 @@ class ModelBuilder implements CheckContext {
     return { kind: 'fields', fields: [...d.fields] };
   }
 
-
-
-
-  private emitters(events: ReadonlyMap<string, EventModel>): EmitterModel[] {
-    const result: EmitterModel[] = [];
-    // Every event gets `emit<Name>`; a named emitter may share that name only if it emits that same event.
-    const perEvent = new Map([...events.keys()].map((n) => [camelCase(`emit_${n.toLowerCase()}`), n] as const));
-    const seen = new Map<string, Position>();
-    for (const { file, raw } of this.files) {
-      for (const [name, e] of Object.entries(raw.emitters ?? {})) {
-        const loc = { file, path: ['emitters', name] as PathSegment[] };
-        const at = this.at(loc);
-        const fn = camelCase(name);
-        const prior = seen.get(fn);
-        if (prior) {
-          this.report(at, `emitter ${name}: duplicate emitter (first at ${where(prior)})`);
-          continue;
-        }
-        seen.set(fn, at);
-        if (e.event !== undefined) {
-          if (!events.has(e.event)) {
-            if (!this.events.has(e.event)) this.report(this.at(loc, 'event'), `emitter ${name}: emits unknown event ${e.event}${hint(e.event, this.events.keys())}`);
-            continue;
-          }
-          const clash = perEvent.get(fn);
-          if (clash && clash !== e.event) this.report(at, `emitter ${name}: ${fn} is already the emitter of ${clash}`);
-          result.push({ name, description: e.description, kind: 'event', event: e.event, location: at });
-        } else if (e.select) {
-          const cases: { value: string; event: string }[] = [];
-          for (const [value, event] of Object.entries(e.select.cases)) {
-            const target = events.get(event);
-            if (!target) {
-              if (!this.events.has(event)) {
-                this.report(this.at(loc, 'select', 'cases', value), `emitter ${name}: case "${value}" emits unknown event ${event}${hint(event, this.events.keys())}`);
-              }
-              continue;
-            }
-            const arg = target.fields.find((f) => f.name === e.select!.argument);
-            if (arg && (arg.type.kind !== 'scalar' || !arg.type.types.includes('string'))) {
-              this.report(this.at(loc, 'select', 'argument'), `emitter ${name}: argument "${arg.name}" is a ${describeType(arg.type)} field of ${event}, not a string`);
-            } else if (arg?.enum && !arg.enum.includes(value)) {
-              this.report(this.at(loc, 'select', 'cases', value), `emitter ${name}: case "${value}" is not allowed by ${event}.${arg.name} (${arg.enum.join(', ')})`);
-            }
-            cases.push({ value, event });
-          }
-          if (e.select.default !== undefined && !Object.hasOwn(e.select.cases, e.select.default)) {
-            this.report(this.at(loc, 'select', 'default'), `emitter ${name}: default "${e.select.default}" is not one of its cases`);
-          }
-          // A selecting emitter may take over the per-event emitter of one of its own cases
-          // (emitSelfplayComplete with the default case is the SELFPLAY_COMPLETE emitter).
-          const clash = perEvent.get(fn);
-          if (clash && !cases.some((c) => c.event === clash)) this.report(at, `emitter ${name}: ${fn} is already the emitter of ${clash}`);
-          result.push({
-            name,
-            description: e.description,
-            kind: 'select',
-            argument: e.select.argument,
-            ...pick('default', e.select.default),
-            cases: cases.sort((a, b) => compareText(a.value, b.value)),
-            location: at,
-          });
-        }
-      }
-    }
-    return result.sort(byName);
-  }
-
-  private extractors(events: ReadonlyMap<string, EventModel>): ExtractorModel[] {
-    const result: ExtractorModel[] = [];
-    const seen = new Set<string>();
-    for (const { file, raw } of this.files) {
-      for (const [name, x] of Object.entries(raw.extractors ?? {})) {
-        const at = file.locate(['extractors', name, 'event']);
-        if (seen.has(name)) this.report(at, `extractor ${name}: duplicate extractor`);
-        seen.add(name);
-        if (!events.has(x.event)) {
-          if (!this.events.has(x.event)) this.report(at, `extractor ${name}: unknown event ${x.event}${hint(x.event, this.events.keys())}`);
-        } else result.push({ name, event: x.event, description: x.description });
-      }
-    }
-    return result.sort(byName);
-  }
-
-  private flows(events: ReadonlyMap<string, EventModel>): FlowModel[] {
-    const result: FlowModel[] = [];
-    const seen = new Map<string, Position>();
-    for (const { file, raw } of this.files) {
-      for (const [name, flow] of Object.entries(raw.flows ?? {})) {
-        const at = file.locate(['flows', name]);
-        const prior = seen.get(name);
-        if (prior) {
-          this.report(at, `flow ${name}: duplicate flow (first at ${where(prior)})`);
-          continue;
-        }
-        seen.set(name, at);
-        for (const [i, event] of flow.events.entries()) {
-          if (!this.events.has(event)) this.report(file.locate(['flows', name, 'events', i]), `flow ${name}: unknown event ${event}${hint(event, this.events.keys())}`);
-        }
-        result.push({ name, title: flow.title, description: flow.description, events: [...flow.events] });
-      }
-    }
-    return result;
-  }
-
-
-  private configKeys(shared: ReadonlyMap<string, FieldModel>): ConfigKeyModel[] {
-    const result: ConfigKeyModel[] = [];
-    for (const [name, loc] of this.sharedFields) {
-      const template = loc.raw.composed_of;
-      if (template === undefined) continue;
-      const at = this.at(loc, 'composed_of');
-      const field = shared.get(name);
-      if (!field || field.type.kind !== 'scalar' || field.type.types.join() !== 'string') {
-        this.report(at, `shared field ${name}: "composed_of" needs type string`);
-        continue;
-      }
-      if (field.pattern !== undefined) this.report(this.at(loc, 'pattern'), `shared field ${name}: "composed_of" defines the pattern; remove "pattern"`);
-      const parts: ConfigKeyModel['parts'][number][] = [];
-      let ok = true;
-      for (const piece of template.split(/(\{[a-z0-9_]+\})/)) {
-        if (piece === '') continue;
-        const m = /^\{([a-z0-9_]+)\}$/.exec(piece);
-        if (!m) {
-          if (/[{}]/.test(piece)) {
-            this.report(at, `shared field ${name}: malformed template "${template}"`);
-            ok = false;
-          }
-          parts.push({ literal: piece });
-          continue;
-        }
-        const part = shared.get(m[1]!);
-        if (!part || !part.enum) {
-          // A declared shared field that was refused has its own error.
-          if (part || !this.sharedFields.has(m[1]!)) {
-            const withEnum = [...shared.values()].filter((f) => f.enum).map((f) => f.name);
-            this.report(at, `shared field ${name}: template part {${m[1]}} must name a shared field with an enum${part ? '' : hint(m[1]!, withEnum)}`);
-          }
-          ok = false;
-          continue;
-        }
-        if (parts.some((p) => 'field' in p && p.field === part.name)) {
-          this.report(at, `shared field ${name}: template part {${part.name}} appears twice`);
-          ok = false;
-        }
-        if (part.enum.some((v) => typeof v === 'boolean')) {
-          this.report(at, `shared field ${name}: template part {${part.name}} has boolean values; a key is made of strings and numbers`);
-          ok = false;
-        }
-        const spelled = part.enum.map(String);
-        if (new Set(spelled).size !== spelled.length) {
-          this.report(at, `shared field ${name}: template part {${part.name}} has values that are spelled alike (${spelled.join(', ')})`);
-          ok = false;
-        }
-        parts.push({ field: part.name, values: part.enum.filter((v): v is string | number => typeof v !== 'boolean') });
-      }
-      if (ok && !parts.some((p) => 'field' in p)) {
-        this.report(at, `shared field ${name}: "composed_of" needs at least one {part} naming a shared field with an enum`);
-        ok = false;
-      }
-      if (ok) result.push({ field: name, template, parts });
-    }
-    return result.sort((a, b) => compareText(a.field, b.field));
-  }
 }
-
-
 
 // ---------------------------------------------------------------- small helpers
 
 function deprecationModel(raw: RawDeprecation | undefined): DeprecationModel | undefined {
   return raw === undefined ? undefined : { reason: raw.reason, ...pick('replacedBy', raw.replaced_by) };
 }
-
-function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-
-
-
-
-function byName(a: { name: string }, b: { name: string }): number {
-  return compareText(a.name, b.name);
-}
-
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -164,3 +164,8 @@ export function describeType(t: FieldType): string {
       return t.kind;
   }
 }
+
+/** `{ [key]: value }`, or nothing when the value is undefined: how the model leaves an optional property out. */
+export function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
