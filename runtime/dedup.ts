@@ -19,9 +19,13 @@ export const sha256: (data: string) => string = oneShot
   : (data) => crypto.createHash('sha256').update(data).digest('base64');
 
 /**
- * The dedup key of a payload, or undefined when the event's policy is `none`.
+ * The dedup key of a payload, or undefined when the event is not deduplicated.
  * `payload`: every field except the common ones (timestamp, source, trace_id
- * differ between two emissions of the same fact). `fields`: only those listed.
+ * differ between two emissions of the same fact). `fields`: only those listed,
+ * and only when every one of them is present (an own field, neither undefined
+ * nor null): the listed fields name the fact (a job, a task, a model…), and a
+ * payload that leaves one out does not say which fact it is, so it is never
+ * taken for a repeat of another (catalog/README.md "Deduplication").
  */
 export function dedupKey(def: EventDefinition, data: Readonly<Record<string, unknown>>, commonFields: ReadonlySet<string>): string | undefined {
   const policy = def.dedup;
@@ -30,11 +34,22 @@ export function dedupKey(def: EventDefinition, data: Readonly<Record<string, unk
   if (policy.kind === 'payload') {
     json = canonicalJson(data, commonFields);
   } else {
-    const subset: Record<string, unknown> = {};
-    for (const field of policy.fields) subset[field] = data[field];
+    const subset = keyFields(policy.fields, data);
+    if (subset === undefined) return undefined;
     json = canonicalJson(subset);
   }
   return sha256(`${def.name}\n${json}`);
+}
+
+/** The listed fields of `data`, or undefined when one of them is absent (not an own field, undefined or null). */
+export function keyFields(fields: readonly string[], data: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  const subset: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const field of fields) {
+    const value = Object.hasOwn(data, field) ? data[field] : undefined;
+    if (value === undefined || value === null) return undefined;
+    subset[field] = value;
+  }
+  return subset;
 }
 
 /**

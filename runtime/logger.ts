@@ -3,6 +3,8 @@
  * router messages into its own logging (the Python system wrote them to the
  * coordination log). `meta` carries structured fields.
  */
+import { inspect } from 'node:util';
+
 export interface Logger {
   debug(message: string, meta?: Record<string, unknown>): void;
   info(message: string, meta?: Record<string, unknown>): void;
@@ -26,8 +28,39 @@ export const silentLogger: Logger = {
   error: () => undefined,
 };
 
-/** The message of anything thrown, without assuming it is an Error. */
+/** Longest message errorMessage returns (a thrown object may be huge). */
+const MAX_MESSAGE = 2_000;
+
+/**
+ * The message of anything thrown, without assuming it is an Error, and never
+ * throwing itself: a handler may throw a bigint, a cyclic object, an object
+ * whose `toJSON` throws, or a revoked proxy, and its failure must still be
+ * retried, parked and reported like any other.
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  return clip(describe(error));
+}
+
+function describe(error: unknown): string {
+  try {
+    if (error instanceof Error) {
+      const message: unknown = error.message;
+      if (typeof message === 'string' && message !== '') return message;
+      return typeof error.name === 'string' && error.name !== '' ? error.name : 'Error';
+    }
+    if (typeof error === 'string') return error;
+    const json = JSON.stringify(error);
+    if (json !== undefined) return json;
+  } catch {
+    // not JSON (a bigint, a cycle, a toJSON that throws) or a hostile object: inspect it below
+  }
+  try {
+    return inspect(error, { depth: 2, breakLength: Infinity });
+  } catch {
+    return `a thrown ${typeof error} that cannot be described`;
+  }
+}
+
+function clip(message: string): string {
+  return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}… (${message.length} characters)`;
 }

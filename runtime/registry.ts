@@ -118,18 +118,29 @@ export function renameAliases(
   for (const [k, v] of Object.entries(payload)) {
     const canonical = Object.hasOwn(aliases, k) ? aliases[k] : undefined;
     if (canonical === undefined) {
-      out[k] = v;
+      setOwn(out, k, v);
     } else if (Object.hasOwn(payload, canonical)) {
       if (!sameJson(payload[canonical], v)) conflicts.push({ from: k, to: canonical });
     } else if (Object.hasOwn(out, canonical)) {
       // Two aliases of one field: the first one seen wins, the other is a conflict unless equal.
       if (!sameJson(out[canonical], v)) conflicts.push({ from: k, to: canonical });
     } else {
-      out[canonical] = v;
+      setOwn(out, canonical, v);
       renamed.push({ from: k, to: canonical });
     }
   }
   return { payload: out, renamed, conflicts };
+}
+
+/**
+ * `target[key] = value` as an own data property, whatever the key: assigning
+ * `__proto__` (an own key of anything JSON.parse made) would call the
+ * prototype setter, so the fields behind it would look present to validation
+ * and to handlers without being the object's own.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

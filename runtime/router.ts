@@ -18,6 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import { catalogNamesOf, defaultSource } from './catalog-names.js';
 import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
+import { optionalString, optionalTime, optionsObject, requireFunction, requireString } from './arguments.js';
 import { dedupKey, TtlSet } from './dedup.js';
 import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
@@ -157,6 +158,7 @@ export class Router {
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
   private readonly handlerTimeoutMs: number;
+  private readonly dedupTtlMs: number;
   private readonly trace: boolean;
   private readonly tracing: boolean;
   private readonly source: string;
@@ -181,7 +183,8 @@ export class Router {
     this.source = options.source ?? defaultSource(names);
     this.emitHandlerEvents = options.emitHandlerEvents ?? true;
     this.commonFields = new Set(this.registry.commonFields);
-    this.contentSeen = new TtlSet(options.dedupTtlMs ?? 30_000, options.dedupMaxEntries ?? 10_000, this.now);
+    this.dedupTtlMs = options.dedupTtlMs ?? 30_000;
+    this.contentSeen = new TtlSet(this.dedupTtlMs, options.dedupMaxEntries ?? 10_000, this.now);
     this.idsSeen = new TtlSet(options.idTtlMs ?? 600_000, options.idMaxEntries ?? 50_000, this.now);
     this.handlerEventTypes = new Set(
       [HANDLER_FAILED, HANDLER_TIMEOUT].flatMap((n) => {
@@ -207,8 +210,10 @@ export class Router {
    * cross-process event (then nothing was delivered locally and the event is
    * not remembered as seen, so the caller may retry).
    */
-  async publish(spelling: string, payload: Readonly<Record<string, unknown>>, options: PublishOptions = {}): Promise<PublishResult> {
+  async publish(spelling: string, payload: Readonly<Record<string, unknown>>, options?: PublishOptions): Promise<PublishResult> {
+    requireString('publish', 'the event (a spelling of it)', spelling);
     if (this.closed) throw new RouterClosedError(`publish ${spelling}`);
+    options = publishOptions(spelling, options);
     const started = performance.now();
     const def = this.resolve(spelling);
     const time = options.time ?? this.isoNow();
@@ -217,22 +222,23 @@ export class Router {
     const data = this.preparePayload(def, payload, time, source, traceparent);
     const envelope = createEnvelope({ type: def.name, source, time, id: options.id, subject: options.subject, dataschema: def.dataschema, dataversion: def.version, traceparent }, data);
 
-    // Dedup: an explicit id first (cheap), then the content key of the catalog's policy.
+    // Dedup: an explicit id first (cheap; CloudEvents: source + id name one event), then the content key of the catalog's policy.
+    const idKey = envelopeKey(source, envelope.id);
+    if (options.id !== undefined && this.idsSeen.checkAndAdd(idKey)) return this.duplicate(envelope, `id ${JSON.stringify(envelope.id)} from this source seen before`);
     const key = dedupKey(def, data, this.commonFields);
-    if ((options.id !== undefined && this.idsSeen.checkAndAdd(options.id)) || (key !== undefined && this.contentSeen.checkAndAdd(key))) {
-      this.stats.duplicate(def.name);
-      if (this.trace) this.logger.info(`[EventRouter] Duplicate dropped: ${def.name} (source=${source})`);
-      return { envelope, duplicate: true, delivered: 0, succeeded: 0, transported: 0 };
+    if (key !== undefined && this.contentSeen.checkAndAdd(key)) {
+      if (options.id !== undefined) this.idsSeen.delete(idKey);
+      return this.duplicate(envelope, `content key ${describeKey(def, data)} seen within ${this.dedupTtlMs} ms`);
     }
 
     let transported = 0;
     if (def.crossProcess !== undefined && this.transports.size > 0) {
-      this.idsSeen.checkAndAdd(envelope.id); // its echo from the transport is then dropped
+      this.idsSeen.checkAndAdd(idKey); // its echo from the transport is then dropped
       try {
         transported = await this.sendToTransports(envelope);
       } catch (error) {
         if (key !== undefined) this.contentSeen.delete(key);
-        this.idsSeen.delete(envelope.id);
+        this.idsSeen.delete(idKey);
         throw error;
       }
     }
@@ -245,6 +251,15 @@ export class Router {
     if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
     this.stats.latency(performance.now() - started);
     return { envelope, duplicate: false, delivered: delivery.matched, succeeded: delivery.succeeded, transported };
+  }
+
+  /** A publish dropped as a repeat: counted per event, logged at debug level (info when tracing) with what made it one. */
+  private duplicate(envelope: EventEnvelope, why: string): PublishResult {
+    this.stats.duplicate(envelope.type);
+    const message = `[EventRouter] Duplicate dropped: ${envelope.type} (source=${envelope.source}): ${why}`;
+    if (this.trace) this.logger.info(message);
+    else this.logger.debug(message, { id: envelope.id });
+    return { envelope, duplicate: true, delivered: 0, succeeded: 0, transported: 0 };
   }
 
   /** Now as RFC 3339; formatting a Date costs more than the rest of an envelope, so one string serves a whole millisecond. */
@@ -333,7 +348,11 @@ export class Router {
    * function. Subscribing the same function to the same event again is
    * ignored; reusing a live subscription's name throws.
    */
-  subscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>, options: SubscribeOptions = {}): () => void {
+  subscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>, options?: SubscribeOptions): () => void {
+    requireString('subscribe', 'the event (a spelling or a pattern)', spellingOrPattern);
+    requireFunction(`subscribe to ${spellingOrPattern}`, 'the handler', handler);
+    options = optionsObject(`subscribe to ${spellingOrPattern}`, options);
+    optionalString(`subscribe to ${spellingOrPattern}`, 'options.name', options.name);
     if (this.closed) throw new RouterClosedError(`subscribe to ${spellingOrPattern}`);
     const key = this.subscriptionKey(spellingOrPattern);
     const policy: HandlerPolicy = {
@@ -349,6 +368,7 @@ export class Router {
 
   /** Removes the subscription of `handler` to this event or pattern; true if there was one. */
   unsubscribe<T = Record<string, unknown>>(spellingOrPattern: string, handler: EventHandler<T>): boolean {
+    requireString('unsubscribe', 'the event (a spelling or a pattern)', spellingOrPattern);
     return this.bus.unsubscribeHandler(this.subscriptionKey(spellingOrPattern), handler as EventHandler);
   }
 
@@ -425,15 +445,18 @@ export class Router {
     const def = this.registry.resolve(raw.type);
     // Not ours to drop: a producer on a newer catalog sent it, and a replay after the upgrade delivers it (inbound.ts).
     if (!def) throw this.undeliverable(UndeliverableEventError.unknownType(raw.type));
-    if (this.idsSeen.checkAndAdd(raw.id)) {
-      this.stats.duplicate(def.name); // our own echo, or a redelivery of an event already handled
+    const idKey = envelopeKey(raw.source, raw.id);
+    if (this.idsSeen.checkAndAdd(idKey)) {
+      // Our own echo, or a redelivery of an event already handled.
+      this.stats.duplicate(def.name);
+      this.logger.debug(`[EventRouter] Duplicate dropped: ${def.name} (source=${raw.source}): id ${JSON.stringify(raw.id)} from this source seen before`, { id: raw.id });
       return;
     }
     let envelope: EventEnvelope;
     try {
       envelope = this.inboundEnvelope(def, raw);
     } catch (error) {
-      this.idsSeen.delete(raw.id); // so that the replay after an upgrade is not dropped as a duplicate
+      this.idsSeen.delete(idKey); // so that the replay after an upgrade is not dropped as a duplicate
       throw this.undeliverable(UndeliverableEventError.invalidPayload(def, raw, errorMessage(error)));
     }
     this.stats.routed(def.name, envelope.source, false);
@@ -441,7 +464,7 @@ export class Router {
     const sink: unknown[] = [];
     await this.bus.publish(envelope, (sub, handler, e) => this.runner.invoke(sub, handler, e, sink));
     if (sink.length > 0) {
-      this.idsSeen.delete(raw.id); // so the redelivery is not dropped as a duplicate
+      this.idsSeen.delete(idKey); // so the redelivery is not dropped as a duplicate
       throw new AggregateError(sink, `could not park failed deliveries of ${def.name} ${raw.id}`);
     }
   };
@@ -532,5 +555,40 @@ export class Router {
     for (const [i, r] of results.entries()) {
       if (r.status === 'rejected') this.logger.error(`[EventRouter] closing ${transports[i]!.name} failed: ${errorMessage(r.reason)}`);
     }
+  }
+}
+
+/** The publish options, checked: each attribute a non-empty string (CloudEvents), `time` an RFC 3339 time. */
+function publishOptions(spelling: string, given: PublishOptions | undefined): PublishOptions {
+  const where = `publish ${spelling}`;
+  const options = optionsObject(where, given);
+  optionalString(where, 'options.id', options.id);
+  optionalString(where, 'options.source', options.source);
+  optionalString(where, 'options.subject', options.subject);
+  optionalString(where, 'options.traceparent', options.traceparent);
+  optionalTime(where, 'options.time', options.time);
+  return options;
+}
+
+/**
+ * The key of an envelope id: CloudEvents makes `source` + `id` unique, so id 42
+ * from two sources is two events. Either may hold any character, so the
+ * source's length delimits it (`a:b` + `c` never meets `a` + `:bc`).
+ */
+function envelopeKey(source: string, id: string): string {
+  return `${source.length}:${source}${id}`;
+}
+
+/** The key fields of a content key as `field=value` pairs, for the log. */
+function describeKey(def: EventDefinition, data: Readonly<Record<string, unknown>>): string {
+  if (def.dedup.kind !== 'fields') return '(the whole payload)';
+  return def.dedup.fields.map((f) => `${f}=${safeJson(data[f])}`).join(', ');
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }

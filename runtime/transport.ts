@@ -23,6 +23,7 @@
  * crash, or the echo of its own event), so at-least-once transports are fine.
  */
 import type { EventEnvelope } from './envelope.js';
+import { errorMessage } from './logger.js';
 
 export interface DeliveryInfo {
   /** The transport delivered this event before (it was not acknowledged). */
@@ -53,7 +54,7 @@ export class TransportError extends Error {
   ) {
     super(
       `could not publish ${eventType} to ${errors.map((e) => e.transport).join(', ')}: ${errors
-        .map((e) => (e.error instanceof Error ? e.error.message : String(e.error)))
+        .map((e) => errorMessage(e.error))
         .join('; ')}`,
     );
   }

@@ -337,9 +337,10 @@ class ModelBuilder implements CheckContext {
     const d = raw.dedup;
     if (d === undefined || d === 'none') return { kind: 'none' };
     if (d === 'payload') return { kind: 'payload' };
-    return { kind: 'fields', fields: [...d.fields] };
+    const reason = d.reason !== undefined ? { reason: d.reason } : {};
+    if ('kind' in d) return { kind: d.kind, ...reason };
+    return { kind: 'fields', fields: [...d.fields], ...reason };
   }
-
 }
 
 // ---------------------------------------------------------------- small helpers

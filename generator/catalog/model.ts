@@ -40,10 +40,11 @@ export interface DeprecationModel {
   readonly replacedBy?: string;
 }
 
+/** `reason`: why the policy is right for this event (catalog/README.md "Deduplication"); documentation only. */
 export type DedupModel =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'payload' }
-  | { readonly kind: 'fields'; readonly fields: readonly string[] };
+  | { readonly kind: 'none'; readonly reason?: string }
+  | { readonly kind: 'payload'; readonly reason?: string }
+  | { readonly kind: 'fields'; readonly fields: readonly string[]; readonly reason?: string };
 
 export interface EventModel {
   readonly name: string;

@@ -39,7 +39,7 @@ export interface RawEvent {
   payload_documented?: boolean;
   version?: number;
   deprecated?: RawDeprecation;
-  dedup?: 'none' | 'payload' | { fields: string[] };
+  dedup?: 'none' | 'payload' | { fields: string[]; reason?: string } | { kind: 'none' | 'payload'; reason?: string };
   payload?: Record<string, RawField>;
 }
 export interface RawEmitter {

@@ -133,7 +133,17 @@ const event = {
           type: 'object',
           additionalProperties: false,
           required: ['fields'],
-          properties: { fields: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: FIELD_NAME } } },
+          properties: {
+            fields: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: FIELD_NAME } },
+            /** Why these fields name one fact (catalog/README.md "Deduplication"). */
+            reason: { type: 'string', minLength: 1 },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind'],
+          properties: { kind: { enum: ['none', 'payload'] }, reason: { type: 'string', minLength: 1 } },
         },
       ],
     },

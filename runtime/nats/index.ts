@@ -11,7 +11,7 @@ export { NATS_DEFAULTS, NATS_ENV, consumerName, nakDelay, natsEnv, resolveNatsCo
 export { MissingDependencyError } from '../optional-dependency.js';
 export { SubjectMap, isValidSubject, subjectMatches, type SubjectFilter } from './subjects.js';
 export { PubAckPipeline, PublishRefusedError, PublishUnconfirmedError, type PubAck } from './publisher.js';
-export { NatsTransport, pullExpiry, supportsMultiFilter, type DeadLetterReplayResult, type NatsReplayOptions, type NatsTransportStats } from './transport.js';
+export { NatsTransport, messageId, pullExpiry, supportsMultiFilter, type DeadLetterReplayResult, type NatsReplayOptions, type NatsTransportStats } from './transport.js';
 
 /** Options of `attachNatsTransport`: those of the transport, the catalog, DLQ and logger defaulting to the router's. */
 export type AttachNatsOptions = Omit<NatsTransportOptions, 'registry'> & Partial<Pick<NatsTransportOptions, 'registry'>>;

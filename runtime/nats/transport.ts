@@ -5,8 +5,8 @@
  * - One stream per catalog (`RINGRIFT_EVENTS`), its subjects `<prefix>.<topic>`
  *   of the catalog's cross-process events; file storage, retention by age
  *   (defect 8: old events are deleted by the server, not left to pile up).
- * - Publish: the envelope as JSON with the event id as `Nats-Msg-Id`, so the
- *   server drops a resend within the duplicate window; resolves on the PubAck
+ * - Publish: the envelope as JSON with its source and id as `Nats-Msg-Id`
+ *   (messageId), so the server drops a resend within the duplicate window; resolves on the PubAck
  *   (the event is stored); retried with the same id while the server is
  *   unreachable. Publishes are pipelined (publisher.ts): many await their
  *   PubAck at once over one reply subscription.
@@ -30,7 +30,7 @@
 import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import type { Consumer, ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, StreamInfo } from '@nats-io/jetstream';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from '../dlq.js';
-import { envelopeProblem, type EventEnvelope } from '../envelope.js';
+import { createEnvelope, envelopeProblem, type EventEnvelope } from '../envelope.js';
 import { RouterClosedError } from '../errors.js';
 import { UndeliverableEventError } from '../inbound.js';
 import { consoleLogger, errorMessage, type Logger } from '../logger.js';
@@ -92,8 +92,8 @@ export interface NatsTransportStats {
   deadLettered: number;
   /** Not for this group (only when the server cannot filter on several subjects). */
   filtered: number;
-  /** Not an event envelope: terminated with a warning. */
-  dropped: number;
+  /** Not JSON or not an event envelope: parked in the DLQ under a stand-in envelope (unreadableEnvelope), then acknowledged. */
+  unreadable: number;
   disconnects: number;
   reconnects: number;
 }
@@ -136,7 +136,7 @@ export class NatsTransport implements Transport {
     naked: 0,
     deadLettered: 0,
     filtered: 0,
-    dropped: 0,
+    unreadable: 0,
     disconnects: 0,
     reconnects: 0,
   };
@@ -205,7 +205,7 @@ export class NatsTransport implements Transport {
     const deadline = Date.now() + this.config.publishRetryMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        const ack = await c.pipeline.publish(subject, data, envelope.id);
+        const ack = await c.pipeline.publish(subject, data, messageId(envelope));
         if (ack.duplicate) this.stats.duplicates++;
         else this.stats.published++;
         return;
@@ -540,19 +540,20 @@ export class NatsTransport implements Transport {
       msg.ack();
       return;
     }
-    let envelope: EventEnvelope;
-    try {
-      envelope = JSON.parse(decoder.decode(msg.data)) as EventEnvelope;
-    } catch (error) {
-      return this.drop(msg, `not JSON (${errorMessage(error)})`);
-    }
-    const problem = envelopeProblem(envelope);
-    if (problem !== undefined) return this.drop(msg, `not an event envelope (${problem})`);
-
     if (this.parked.has(msg.seq)) {
       msg.term(); // parked already; the server delivered it again (see deliveryAttempt)
       return;
     }
+    const text = decoder.decode(msg.data);
+    let envelope: EventEnvelope;
+    try {
+      envelope = JSON.parse(text) as EventEnvelope;
+    } catch (error) {
+      return this.unreadable(msg, text, `not JSON (${errorMessage(error)})`);
+    }
+    const problem = envelopeProblem(envelope);
+    if (problem !== undefined) return this.unreadable(msg, text, `not an event envelope (${problem})`);
+
     const attempt = this.deliveryAttempt(msg);
     if (attempt > this.config.maxDeliveries) {
       // Delivered maxDeliveries times and never settled: the process handling it stopped or crashed each time.
@@ -598,10 +599,10 @@ export class NatsTransport implements Transport {
     return Math.max(msg.info.deliveryCount, local);
   }
 
-  private drop(msg: JsMsg, reason: string): void {
-    this.stats.dropped++;
-    this.logger.warn(`[${this.name}] dropped message ${msg.seq} on ${msg.subject}: ${reason}`);
-    msg.term();
+  /** A message no catalog can read: parked (acknowledging it would lose it from the group), never redelivered. */
+  private unreadable(msg: JsMsg, text: string, reason: string): Promise<void> {
+    this.stats.unreadable++;
+    return this.deadLetter(msg, unreadableEnvelope(this.config.stream, msg.seq, msg.subject, text, reason), reason, msg.info.deliveryCount);
   }
 
   /** Parks the event in the DLQ (once per stream sequence and group), then terminates it. */
@@ -729,6 +730,28 @@ export class NatsTransport implements Transport {
       this.sleepers.add(wake);
     });
   }
+}
+
+/** The type of the stand-in envelope of an unreadable message: no catalog has it, so a replay leaves the entry pending. */
+export const UNREADABLE_TYPE = '(unreadable)';
+
+/**
+ * A stand-in envelope for a message that is not an event envelope, so the DLQ
+ * keeps it (with the raw text) for an operator to see; a replay refuses it as
+ * an unknown type.
+ */
+export function unreadableEnvelope(stream: string, seq: number, subject: string, text: string, problem: string): EventEnvelope {
+  return createEnvelope({ type: UNREADABLE_TYPE, source: `nats:${stream}`, time: new Date().toISOString(), id: `${stream}:${seq}` }, { unreadable: problem, subject, raw: text });
+}
+
+/**
+ * The `Nats-Msg-Id` of an envelope: its source and id (CloudEvents: together
+ * they name one event, so id 42 from two sources is stored twice, a resend
+ * from one source once), each URI-encoded so that no two pairs meet and no
+ * character can break the header.
+ */
+export function messageId(envelope: Pick<EventEnvelope, 'source' | 'id'>): string {
+  return `${encodeURIComponent(envelope.source)}:${encodeURIComponent(envelope.id)}`;
 }
 
 /** nats-server 2.10 added consumers with several filter subjects. */

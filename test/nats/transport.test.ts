@@ -4,7 +4,7 @@
  * stream and subject prefix. Skipped, saying how to install it, on a machine
  * without nats-server (CI fails instead: see .ci/run).
  */
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { createRouter, MemoryDlqStore, silentLogger, type DeliveryInfo, type EventEnvelope, type Router, type RouterOptions } from '../../runtime/index.js';
@@ -111,7 +111,7 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     expect(seen.g1.sort()).toEqual([...ids].sort()); // the two members of g1 together: each event once
   });
 
-  it('delivers a resent event once: the event id is the message id, so the server drops the resend', async () => {
+  it('delivers a resent event once: source and id make the message id, so the server drops the resend', async () => {
     const names = uniqueStream('dedup');
     const consumer = router();
     const got: EventEnvelope[] = [];
@@ -135,6 +135,26 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     expect(consumer.getStats().duplicatesPrevented).toBe(0); // the copies never reached the consumer
     const info = await (await manager(second.transport)).streams.info(names.stream);
     expect(info.state.messages).toBe(1);
+  });
+
+  it('stores id 42 from nodeA and from nodeB as two events (CloudEvents: source + id), a resend from nodeA once', async () => {
+    const names = uniqueStream('srcid');
+    const consumer = router();
+    const got: EventEnvelope[] = [];
+    consumer.subscribe('HOST_OFFLINE', (e) => void got.push(e));
+    await attach(consumer, names, { group: 'sink' });
+    const { router: pub, transport } = await publisher(names);
+    await pub.publish('HOST_OFFLINE', { node_id: 'gpu-7' }, { id: '42', source: 'nodeA' });
+    await pub.publish('HOST_OFFLINE', { node_id: 'gpu-7' }, { id: '42', source: 'nodeB' });
+    const resent = createRouter({ registry: REGISTRY, logger: silentLogger }); // another process resending nodeA's event
+    cleanup.push(() => resent.close());
+    const second = await attach(resent, names, { receive: false });
+    await resent.publish('HOST_OFFLINE', { node_id: 'gpu-7' }, { id: '42', source: 'nodeA' });
+    await until(() => got.length >= 2, 10_000, 'both events');
+    await sleep(300);
+    expect(got.map((e) => `${e.source}/${e.id}`).sort()).toEqual(['nodeA/42', 'nodeB/42']);
+    expect(transport.stats).toMatchObject({ published: 2, duplicates: 0 });
+    expect(second.stats).toMatchObject({ published: 0, duplicates: 1 });
   });
 
   it('acknowledges an event only after its handler settled, keeping it from redelivery meanwhile', async () => {
@@ -225,6 +245,42 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     failing = false;
     expect(await t.replayDeadLetters()).toEqual({ replayed: 1, recovered: 1, failed: 0 });
     expect((await dlq.get(entry!.id))?.status).toBe('recovered');
+  });
+
+  it('parks what it cannot deliver (unknown type, payload invalid for this catalog, not an envelope, not JSON) in the router’s DLQ as nats:<group>, then acknowledges it', async () => {
+    const names = uniqueStream('undeliverable');
+    const consumer = router();
+    const got: EventEnvelope[] = [];
+    consumer.subscribe('*', (e) => void got.push(e));
+    const t = await attach(consumer, names, { group: 'strict_group' });
+    const js = jetstream(t.connection!);
+    const subject = t.subjects.subjectOf("HOST_OFFLINE")!;
+    const envelope = (over: Record<string, unknown>) => ({ specversion: '1.0', id: `raw-${Math.random()}`, source: 'nodeX', type: 'HOST_OFFLINE', time: new Date().toISOString(), datacontenttype: 'application/json', data: { node_id: 'n1' }, ...over });
+    const bad = [
+      JSON.stringify(envelope({ id: 'unknown-type', type: 'NO_SUCH_EVENT' })),
+      JSON.stringify(envelope({ id: 'invalid-payload', data: { node_id: 42 } })),
+      JSON.stringify({ id: 'not-an-envelope', hello: 'world' }),
+      '{ not json',
+    ];
+    for (const body of bad) await js.publish(subject, new TextEncoder().encode(body));
+    await js.publish(subject, new TextEncoder().encode(JSON.stringify(envelope({ id: 'good' }))));
+
+    await until(() => got.length === 1, 10_000, 'the valid event');
+    await until(async () => (await consumer.dlq.count()) === 4, 10_000, 'four DLQ entries');
+    const entries = await consumer.dlq.list();
+    expect(entries.map((e) => e.handlerName)).toEqual(['nats:strict_group', 'nats:strict_group', 'nats:strict_group', 'nats:strict_group']);
+    const reasons = entries.map((e) => e.error);
+    for (const expected of [/unknown event type "NO_SUCH_EVENT"/, /^invalid HOST_OFFLINE payload: .*node_id/, /^not an event envelope \(specversion/, /^not JSON/]) {
+      expect(reasons.filter((r) => expected.test(r)), `${String(expected)} in ${JSON.stringify(reasons)}`).toHaveLength(1);
+    }
+    const unreadable = entries.find((e) => e.error.startsWith('not JSON'))!;
+    expect(unreadable.envelope.data).toMatchObject({ raw: '{ not json', subject });
+    const jsm = await manager(t);
+    await until(async () => (await jsm.consumers.info(names.stream, 'strict_group')).num_ack_pending === 0, 5_000, 'the acks');
+    const ci = await jsm.consumers.info(names.stream, 'strict_group');
+    expect(ci.ack_floor.stream_seq).toBe(5);
+    expect(ci.num_redelivered).toBe(0);
+    expect(got.map((e) => e.id)).toEqual(['good']);
   });
 
   it('parks an event whose handler crashes its process, instead of crashing every restart', async () => {

@@ -49,6 +49,12 @@ describe('dedupKey', () => {
     expect(dedupKey(fields, { x: 1, y: 2 }, common)).not.toBe(dedupKey(fields, { x: 1, y: 3 }, common));
   });
 
+  it('is undefined under a fields policy when a key field is absent, null, or only inherited', () => {
+    expect(dedupKey(fields, { x: 1 }, common)).toBeUndefined();
+    expect(dedupKey(fields, { x: 1, y: null }, common)).toBeUndefined();
+    expect(dedupKey(fields, Object.assign(Object.create({ y: 2 }) as object, { x: 1 }), common)).toBeUndefined();
+  });
+
   it('covers the whole payload except the common fields under a payload policy', () => {
     const a = dedupKey(payload, { x: 1, timestamp: '2025-01-01T00:00:00Z', source: 'a', trace_id: 't1' }, common);
     const b = dedupKey(payload, { x: 1, timestamp: '2025-01-02T00:00:00Z', source: 'b', trace_id: 't2' }, common);

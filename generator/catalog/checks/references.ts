@@ -29,7 +29,7 @@ export function checkDeprecations(ctx: CheckContext, events: ReadonlyMap<string,
 /** The fields a `dedup: { fields }` policy names are fields of the event's payload. */
 export function checkDedupFields(ctx: CheckContext, event: string, raw: RawEvent, fields: readonly FieldModel[], loc: Located<RawEvent>): void {
   const d = raw.dedup;
-  if (d === undefined || typeof d === 'string') return;
+  if (d === undefined || typeof d === 'string' || !('fields' in d)) return;
   const refused = ctx.refusedFields.get(event);
   for (const [i, f] of d.fields.entries()) {
     if (fields.some((x) => x.name === f) || refused?.has(f)) continue;

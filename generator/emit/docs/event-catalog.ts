@@ -187,13 +187,14 @@ function count(n: number, one: string, many = `${one}s`): string {
 }
 
 function dedupText(e: EventModel): string {
+  const reason = e.dedup.reason !== undefined ? `: ${cell(e.dedup.reason)}` : '';
   switch (e.dedup.kind) {
     case 'none':
-      return 'never: every repeat is a new event';
+      return `never: every repeat is a new event${reason}`;
     case 'payload':
-      return 'on the whole payload (minus the common fields)';
+      return `on the whole payload (minus the common fields)${reason}`;
     case 'fields':
-      return `on ${e.dedup.fields.map(code).join(', ')}`;
+      return `on ${e.dedup.fields.map(code).join(', ')}, when all are present${reason}`;
   }
 }
 
