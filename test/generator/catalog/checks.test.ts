@@ -403,6 +403,47 @@ describe('schema errors in the catalog\'s words', () => {
     ]);
   });
 
+  it('describes a pattern in words where the format has them, at the value', () => {
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace('topic: job.started', 'topic: Job') })).toEqual([
+      'c/jobs.yaml:18:5: event JOB_STARTED (topic): must be a topic of two or more lower-case words joined by "." (`orders.placed`, `shop.orders.paid`)',
+    ]);
+    expect(problems({ 'c/catalog.yaml': 'catalog:\n  name: t\n  description: D.\n  schema_base_url: ftp://x\n' })).toEqual([
+      'c/catalog.yaml:4:3: catalog.schema_base_url: must be an http(s) URL ending in "/", of letters, digits and "-._~%" only',
+    ]);
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace('        description: Kind.', '        description: Kind.\n        aliases: [ok, __proto__]') })).toEqual([
+      'c/jobs.yaml:16:23: event JOB_DONE, field kind (aliases.1): an alias is letters, digits and "_" in words joined by ".", "-" or ":" (`orderId`, `order-id`, `_id`), and never "__proto__"',
+    ]);
+  });
+
+  it('reports the one bad item of a list of types, with a hint', () => {
+    expect(problems(withField('f:\n  type: [string, strng]\n  description: F.'))).toEqual([
+      'c/jobs.yaml:17:24: event JOB_DONE, field f (type.1): must be one of "string", "integer", "number", "boolean" (did you mean "string"?)',
+    ]);
+  });
+
+  it('gives no "did you mean" for a value that is not a string, or a key far from every known one', () => {
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace('    description: Done.', '    description: Done.\n    dedup: 5') })).toEqual([
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): must be one of "none", "payload"',
+    ]);
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace('    description: Done.', '    description: Done.\n    zzzzqqq: 1') })).toEqual([
+      'c/jobs.yaml:10:5: event JOB_DONE: unknown key "zzzzqqq"',
+    ]);
+  });
+
+  it('a misspelt top-level key is named with the nearest one, without a place prefix', () => {
+    expect(problems({ 'c/jobs.yaml': `${EVENTS}evnts: {}\n` })).toEqual(['c/jobs.yaml:20:1: unknown key "evnts" (did you mean "events"?)']);
+  });
+
+  it('events and their category go together in one file', () => {
+    expect(problems({ 'c/more.yaml': 'category:\n  name: more\n  title: M\n  description: M.\n' })).toEqual(['c/more.yaml:1:1: "category" needs "events" in the same file']);
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace(/^category:\n(?: {2}.*\n)+/, '') })).toEqual(['c/jobs.yaml:1:1: "events" needs "category" in the same file']);
+  });
+
+  it('falls back to ajv\'s own words for the rest, at the value', () => {
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace('description: Done.', 'description: 5') })).toEqual(['c/jobs.yaml:9:5: event JOB_DONE (description): must be string']);
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace('    description: Done.', '    description: Done.\n    version: 0') })).toEqual(['c/jobs.yaml:10:5: event JOB_DONE (version): must be >= 1']);
+  });
+
   it('says how many entries a list or map needs', () => {
     expect(problems(EMITTERS('emit_job:\n  description: Job.\n  select:\n    argument: kind\n    cases: { fast: JOB_DONE }'))).toEqual([
       'c/emitters.yaml:6:7: emitters.emit_job.select.cases: must NOT have fewer than 2 properties',
