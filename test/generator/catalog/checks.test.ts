@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../../generator/catalog/build.js';
+import { pascalCase } from '../../../generator/catalog/naming.js';
+import { generate } from '../../../generator/index.js';
+import { readCatalogDir } from '../../../generator/io.js';
 import { formatProblem, type SourceFile } from '../../../generator/catalog/source.js';
 
 const CATALOG = `catalog:
@@ -372,6 +375,24 @@ describe('generated type names', () => {
     ]);
     // Without an enum or a template it declares no type.
     expect(problems(withShared('event_name:\n  type: string\n  description: E.'))).toEqual([]);
+  });
+
+  it('no shared enum field may take the name of a type the generated code declares for every catalog', () => {
+    // The types the generator declares for the minimal fixture, less those its own fields and events give.
+    const generated = generate(readCatalogDir('test/fixtures/catalogs/minimal'));
+    if (!generated.ok) throw new Error('the minimal fixture must build');
+    const own = new Set(generated.model.sharedFields.flatMap((f) => [pascalCase(f.name), `${pascalCase(f.name)}Error`]));
+    const declared = new Set<string>();
+    for (const f of generated.files.filter((x) => x.path.endsWith('.ts'))) {
+      for (const m of f.content.matchAll(/^export (?:type|interface|class|enum|const) ([A-Z][a-z]\w*)\b/gm)) declared.add(m[1]!);
+    }
+    const fixed = [...declared].filter((n) => !own.has(n) && !/(Payload|Args)$/.test(n)).sort();
+    expect(fixed.length).toBeGreaterThan(10);
+    const accepted = fixed.filter((typeName) => {
+      const field = typeName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      return problems(withShared(`${field}:\n  type: string\n  enum: [a]\n  description: E.`)).every((p) => !p.includes(`its type name ${typeName} is reserved`));
+    });
+    expect(accepted).toEqual([]);
   });
 
   it('two shared enum fields whose names give one type name are refused', () => {
