@@ -119,6 +119,9 @@ describe('a field on its own', () => {
       'c/jobs.yaml:18:21: event JOB_DONE, field flag: enum value true does not fit type string',
       'c/jobs.yaml:18:27: event JOB_DONE, field flag: enum value 2 does not fit type string',
     ]);
+    expect(problems(withField('n:\n  type: number\n  enum: [1, true]\n  description: N.'))).toEqual([
+      'c/jobs.yaml:18:19: event JOB_DONE, field n: enum value true does not fit type number',
+    ]);
     expect(problems(withField('b:\n  type: boolean\n  enum: [true, "yes"]\n  description: B.'))).toEqual([
       'c/jobs.yaml:18:22: event JOB_DONE, field b: enum value "yes" does not fit type boolean',
     ]);
@@ -212,6 +215,26 @@ describe('events', () => {
   it('a catalog with no event is refused, and so is one with two catalog blocks', () => {
     expect(problems({ 'c/jobs.yaml': '' })).toEqual(['c/catalog.yaml:1:1: the catalog has no events']);
     expect(problems({ 'c/more.yaml': CATALOG })).toEqual(['c/more.yaml:1:1: a second `catalog:` block (the first is in c/catalog.yaml)']);
+  });
+});
+
+describe('spellings and aliases', () => {
+  const started = (line: string): Files => ({ 'c/jobs.yaml': EVENTS.replace('    description: Started.', `    description: Started.\n${line}`) });
+
+  it('a stage or cross-process name that is another event\'s spelling is refused at that key', () => {
+    expect(problems(started('    cross_process: JOB_DONE'))).toEqual([
+      'c/jobs.yaml:20:5: event JOB_STARTED: its cross-process name "JOB_DONE" is already the name of JOB_DONE; every spelling must name one event',
+    ]);
+    expect(problems(started('    stage: job_done'))).toEqual([
+      'c/jobs.yaml:20:5: event JOB_STARTED: its stage "job_done" is already the value of JOB_DONE; every spelling must name one event',
+      'c/jobs.yaml:20:5: event JOB_STARTED: its stage enum name "JOB_DONE" is already the name of JOB_DONE; every spelling must name one event',
+    ]);
+  });
+
+  it('an alias may not be the field\'s own name', () => {
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace('        description: Kind.', '        description: Kind.\n        aliases: [kind]') })).toEqual([
+      'c/jobs.yaml:12:7: event JOB_DONE, field kind: alias "kind" is the field\'s own name',
+    ]);
   });
 });
 
@@ -433,6 +456,12 @@ describe('schema errors in the catalog\'s words', () => {
     ]);
     expect(problems({ 'c/jobs.yaml': EVENTS.replace('        description: Kind.', '        description: Kind.\n        aliases: [ok, __proto__]') })).toEqual([
       'c/jobs.yaml:16:23: event JOB_DONE, field kind (aliases.1): an alias is letters, digits and "_" in words joined by ".", "-" or ":" (`orderId`, `order-id`, `_id`), and never "__proto__"',
+    ]);
+  });
+
+  it('names the place below an event in its words', () => {
+    expect(problems({ 'c/jobs.yaml': EVENTS.replace('    description: Done.', '    description: Done.\n    deprecated: { reason: 5 }') })).toEqual([
+      'c/jobs.yaml:10:19: event JOB_DONE (deprecated.reason): must be string',
     ]);
   });
 
