@@ -15,7 +15,11 @@
  *    tables);
  * 4. latency from send to handler across processes at 1,000 events/s,
  *    through the router and the SQLite transport, with fs.watch wake-ups and
- *    with the polling fallback.
+ *    with the polling fallback;
+ * 5. disk: the peak size of the -wal file and of the database file while a
+ *    producer process sends at 1,000 and 10,000 events/s (one send per
+ *    transaction, and batches of one tick every 10 ms) and a consumer process
+ *    handles every event, over RR_BENCH_DISK_SECONDS (60 s) each.
  *
  * "raw" runs with the queue's checkpoint regime (SQLite's automatic
  * checkpoint off, PASSIVE checkpoints in a worker thread), so the ratio is
@@ -23,11 +27,12 @@
  * (checkpoints inside commits), what a hand-written program would get.
  * Rounds are interleaved and medians reported: the machine may be busy.
  *
- * The file is also its own child process (RR_SQLITE_BENCH_ROLE);
+ * RR_BENCH_SQLITE_PARTS=disk (comma-separated: send, e2e, latency, disk)
+ * runs only those parts. The file is also its own child process (RR_SQLITE_BENCH_ROLE);
  * RR_SQLITE_BENCH_PROFILE=DIR writes a CPU profile of each child there.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -46,6 +51,8 @@ const SEND_N = Number(process.env.RR_BENCH_SEND_N ?? 20_000);
 const E2E_N = Number(process.env.RR_BENCH_E2E_N ?? 40_000);
 const LAT_SECONDS = Number(process.env.RR_BENCH_LAT_SECONDS ?? 5);
 const RATE = 1000;
+const DISK_SECONDS = Number(process.env.RR_BENCH_DISK_SECONDS ?? 60);
+const PARTS = new Set((process.env.RR_BENCH_SQLITE_PARTS ?? 'send,e2e,latency,disk').split(','));
 
 const payload = (i: number) => ({ work_id: `w-${i}`, work_type: 'selfplay', config_key: 'hex8_2p', priority: i % 10, estimated_duration: 12.5 });
 const INSERT = 'INSERT INTO rr_events (event_id, event_type, source, created_at, origin_group, envelope) VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (event_id) DO NOTHING';
@@ -245,11 +252,62 @@ async function latency(dir: string, wake: WakeMode): Promise<{ p50: number; p99:
   return { p50: pct(50), p99: pct(99), max: report.at(-1)!, n: report.length };
 }
 
+// ── 5: disk ────────────────────────────────────────────────────────────────
+
+interface DiskFigures {
+  readonly rate: number;
+  readonly batched: boolean;
+  /** Events sent per second, as achieved. */
+  readonly achieved: number;
+  readonly handled: number;
+  readonly walPeak: number;
+  readonly dbPeak: number;
+  readonly walEnd: number;
+}
+
+const sizeOf = (path: string): number => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+};
+
+/** A producer process at `rate` events/s and a consumer process, the file sizes sampled every 20 ms. */
+async function disk(dir: string, rate: number, batched: boolean): Promise<DiskFigures> {
+  const path = join(dir, `disk-${rate}-${batched ? 'batch' : 'one'}.db`);
+  const q = freshQueue(path);
+  q.ensureGroup('bench');
+  await q.close();
+  const consumer = child('disk-consumer', { db: path });
+  const producer = child('disk-producer', { db: path, rate, seconds: DISK_SECONDS, batched });
+  await Promise.all([consumer.next((l) => 'ready' in l), producer.next((l) => 'ready' in l)]);
+  let walPeak = 0;
+  let dbPeak = 0;
+  const sample = () => {
+    walPeak = Math.max(walPeak, sizeOf(`${path}-wal`));
+    dbPeak = Math.max(dbPeak, sizeOf(path));
+  };
+  const sampler = setInterval(sample, 20);
+  consumer.send({ go: true });
+  producer.send({ go: true });
+  const sent = await producer.next((l) => 'sent' in l);
+  sample();
+  clearInterval(sampler);
+  const walEnd = sizeOf(`${path}-wal`);
+  consumer.send({ report: true });
+  const handled = (await consumer.next((l) => 'handled' in l)).handled as number;
+  consumer.send({ exit: true });
+  producer.send({ exit: true });
+  await Promise.all([consumer.exited, producer.exited]);
+  return { rate, batched, achieved: Math.round((sent.sent as number) / (sent.seconds as number)), handled, walPeak, dbPeak, walEnd };
+}
+
 // ── child roles ────────────────────────────────────────────────────────────
 
 async function runChild(
   role: string,
-  config: { db: string; n?: number; seconds?: number; rate?: number; wake?: WakeMode; checkpoint?: Checkpoint; serialize?: boolean },
+  config: { db: string; n?: number; seconds?: number; rate?: number; wake?: WakeMode; checkpoint?: Checkpoint; serialize?: boolean; batched?: boolean },
 ): Promise<void> {
   const say = (fact: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(fact)}\n`);
   const commands = createInterface({ input: process.stdin });
@@ -366,6 +424,44 @@ async function runChild(
     await exit;
     await router.close();
     await q.close();
+  } else if (role === 'disk-producer') {
+    // Retention on, as in production (every 60 s; the interval is short, so it mostly shows the WAL).
+    const q = new CrossProcessEventQueue({ dbPath: config.db, registry: REGISTRY, logger: silentLogger });
+    say({ ready: true });
+    await go;
+    const rate = config.rate ?? 1000;
+    const total = (config.seconds ?? 60) * rate;
+    const start = performance.now();
+    let i = 0;
+    if (config.batched) {
+      // One tick's sends every 10 ms: one transaction of rate/100 events.
+      for (let tick = 0; i < total; tick++) {
+        const wait = start + tick * 10 - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        const k = Math.min(total - i, Math.max(1, Math.round(rate / 100)));
+        await Promise.all(Array.from({ length: k }, () => q.send('WORK_QUEUED', payload(i++))));
+      }
+    } else {
+      for (; i < total; i++) {
+        const wait = start + (i * 1000) / rate - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        await q.send('WORK_QUEUED', payload(i));
+      }
+    }
+    say({ sent: total, seconds: (performance.now() - start) / 1000 });
+    await exit;
+    await q.close();
+  } else if (role === 'disk-consumer') {
+    const q = new CrossProcessEventQueue({ dbPath: config.db, registry: REGISTRY, logger: silentLogger });
+    let handled = 0;
+    const consumer = q.consume(() => void handled++, { group: 'bench', batchSize: 64 });
+    say({ ready: true });
+    commands.on('line', (l) => {
+      if ('report' in (JSON.parse(l) as object)) say({ handled });
+    });
+    await exit;
+    await consumer.stop();
+    await q.close();
   } else if (role === 'latency-consumer') {
     const q = new CrossProcessEventQueue({ dbPath: config.db, registry: REGISTRY, logger: silentLogger, retention: false, wake: config.wake });
     const router = createRouter({ registry: REGISTRY, logger: silentLogger, dlq: q.dlqStore('bench') });
@@ -390,8 +486,35 @@ async function runChild(
 export default async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rr-bench-sqlite-'));
   try {
+    if (PARTS.has('send')) await sendPart(dir);
+    if (PARTS.has('e2e')) await e2ePart(dir);
+    if (PARTS.has('latency')) await latencyPart(dir);
+    if (PARTS.has('disk')) await diskPart(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const w = [58, 10, 14];
+const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' ');
+const block = (title: string, f: Partial<Figures> & { queue: number }) => {
+  console.log(title);
+  console.log(line(['  queue', String(f.queue), '']));
+  if (f.raw !== undefined) console.log(line(['  raw SQL, pre-serialized rows, same checkpoint regime', String(f.raw), ratio(f.queue, f.raw)]));
+  if (f.rawJson !== undefined) console.log(line(['  raw SQL + JSON.stringify of each row, same regime', String(f.rawJson), ratio(f.queue, f.rawJson)]));
+  if (f.rawAuto !== undefined) console.log(line(['  raw SQL, pre-serialized rows, SQLite default checkpoints', String(f.rawAuto), ratio(f.queue, f.rawAuto)]));
+};
+
+async function sendPart(dir: string): Promise<void> {
     const one = await sendThroughput(dir, 1);
     const hundred = await sendThroughput(dir, 100);
+    console.log(line(['', 'events/s', 'queue ÷ raw']));
+    block('send, 1 event per transaction', one);
+    block('send, 100 events per transaction (100 sends in one tick)', hundred);
+}
+
+async function e2ePart(dir: string): Promise<void> {
     const e2eRuns: Record<keyof Figures, number[]> = { queue: [], raw: [], rawJson: [], rawAuto: [] };
     const variants = [
       async () => e2eRuns.queue.push(await endToEnd(dir, false)),
@@ -401,31 +524,35 @@ export default async function run(): Promise<void> {
     ];
     for (let round = 0; round < 3; round++) for (let k = 0; k < variants.length; k++) await variants[(k + round) % variants.length]!();
     const e2e: Figures = { queue: median(e2eRuns.queue), raw: median(e2eRuns.raw), rawJson: median(e2eRuns.rawJson), rawAuto: median(e2eRuns.rawAuto) };
-    const watch = await latency(dir, 'watch');
-    const poll = await latency(dir, 'poll');
-    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-    const w = [58, 10, 14];
-    const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' ');
     console.log(line(['', 'events/s', 'queue ÷ raw']));
-    const block = (title: string, f: Partial<Figures> & { queue: number }) => {
-      console.log(title);
-      console.log(line(['  queue', String(f.queue), '']));
-      if (f.raw !== undefined) console.log(line(['  raw SQL, pre-serialized rows, same checkpoint regime', String(f.raw), ratio(f.queue, f.raw)]));
-      if (f.rawJson !== undefined) console.log(line(['  raw SQL + JSON.stringify of each row, same regime', String(f.rawJson), ratio(f.queue, f.rawJson)]));
-      if (f.rawAuto !== undefined) console.log(line(['  raw SQL, pre-serialized rows, SQLite default checkpoints', String(f.rawAuto), ratio(f.queue, f.rawAuto)]));
-    };
-    block('send, 1 event per transaction', one);
-    block('send, 100 events per transaction (100 sends in one tick)', hundred);
     block('end to end, producer process → consumer process', e2e);
     console.log('same checkpoint regime: SQLite\'s automatic checkpoint off, PASSIVE checkpoints in a worker thread, as the queue does');
     console.log('');
+}
+
+async function latencyPart(dir: string): Promise<void> {
+    const watch = await latency(dir, 'watch');
+    const poll = await latency(dir, 'poll');
     console.log(`latency send → handler across processes, router + SQLite transport, ${RATE} events/s for ${LAT_SECONDS} s (ms):`);
     console.log(`  fs.watch wake-ups:      p50 ${watch.p50.toFixed(2)}  p99 ${watch.p99.toFixed(2)}  max ${watch.max.toFixed(2)}  (${watch.n} events)`);
     console.log(`  PRAGMA data_version poll: p50 ${poll.p50.toFixed(2)}  p99 ${poll.p99.toFixed(2)}  max ${poll.max.toFixed(2)}  (${poll.n} events)`);
     console.log(`  targets: ratios ≥ 0.70×, p99 < 10 ms`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    console.log('');
+}
+
+async function diskPart(dir: string): Promise<void> {
+  const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  console.log(`disk: producer process → consumer process, retention on, ${DISK_SECONDS} s each, peak sizes sampled every 20 ms`);
+  console.log('  rate (events/s)   sends                  achieved  handled   -wal peak   -wal end    db peak');
+  for (const rate of [1000, 10_000]) {
+    for (const batched of [false, true]) {
+      const f = await disk(dir, rate, batched);
+      console.log(
+        `  ${String(rate).padEnd(17)} ${(batched ? `batch of ${rate / 100} / 10 ms` : '1 per transaction').padEnd(22)} ${String(f.achieved).padStart(8)} ${String(f.handled).padStart(8)} ${mib(f.walPeak).padStart(11)} ${mib(f.walEnd).padStart(10)} ${mib(f.dbPeak).padStart(10)}`,
+      );
+    }
   }
+  console.log('  target: -wal peak within a few tens of MiB at any rate (runtime/sqlite/checkpoint.ts)');
 }
 
 const role = process.env.RR_SQLITE_BENCH_ROLE;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildCatalog } from '../generator/catalog/build.js';
 import { formatProblem, type Problem, type SourceFile } from '../generator/catalog/source.js';
-import { generate } from '../generator/index.js';
+import { generate, type Target } from '../generator/index.js';
 import { compareWithDisk, displayPath, OutputError, readCatalog, writeGenerated } from '../generator/io.js';
 import { CONFIG_FILE, loadConfig } from './config.js';
 
@@ -21,6 +21,10 @@ export interface CodegenOptions {
   readonly out: string;
   readonly check?: boolean;
   readonly runtimeImport?: string;
+  /** `typescript` (default) or `python`. */
+  readonly target?: Target;
+  /** Also generate (or check) the Python package here, after the TypeScript output (the config's `pythonOut`). */
+  readonly pythonOut?: string;
   /** The command that regenerates, as the user would type it (what a drift report tells them to run). Default `ringrift-events codegen`. */
   readonly rerun?: string;
 }
@@ -38,6 +42,7 @@ interface CatalogFlags {
   out?: string;
   runtimeImport?: string;
   config?: string;
+  target?: string;
 }
 
 export function registerCatalogCommands(program: Command): void {
@@ -50,6 +55,7 @@ export function registerCatalogCommands(program: Command): void {
     .option('--watch', 'regenerate on every change of the catalog, until interrupted (SIGINT/SIGTERM)')
     .option('--runtime-import <specifier>', 'module the generated code imports the runtime from (overrides the catalog\'s `runtime_import`; default `ringrift-events/runtime`)')
     .option('--config <path>', `config file (default: ${CONFIG_FILE} in the working directory, if present)`)
+    .option('--target <language>', 'typescript (default: the TypeScript modules and the documents) or python (a stdlib-only Python package; --out or the config\'s "pythonOut" is its directory)')
     .action(async (flags: CatalogFlags & { check?: boolean; watch?: boolean }) => {
       const opts = settings(flags);
       if (typeof opts === 'number') {
@@ -94,14 +100,28 @@ export function settings(flags: CatalogFlags): CodegenOptions | number {
   }
   const { config } = loaded;
   const catalog = displayPath(resolve(flags.catalog ?? config.catalog ?? 'catalog')) || '.';
+  if (flags.target !== undefined && flags.target !== 'typescript' && flags.target !== 'python') {
+    console.error(`--target ${JSON.stringify(flags.target)}: the targets are typescript and python`);
+    return EXIT.invalid;
+  }
+  if (flags.target === 'python') {
+    const out = flags.out ?? config.pythonOut;
+    if (out === undefined) {
+      console.error(`--target python needs --out DIR (the package directory), or "pythonOut" in ${CONFIG_FILE}`);
+      return EXIT.invalid;
+    }
+    return { catalog, out: resolve(out), target: 'python', rerun: rerunCommand(flags) };
+  }
   const out = resolve(flags.out ?? config.out ?? 'generated');
   const runtimeImport = flags.runtimeImport ?? config.runtimeImport;
-  return { catalog, out, ...(runtimeImport === undefined ? {} : { runtimeImport }), rerun: rerunCommand(flags) };
+  // The config's Python package joins a run whose output comes from the config too.
+  const pythonOut = flags.out === undefined && flags.target === undefined ? config.pythonOut : undefined;
+  return { catalog, out, ...(runtimeImport === undefined ? {} : { runtimeImport }), ...(pythonOut === undefined ? {} : { pythonOut }), rerun: rerunCommand(flags) };
 }
 
 /** `ringrift-events codegen` with the flags of this run (none when the config file or the defaults give everything). */
 function rerunCommand(flags: CatalogFlags): string {
-  const given: [string, string | undefined][] = [['--config', flags.config], ['--catalog', flags.catalog], ['--out', flags.out], ['--runtime-import', flags.runtimeImport]];
+  const given: [string, string | undefined][] = [['--config', flags.config], ['--catalog', flags.catalog], ['--target', flags.target], ['--out', flags.out], ['--runtime-import', flags.runtimeImport]];
   const quote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
   return ['ringrift-events codegen', ...given.flatMap(([flag, v]) => (v === undefined ? [] : [`${flag} ${quote(v)}`]))].join(' ');
 }
@@ -124,8 +144,15 @@ export function codegen(opts: CodegenOptions): number {
 
 /** One generation from sources already read (the watcher reads them itself, to skip a save that changed nothing). */
 export function codegenFromSources(opts: CodegenOptions, sources: readonly SourceFile[], report: Report = CONSOLE, suffix: () => string = () => ''): number {
+  const first = codegenOne(opts, sources, report, suffix);
+  if (opts.pythonOut === undefined || first === EXIT.invalid || first === EXIT.internal) return first;
+  const python = codegenOne({ catalog: opts.catalog, out: opts.pythonOut, target: 'python', ...(opts.check ? { check: true } : {}), ...(opts.rerun === undefined ? {} : { rerun: opts.rerun }) }, sources, report, suffix);
+  return Math.max(first, python);
+}
+
+function codegenOne(opts: CodegenOptions, sources: readonly SourceFile[], report: Report, suffix: () => string): number {
   const outDir = resolve(opts.out);
-  const result = generate(sources, opts.runtimeImport === undefined ? {} : { runtimeImport: opts.runtimeImport });
+  const result = generate(sources, { ...(opts.runtimeImport === undefined ? {} : { runtimeImport: opts.runtimeImport }), ...(opts.target ? { target: opts.target } : {}) });
   if (!result.ok) return reportProblems(result.problems, report);
   const shown = displayPath(outDir);
   if (opts.check) {

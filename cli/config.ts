@@ -6,6 +6,10 @@
  * { "catalog": "events/catalog", "out": "src/generated", "runtimeImport": "ringrift-events/runtime" }
  * ```
  *
+ * `pythonOut` names a Python package directory: a run that takes its output
+ * directory from the config (no `--out`, no `--target`) also generates (or
+ * checks) the Python package there (docs/python.md).
+ *
  * Looked up in the working directory (not above it), or named by `--config PATH`.
  * Paths in the file are relative to the file's own directory. Precedence: a
  * flag, then the config, then the defaults (`catalog`, `generated`).
@@ -29,6 +33,7 @@ export interface Config {
   readonly catalog?: string;
   readonly out?: string;
   readonly runtimeImport?: string;
+  readonly pythonOut?: string;
   /** The file it was read from (as shown in messages), if any. */
   readonly file?: string;
 }
@@ -37,6 +42,7 @@ const KEYS = {
   catalog: 'a directory (relative to the config file)',
   out: 'a directory (relative to the config file)',
   runtimeImport: 'a module specifier',
+  pythonOut: 'a directory (relative to the config file) for the Python package',
 } as const;
 type Key = keyof typeof KEYS;
 

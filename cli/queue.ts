@@ -137,11 +137,11 @@ export function registerQueueCommands(program: Command): void {
           if (limit > 0) {
             const foreign = new Set<string>();
             for await (const event of queue.follow({ afterSeq, eventTypes: opts.type, signal: controller.signal })) {
-              console.log(opts.json ? JSON.stringify(event.envelope) : formatEvent(event));
+              console.log(opts.json ? jsonText(event.envelope) : formatEvent(event));
               // A queue that does not record its catalog (created by an older version, or without a registry).
               if (catalog.registry.resolve(event.type) === undefined && !foreign.has(event.type)) {
                 foreign.add(event.type);
-                console.error(`note: ${event.type} is no event of ${catalog.shown}; if another catalog wrote this queue, pass --catalog with its directory`);
+                console.error(printable(`note: ${event.type} is no event of ${catalog.shown}; if another catalog wrote this queue, pass --catalog with its directory`));
               }
               if (++printed >= limit) break;
             }
@@ -166,7 +166,7 @@ export function registerQueueCommands(program: Command): void {
         const queue = await openQueue(opts.db, true, undefined);
         try {
           const stats = queue.stats();
-          console.log(opts.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
+          console.log(opts.json ? jsonText(stats, 2) : formatStats(stats));
         } finally {
           await queue.close();
         }
@@ -199,7 +199,7 @@ export function registerQueueCommands(program: Command): void {
             eventType: opts.type === undefined ? undefined : (queue.registry?.resolve(opts.type)?.name ?? opts.type),
             limit: opts.limit === undefined ? undefined : positiveInt(opts.limit, '--limit'),
           })) as SqliteDlqEntry[];
-          if (opts.json) for (const e of entries) console.log(JSON.stringify(e));
+          if (opts.json) for (const e of entries) console.log(jsonText(e));
           else console.log(formatDlq(entries));
         } finally {
           await queue.close();
@@ -236,7 +236,7 @@ export function registerQueueCommands(program: Command): void {
           if (!(waitMs >= 0)) throw new Error(`--wait must be a number of seconds, got ${JSON.stringify(opts.wait)}`);
           if (!opts.json) console.error(`requested the replay of ${ids.length} dead letter(s); waiting up to ${opts.wait} s for the running processes`);
           const outcome = await waitForReplays(queue, ids, waitMs);
-          if (opts.json) console.log(JSON.stringify(outcome));
+          if (opts.json) console.log(jsonText(outcome));
           else console.log(formatReplay(outcome));
           return waitMs > 0 && outcome.recovered.length < ids.length ? EXIT.notRecovered : EXIT.ok;
         } finally {
@@ -283,16 +283,39 @@ async function waitForReplays(queue: CrossProcessEventQueue, ids: readonly strin
 
 // ── formatting ─────────────────────────────────────────────────────────────
 
+/**
+ * Characters that drive a terminal or reorder what it shows: C0 controls,
+ * DEL, C1 controls (U+009B is a CSI), bidirectional marks and overrides,
+ * line and paragraph separators. Group names, sources, ids and errors come
+ * from whoever wrote to the database; printed raw, an ESC sequence clears
+ * the screen or sets the window title.
+ */
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+/** The same, apart from the C0 controls, which JSON.stringify already escapes inside strings (a raw newline in its output is layout). */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+const hex = (c: string, digits: number): string => c.charCodeAt(0).toString(16).padStart(digits, '0');
+
+/** Text from the database as it may reach a terminal: unsafe characters as `\xNN` / `\uNNNN`. */
+function printable(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, (c) => (c.charCodeAt(0) < 0x100 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`));
+}
+
+/** JSON.stringify, with the unsafe characters it leaves raw written as `\uNNNN` (still the same JSON value). */
+function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${hex(c, 4)}`);
+}
+
 function formatEvent(e: StoredEvent): string {
   const time = typeof e.envelope.time === 'string' ? e.envelope.time : new Date(e.createdAt).toISOString();
   const data = { ...e.payload } as Record<string, unknown>;
   delete data.timestamp;
   delete data.source;
-  return `#${e.seq} ${time} ${e.type} source=${e.source} id=${e.id} ${JSON.stringify(data)}`;
+  return printable(`#${e.seq} ${time} ${e.type} source=${e.source} id=${e.id} ${JSON.stringify(data)}`);
 }
 
 function formatStats(s: QueueStats): string {
-  const lines = [`queue ${s.dbPath} (schema ${s.schemaVersion}${s.catalog === null ? '' : `, catalog ${s.catalog}`})`];
+  const lines = [printable(`queue ${s.dbPath} (schema ${s.schemaVersion}${s.catalog === null ? '' : `, catalog ${s.catalog}`})`)];
   const ev = s.events;
   lines.push(
     ev.count === 0
@@ -303,7 +326,7 @@ function formatStats(s: QueueStats): string {
   if (s.groups.length === 0) lines.push('groups   none');
   else {
     const rows = s.groups.map((g) => [
-      g.name + (g.ephemeral ? ' (per-process)' : ''),
+      printable(g.name) + (g.ephemeral ? ' (per-process)' : ''),
       String(g.cursor),
       String(g.pending),
       String(g.inFlight),
@@ -311,7 +334,7 @@ function formatStats(s: QueueStats): string {
       String(g.retrying),
       String(g.members),
       age(g.lastSeenAt),
-      g.eventTypes === null ? '*' : g.eventTypes.join(','),
+      g.eventTypes === null ? '*' : printable(g.eventTypes.join(',')),
     ]);
     lines.push(...table(['group', 'cursor', 'pending', 'in-flight', 'expired', 'retrying', 'members', 'last seen', 'types'], rows));
   }
@@ -321,24 +344,27 @@ function formatStats(s: QueueStats): string {
 
 function formatDlq(entries: readonly SqliteDlqEntry[]): string {
   if (entries.length === 0) return 'no dead letters';
-  const rows = entries.map((e) => [
-    e.id,
-    new Date(e.failedAt).toISOString(),
-    e.status + (e.replayRequestedAt !== null ? ' (replay requested)' : ''),
-    e.eventType,
-    e.handlerName,
-    e.group ?? '',
-    String(e.attempts),
-    e.error.length > 80 ? `${e.error.slice(0, 77)}...` : e.error,
-  ]);
+  const rows = entries.map((e) => {
+    const error = printable(e.error);
+    return [
+      printable(e.id),
+      new Date(e.failedAt).toISOString(),
+      e.status + (e.replayRequestedAt !== null ? ' (replay requested)' : ''),
+      printable(e.eventType),
+      printable(e.handlerName),
+      printable(e.group ?? ''),
+      String(e.attempts),
+      error.length > 80 ? `${error.slice(0, 77)}...` : error,
+    ];
+  });
   return [...table(['id', 'parked', 'status', 'event', 'handler', 'group', 'attempts', 'error'], rows), `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`].join('\n');
 }
 
 function formatReplay(o: ReplayOutcome): string {
   const lines: string[] = [];
-  for (const e of o.recovered) lines.push(`recovered ${e.id} ${e.type} → ${e.handler}`);
-  for (const e of o.failed) lines.push(`failed    ${e.id} ${e.type} → ${e.handler}: ${e.error}`);
-  for (const e of o.waiting) lines.push(`waiting   ${e.id} ${e.type} → ${e.handler}: no running process served it (is one with this handler running, its router's DLQ on this file?)`);
+  for (const e of o.recovered) lines.push(printable(`recovered ${e.id} ${e.type} → ${e.handler}`));
+  for (const e of o.failed) lines.push(printable(`failed    ${e.id} ${e.type} → ${e.handler}: ${e.error}`));
+  for (const e of o.waiting) lines.push(printable(`waiting   ${e.id} ${e.type} → ${e.handler}: no running process served it (is one with this handler running, its router's DLQ on this file?)`));
   lines.push(`${o.recovered.length} recovered, ${o.failed.length} failed again, ${o.waiting.length} still waiting`);
   return lines.join('\n');
 }

@@ -2,9 +2,18 @@
  * Edit the YAML catalog and run `ringrift-events codegen` instead.
  */
 
-import { normalizeEventPayload, renameAliases } from "../runtime/index.js";
-import type { NormalizeResult } from "../runtime/index.js";
+import {
+
+  UnknownEventError,
+  firstAliased,
+  normalizeEventPayload,
+  ownValue,
+  renameAliases,
+  reportAliasConflicts,
+} from "../runtime/index.js";
+import type { ExtractOptions, NormalizeResult } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
+import { resolveEvent } from "./mappings.js";
 import type {
 
   BoardType,
@@ -15,7 +24,7 @@ import type {
 } from "./payloads.js";
 import { assertPayload } from "./validation.js";
 
-export { normalizeEventPayload };
+export { normalizeEventPayload, type ExtractOptions };
 
 /** Per event with aliased fields: alias → canonical field name. */
 export const FIELD_ALIASES: { readonly [E in EventName]?: Readonly<Record<string, string>> } = {
@@ -144,9 +153,14 @@ export const SHARED_FIELD_ALIASES: Readonly<Record<string, string>> = {
   tier: "promotion_type",
 };
 
-/** Renames the aliased fields of a payload to their canonical names, into a new object. */
+/**
+ * Renames the aliased fields of a payload to their canonical names, into a new object. `event` is any spelling;
+ * an unknown one throws UnknownEventError naming it.
+ */
 export function normalizePayload(event: EventName, raw: Readonly<Record<string, unknown>>): NormalizeResult {
-  return renameAliases(FIELD_ALIASES[event] ?? {}, raw);
+  const name = resolveEvent(event);
+  if (name === undefined) throw new UnknownEventError(event);
+  return renameAliases(ownValue(FIELD_ALIASES, name) ?? {}, raw);
 }
 
 /** The allowed values of board_type. */
@@ -204,14 +218,13 @@ export function makeConfigKey(board_type: BoardType, num_players: NumPlayers): C
 
 /**
  * The config_key of a payload (or event object): `config_key`, then `config`, else built from
- * `board_type` and `num_players`. Undefined when absent or malformed.
+ * `board_type` and `num_players`. Undefined when absent or malformed. When they disagree: strict
+ * (default) throws PayloadValidationError naming both values, lenient warns.
  */
-export function extractConfigKey(event: unknown): ConfigKey | undefined {
+export function extractConfigKey(event: unknown, options: ExtractOptions = {}): ConfigKey | undefined {
   const payload = normalizeEventPayload(event);
-  for (const name of ["config_key", "config"]) {
-    const value = Object.hasOwn(payload, name) ? payload[name] : undefined;
-    if (value !== undefined) return isConfigKey(value) ? value : undefined;
-  }
+  const value = firstAliased(payload, ["config_key", "config"], (v) => v !== undefined, options);
+  if (value !== undefined) return isConfigKey(value) ? value : undefined;
   const board_type = BOARD_TYPE_VALUES.find((v) => v === payload["board_type"]);
   const num_players = NUM_PLAYERS_VALUES.find((v) => v === payload["num_players"]);
   if (board_type === undefined || num_players === undefined) return undefined;
@@ -220,25 +233,28 @@ export function extractConfigKey(event: unknown): ConfigKey | undefined {
 
 /**
  * The model path of a payload (or event object): `model_path`, then `checkpoint_path`, then
- * `path`. Undefined when absent or not a non-empty string.
+ * `path`. Undefined when absent or not a non-empty string. When they disagree: strict (default)
+ * throws PayloadValidationError naming both values, lenient warns.
  */
-export function extractModelPath(event: unknown): string | undefined {
+export function extractModelPath(event: unknown, options: ExtractOptions = {}): string | undefined {
   const payload = normalizeEventPayload(event);
-  for (const name of ["model_path", "checkpoint_path", "path"]) {
-    const value = Object.hasOwn(payload, name) ? payload[name] : undefined;
-    if (typeof value === "string" && value.length > 0) return value;
-  }
-  return undefined;
+  const value = firstAliased(payload, ["model_path", "checkpoint_path", "path"], (v) => typeof v === "string" && v.length > 0, options);
+  return typeof value === "string" ? value : undefined;
 }
 
 /**
  * Parse an EVALUATION_COMPLETED payload, resolving aliases and completing config key, board type
  * and player count from each other.
  *
- * Throws PayloadValidationError naming the event and each bad field.
+ * Throws PayloadValidationError naming the event and each bad field; an alias that disagrees with
+ * its canonical field is one in strict mode (default), a warning naming both values in lenient
+ * mode.
  */
-export function extractEvaluationData(event: unknown): EvaluationCompletedPayload {
-  const payload: Record<string, unknown> = { ...normalizePayload("EVALUATION_COMPLETED", normalizeEventPayload(event)).payload };
+export function extractEvaluationData(event: unknown, options: ExtractOptions = {}): EvaluationCompletedPayload {
+  const raw = normalizeEventPayload(event);
+  const normalized = normalizePayload("EVALUATION_COMPLETED", raw);
+  reportAliasConflicts("EVALUATION_COMPLETED", raw, normalized, options);
+  const payload: Record<string, unknown> = { ...normalized.payload };
   if (payload["config_key"] === undefined) {
     const composed = extractConfigKey(payload);
     if (composed !== undefined) payload["config_key"] = composed;
@@ -254,10 +270,15 @@ export function extractEvaluationData(event: unknown): EvaluationCompletedPayloa
  * Parse a TRAINING_COMPLETED payload, resolving aliases and completing config key, board type and
  * player count from each other.
  *
- * Throws PayloadValidationError naming the event and each bad field.
+ * Throws PayloadValidationError naming the event and each bad field; an alias that disagrees with
+ * its canonical field is one in strict mode (default), a warning naming both values in lenient
+ * mode.
  */
-export function extractTrainingData(event: unknown): TrainingCompletedPayload {
-  const payload: Record<string, unknown> = { ...normalizePayload("TRAINING_COMPLETED", normalizeEventPayload(event)).payload };
+export function extractTrainingData(event: unknown, options: ExtractOptions = {}): TrainingCompletedPayload {
+  const raw = normalizeEventPayload(event);
+  const normalized = normalizePayload("TRAINING_COMPLETED", raw);
+  reportAliasConflicts("TRAINING_COMPLETED", raw, normalized, options);
+  const payload: Record<string, unknown> = { ...normalized.payload };
   if (payload["config_key"] === undefined) {
     const composed = extractConfigKey(payload);
     if (composed !== undefined) payload["config_key"] = composed;

@@ -2,13 +2,21 @@
  * Edit the YAML catalog and run `ringrift-events codegen` instead.
  */
 
-import { createRegistry, getRouter as getRuntimeRouter, typedRouter } from "../runtime/index.js";
+import {
+
+  HandlerBase as RuntimeHandlerBase,
+  createRegistry,
+  getRouter as getRuntimeRouter,
+  typedRouter,
+  untypedRouter,
+} from "../runtime/index.js";
 import type {
 
   CatalogNames,
   DedupPolicy,
   EventDefinition,
   EventRegistry,
+  Router,
   RouterOptions,
   TypedRouter,
 } from "../runtime/index.js";
@@ -1689,4 +1697,14 @@ export type CatalogRouter = TypedRouter<EventCatalogTypes>;
 /** The process-wide router, bound to this catalog's registry (created on first call) and typed by it. */
 export function getRouter(options: Omit<RouterOptions, "registry"> = {}): CatalogRouter {
   return typedRouter<EventCatalogTypes>(getRuntimeRouter({ ...options, registry: REGISTRY }));
+}
+
+/**
+ * HandlerBase on this catalog: without a `router` option a handler subscribes on this catalog's process-wide router,
+ * created on first use, so it may start before anything else touched the router.
+ */
+export abstract class HandlerBase extends RuntimeHandlerBase {
+  protected override defaultRouter(): Router {
+    return untypedRouter(getRouter());
+  }
 }

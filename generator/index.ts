@@ -12,7 +12,7 @@ export type { CatalogModel, EventModel, FieldModel } from './catalog/model.js';
 export type { Problem, SourceFile } from './catalog/source.js';
 export { formatProblem } from './catalog/source.js';
 export type { GeneratedFile } from './emit/output.js';
-export type { EmitOptions } from './emit/all.js';
+export type { EmitOptions, Target } from './emit/all.js';
 export { buildCatalog } from './catalog/build.js';
 export { compareCatalogs, formatFinding, type Finding } from './evolution/compare.js';
 export { MODES, RULES, parseModes, type Mode, type Rule, type RuleId } from './evolution/rules.js';

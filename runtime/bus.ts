@@ -9,6 +9,7 @@
  * `onError`.
  */
 import type { EventEnvelope } from './envelope.js';
+import { PatternSyntaxError } from './errors.js';
 import { callIsolated } from './retry.js';
 
 export type EventHandler<T = Record<string, unknown>> = (event: EventEnvelope<T>) => unknown;
@@ -77,25 +78,61 @@ export interface HistoryQuery {
 export interface ReplayOptions {
   readonly handler: EventHandler;
   readonly topic?: string;
-  /** Only events published at or after this time (epoch ms, Date, or ISO string). */
+  /** Only events published at or after this time (epoch ms, Date, or ISO string); a number that reads as seconds is refused. */
   readonly since?: number | Date | string;
 }
 
-/** True when `key` is a pattern rather than one event. */
+/** Characters of regular-expression syntax; no event name or topic contains one. */
+const REGEX_SYNTAX = /[\\^$+?()[\]{}|]/;
+
+/** True when `key` is a pattern rather than one event (a glob, or a regular expression that compilePattern refuses). */
 export function isPattern(key: string): boolean {
-  return key.includes('*');
+  return key.includes('*') || REGEX_SYNTAX.test(key);
 }
 
 /**
- * `*` matches any run of characters, dots included: `training.*` matches
- * `training.completed`, `TRAINING_*` matches `TRAINING_FAILED`, `*` matches all.
+ * Patterns are globs: `*` matches any run of characters, dots included:
+ * `training.*` matches `training.completed`, `TRAINING_*` matches
+ * `TRAINING_FAILED`, `*` matches all. One syntax for the router, the history,
+ * the SQLite queue and NATS subjects. A regular expression (the guide's
+ * `training\\..*`) is refused with PatternSyntaxError giving its glob.
  */
 export function compilePattern(pattern: string): RegExp {
+  if (REGEX_SYNTAX.test(pattern)) throw new PatternSyntaxError(pattern, globEquivalent(pattern));
   const body = pattern
     .split('*')
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
   return new RegExp(`^${body}$`);
+}
+
+/**
+ * The glob a simple regular expression means: anchors dropped, `.*` and `.+`
+ * become `*`, escaped punctuation and a lone `.` (the topic separator, as
+ * meant) become themselves. Undefined when it uses anything a glob cannot say
+ * (classes, groups, alternatives, `\d`…).
+ */
+export function globEquivalent(regex: string): string | undefined {
+  let s = regex.startsWith('^') ? regex.slice(1) : regex;
+  if (s.endsWith('$') && !s.endsWith('\\$')) s = s.slice(0, -1);
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    const next = s[i + 1];
+    if (c === '\\') {
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined; // \d, \w, …
+      out += next;
+      i++;
+    } else if (c === '.' && (next === '*' || next === '+')) {
+      if (!out.endsWith('*')) out += '*';
+      i++;
+    } else if ('^$+?()[]{}|*'.includes(c)) {
+      return undefined;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 class Sub implements Subscription {
@@ -283,7 +320,7 @@ export class EventBus {
    * of events replayed.
    */
   async replay(options: ReplayOptions): Promise<number> {
-    const since = options.since === undefined ? -Infinity : toEpochMs(options.since);
+    const since = options.since === undefined ? -Infinity : sinceEpochMs(options.since, this.now(), 'replay');
     const events = this.select(this.historyFilter(options.topic), Infinity, since);
     for (const event of events) {
       const outcome = await callIsolated(options.handler, event, 0, 'replay');
@@ -379,6 +416,22 @@ const REPLAY_SUB: Subscription = {
   cancelled: false,
   handler: () => undefined,
 };
+
+/**
+ * A `since` in epoch milliseconds, refusing a number that reads as seconds
+ * (the Python original's `time.time() - 3600`): one far nearer to `now` read as
+ * seconds than read as milliseconds. Read as milliseconds it would be January
+ * 1970, and every event would be replayed without a word.
+ */
+export function sinceEpochMs(since: number | Date | string, now: number, what: string): number {
+  const ms = toEpochMs(since);
+  if (typeof since === 'number' && since > 0 && Math.abs(since * 1000 - now) < Math.abs(since - now) / 1000) {
+    throw new RangeError(
+      `${what}({ since: ${since} }): since is epoch milliseconds (or a Date, or an ISO string); ${since} reads as seconds since the epoch, as Python's time.time() gives: pass ${since} * 1000`,
+    );
+  }
+  return ms;
+}
 
 export function toEpochMs(time: number | Date | string): number {
   if (typeof time === 'number') return time;

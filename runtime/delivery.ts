@@ -9,6 +9,7 @@
  * is awaited for transport deliveries, so that a transport acknowledges only
  * once the event was handled or parked (defect 4).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { EventBus, EventHandler, Subscription } from './bus.js';
 import type { DlqEntry, DlqStore } from './dlq.js';
@@ -68,9 +69,14 @@ export interface DeliveryContext {
 
 const policyOf = (sub: Subscription): HandlerPolicy => sub.meta as HandlerPolicy;
 
+/** The background work the running code is part of: `drain()` from inside it must not wait for itself. */
+const currentWork = new AsyncLocalStorage<object>();
+
 export class HandlerRunner {
-  /** Background work (retries, DLQ parking, handler events). */
-  private readonly pending = new Set<Promise<void>>();
+  /** Background work (retries, DLQ parking, handler events), by the token its code runs under. */
+  private readonly pending = new Map<object, Promise<void>>();
+  /** Work whose code is waiting in drain() (never waited for by another drain: two handlers draining must not wait for each other). */
+  private readonly draining = new Set<object>();
 
   constructor(private readonly ctx: DeliveryContext) {}
 
@@ -100,17 +106,45 @@ export class HandlerRunner {
     return runInTrace(envelope.traceparent, (e) => callIsolated(handler, e, timeoutMs, name), envelope);
   }
 
-  /** Keeps a background promise until it settles; its failure is logged, never unhandled. */
-  track(work: Promise<void>): void {
-    const tracked: Promise<void> = work
+  /**
+   * Runs background work and keeps it until it settles; its failure is
+   * logged, never unhandled. The work runs under a token of its own
+   * (AsyncLocalStorage), so that a handler it calls can drain() without
+   * waiting for itself.
+   */
+  track(start: () => Promise<void>): void {
+    const token = {};
+    const work = currentWork.run(token, () => {
+      try {
+        return start();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    });
+    const tracked = work
       .catch((error: unknown) => this.ctx.logger.error(`[EventRouter] background work failed: ${errorMessage(error)}`))
-      .finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
+      .finally(() => this.pending.delete(token));
+    this.pending.set(token, tracked);
   }
 
-  /** Resolves once all background work, including what it started meanwhile, has settled. */
+  /**
+   * Resolves once all background work, including what it started meanwhile,
+   * has settled. Called from inside a handler that is part of background work
+   * (a retry, a HANDLER_FAILED subscriber), it waits for everything but that
+   * work, and but other work whose code is itself in drain(): never for itself.
+   */
   async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all(this.pending);
+    const self = currentWork.getStore();
+    if (self !== undefined) this.draining.add(self);
+    try {
+      for (;;) {
+        const others = [...this.pending].filter(([token]) => self === undefined || (token !== self && !this.draining.has(token))).map(([, p]) => p);
+        if (others.length === 0) return;
+        await Promise.all(others);
+      }
+    } finally {
+      if (self !== undefined) this.draining.delete(self);
+    }
   }
 
   /**
@@ -149,12 +183,11 @@ export class HandlerRunner {
   }
 
   private afterFirstFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, sink: unknown[] | undefined): false | Promise<boolean> {
-    const chain = this.retryThenPark(sub, envelope, failure);
     if (sink === undefined) {
-      this.track(chain.then(() => undefined));
+      this.track(() => this.retryThenPark(sub, envelope, failure).then(() => undefined));
       return false;
     }
-    return chain.catch((error: unknown) => {
+    return this.retryThenPark(sub, envelope, failure).catch((error: unknown) => {
       sink.push(error);
       return false;
     });
@@ -198,7 +231,7 @@ export class HandlerRunner {
     this.notify(policy.onFailure, { handlerName: sub.name, envelope, kind: failure.kind, error: failure.error, attempt, willRetry });
     if (failure.kind === 'timeout') {
       const fields = { timeout_seconds: policy.timeoutMs / 1000, error: errorMessage(failure.error), attempt };
-      this.track(this.ctx.handlerEvent('timeout', sub, envelope, fields));
+      this.track(() => this.ctx.handlerEvent('timeout', sub, envelope, fields));
     }
   }
 
@@ -221,7 +254,7 @@ export class HandlerRunner {
     stats.deadLettered++;
     logger.error(`[EventRouter] Dead-lettered ${envelope.type} for ${sub.name} after ${attempts} attempt(s): ${entry.error}`, { id: envelope.id });
     this.notify(policyOf(sub).onDeadLetter, entry);
-    this.track(this.ctx.handlerEvent('failed', sub, envelope, { error: entry.error, attempt: attempts }));
+    this.track(() => this.ctx.handlerEvent('failed', sub, envelope, { error: entry.error, attempt: attempts }));
   }
 
   private notify<A>(callback: ((arg: A) => void) | undefined, arg: A): void {

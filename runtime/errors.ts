@@ -27,3 +27,18 @@ export class RouterClosedError extends Error {
     super(`cannot ${action}: the router is closed`);
   }
 }
+
+/** A subscription or history pattern written as a regular expression: patterns are globs (runtime/README.md "Patterns"). */
+export class PatternSyntaxError extends TypeError {
+  override readonly name = 'PatternSyntaxError';
+  constructor(
+    readonly pattern: string,
+    /** The glob meaning the same, when there is one. */
+    readonly glob: string | undefined,
+  ) {
+    super(
+      `pattern ${JSON.stringify(pattern)} is a regular expression; patterns are globs (* matches any run of characters, dots included)` +
+        (glob !== undefined ? `: use ${JSON.stringify(glob)}` : ', and this one has no glob equivalent: subscribe to each event, or to a wider glob and filter in the handler'),
+    );
+  }
+}

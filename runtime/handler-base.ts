@@ -10,7 +10,7 @@
  * after a restart. A second instance with the same name is refused (the
  * router rejects the duplicate subscription name).
  */
-import { getRouter } from './default-router.js';
+import { peekRouter } from './default-router.js';
 import type { EventEnvelope } from './envelope.js';
 import type { RetryPolicy } from './retry.js';
 import type { Router } from './router.js';
@@ -22,7 +22,7 @@ import type { Router } from './router.js';
 export type SubscriptionMap = Readonly<Record<string, (event: EventEnvelope<never>) => unknown>>;
 
 export interface HandlerBaseOptions {
-  /** Default: the process-wide router (getRouter()). */
+  /** Default: the process-wide router (see `defaultRouter()`). */
   readonly router?: Router;
   readonly priority?: number;
   readonly timeoutMs?: number;
@@ -31,11 +31,12 @@ export interface HandlerBaseOptions {
   readonly maxConsecutiveFailures?: number;
 }
 
-export interface HandlerHealth {
+/** The counts of one subscription (`<handler name>:<event or pattern>`). */
+export interface SubscriptionHealth {
   readonly name: string;
+  /** The canonical event, or the pattern. */
+  readonly event: string;
   readonly healthy: boolean;
-  readonly running: boolean;
-  readonly subscriptions: number;
   readonly eventsProcessed: number;
   readonly errorCount: number;
   readonly timeoutCount: number;
@@ -44,7 +45,38 @@ export interface HandlerHealth {
   readonly lastError?: string;
   /** ISO time of the last successful call. */
   readonly lastEventAt?: string;
+}
+
+export interface HandlerHealth {
+  readonly name: string;
+  /** Running, and no subscription has failed `maxConsecutiveFailures` times in a row. */
+  readonly healthy: boolean;
+  readonly running: boolean;
+  readonly subscriptions: number;
+  /** Per subscription: one subscription's successes never hide another's failures. */
+  readonly bySubscription: readonly SubscriptionHealth[];
+  readonly eventsProcessed: number;
+  readonly errorCount: number;
+  readonly timeoutCount: number;
+  readonly deadLettered: number;
+  /** The most of any subscription. */
+  readonly consecutiveFailures: number;
+  readonly lastError?: string;
+  /** ISO time of the last successful call. */
+  readonly lastEventAt?: string;
   readonly message: string;
+}
+
+interface Counts {
+  readonly name: string;
+  readonly event: string;
+  eventsProcessed: number;
+  errorCount: number;
+  timeoutCount: number;
+  deadLettered: number;
+  consecutiveFailures: number;
+  lastError: string | undefined;
+  lastEventAt: number | undefined;
 }
 
 // State lives in ES private fields (#) so that subclasses may use any names of their own.
@@ -53,13 +85,9 @@ export abstract class HandlerBase {
   readonly #options: HandlerBaseOptions;
   #unsubscribers: (() => void)[] = [];
   #running = false;
-  #eventsProcessed = 0;
-  #errorCount = 0;
-  #timeoutCount = 0;
-  #deadLettered = 0;
-  #consecutiveFailures = 0;
+  /** Per subscription name; kept across restarts, like the names. */
+  readonly #counts = new Map<string, Counts>();
   #lastError: string | undefined;
-  #lastEventAt: number | undefined;
 
   constructor(name: string, options: HandlerBaseOptions = {}) {
     if (!name) throw new TypeError('HandlerBase: a name is required');
@@ -77,7 +105,24 @@ export abstract class HandlerBase {
   protected onStop(): void | Promise<void> {}
 
   protected get router(): Router {
-    return this.#options.router ?? getRouter();
+    return this.#options.router ?? this.defaultRouter();
+  }
+
+  /**
+   * The router used when none is given. The `HandlerBase` exported by a
+   * generated catalog module overrides this with that catalog's process-wide
+   * router, created on first use, so that a handler can start before any
+   * emitter ran (EVENT_SYSTEM_REFERENCE.md: subscribers start before emitters).
+   */
+  protected defaultRouter(): Router {
+    const router = peekRouter();
+    if (router === undefined || router.isClosed) {
+      throw new Error(
+        `HandlerBase ${JSON.stringify(this.name)}: no router to subscribe on. Extend the HandlerBase of your generated catalog module ` +
+          "(import { HandlerBase } from 'ringrift-events'), which starts on the catalog's process-wide router, or pass { router }",
+      );
+    }
+    return router;
   }
 
   get isRunning(): boolean {
@@ -92,21 +137,23 @@ export abstract class HandlerBase {
       const router = this.router;
       for (const [key, method] of Object.entries(this.getSubscriptions())) {
         const canonical = router.registry.resolve(key)?.name ?? key;
+        const name = `${this.name}:${canonical}`;
+        const counts = this.#countsOf(name, canonical);
         this.#unsubscribers.push(
-          router.subscribe(key, (event: EventEnvelope) => this.#run(method, event), {
-            name: `${this.name}:${canonical}`,
+          router.subscribe(key, (event: EventEnvelope) => this.#run(counts, method, event), {
+            name,
             coordinator: this.name,
             priority: this.#options.priority,
             timeoutMs: this.#options.timeoutMs,
             retry: this.#options.retry,
             onFailure: (info) => {
-              if (info.kind === 'timeout') this.#timeoutCount++;
-              else this.#errorCount++;
-              this.#consecutiveFailures++;
-              this.#lastError = info.error instanceof Error ? info.error.message : String(info.error);
+              if (info.kind === 'timeout') counts.timeoutCount++;
+              else counts.errorCount++;
+              counts.consecutiveFailures++;
+              counts.lastError = this.#lastError = errorText(info.error);
             },
             onDeadLetter: () => {
-              this.#deadLettered++;
+              counts.deadLettered++;
             },
           }),
         );
@@ -129,43 +176,78 @@ export abstract class HandlerBase {
 
   healthCheck(): HandlerHealth {
     const max = this.#options.maxConsecutiveFailures ?? 5;
-    const healthy = this.#running && this.#consecutiveFailures < max;
+    const all = [...this.#counts.values()];
+    const bySubscription = all.map((c): SubscriptionHealth => ({
+      name: c.name,
+      event: c.event,
+      healthy: c.consecutiveFailures < max,
+      eventsProcessed: c.eventsProcessed,
+      errorCount: c.errorCount,
+      timeoutCount: c.timeoutCount,
+      deadLettered: c.deadLettered,
+      consecutiveFailures: c.consecutiveFailures,
+      ...(c.lastError !== undefined ? { lastError: c.lastError } : {}),
+      ...(c.lastEventAt !== undefined ? { lastEventAt: new Date(c.lastEventAt).toISOString() } : {}),
+    }));
+    const failing = bySubscription.filter((c) => !c.healthy);
+    const healthy = this.#running && failing.length === 0;
     const message = !this.#running
       ? 'not running'
       : healthy
         ? 'ok'
-        : `${this.#consecutiveFailures} consecutive failures (last: ${this.#lastError ?? 'unknown'})`;
+        : failing.map((c) => `${c.name}: ${c.consecutiveFailures} consecutive failures (last: ${c.lastError ?? 'unknown'})`).join('; ');
+    const sum = (f: (c: Counts) => number) => all.reduce((n, c) => n + f(c), 0);
+    const lastEventAt = Math.max(...all.map((c) => c.lastEventAt ?? -Infinity));
     return {
       name: this.name,
       healthy,
       running: this.#running,
       subscriptions: this.#unsubscribers.length,
-      eventsProcessed: this.#eventsProcessed,
-      errorCount: this.#errorCount,
-      timeoutCount: this.#timeoutCount,
-      deadLettered: this.#deadLettered,
-      consecutiveFailures: this.#consecutiveFailures,
+      bySubscription,
+      eventsProcessed: sum((c) => c.eventsProcessed),
+      errorCount: sum((c) => c.errorCount),
+      timeoutCount: sum((c) => c.timeoutCount),
+      deadLettered: sum((c) => c.deadLettered),
+      consecutiveFailures: Math.max(0, ...all.map((c) => c.consecutiveFailures)),
       ...(this.#lastError !== undefined ? { lastError: this.#lastError } : {}),
-      ...(this.#lastEventAt !== undefined ? { lastEventAt: new Date(this.#lastEventAt).toISOString() } : {}),
+      ...(Number.isFinite(lastEventAt) ? { lastEventAt: new Date(lastEventAt).toISOString() } : {}),
       message,
     };
   }
 
-  #run(method: (event: EventEnvelope<never>) => unknown, event: EventEnvelope): unknown {
-    const result = method.call(this, event as EventEnvelope<never>);
-    if (result instanceof Promise) return result.then(() => this.#succeeded());
-    this.#succeeded();
-    return result;
+  #countsOf(name: string, event: string): Counts {
+    let counts = this.#counts.get(name);
+    if (counts === undefined) {
+      counts = { name, event, eventsProcessed: 0, errorCount: 0, timeoutCount: 0, deadLettered: 0, consecutiveFailures: 0, lastError: undefined, lastEventAt: undefined };
+      this.#counts.set(name, counts);
+    }
+    return counts;
   }
 
-  #succeeded(): void {
-    this.#eventsProcessed++;
-    this.#consecutiveFailures = 0;
-    this.#lastEventAt = Date.now();
+  #run(counts: Counts, method: (event: EventEnvelope<never>) => unknown, event: EventEnvelope): unknown {
+    const result = method.call(this, event as EventEnvelope<never>);
+    if (result instanceof Promise) return result.then(() => succeeded(counts));
+    succeeded(counts);
+    return result;
   }
 
   #unsubscribeAll(): void {
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     this.#unsubscribers = [];
+  }
+}
+
+function succeeded(counts: Counts): void {
+  counts.eventsProcessed++;
+  counts.consecutiveFailures = 0;
+  counts.lastEventAt = Date.now();
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
   }
 }

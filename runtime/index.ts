@@ -3,6 +3,7 @@
  * runtime never imports the generator or the generated code.
  */
 export * from './registry.js';
+export { aliasConflictIssues, firstAliased, reportAliasConflicts, shownValue, type ExtractOptions } from './extract.js';
 export { PayloadValidationError, runValidator, type CompiledValidator, type ValidatorError } from './validation.js';
 export {
   typedRouter,
@@ -23,6 +24,7 @@ export { dedupKey, sha256, TtlSet } from './dedup.js';
 export {
   EventBus,
   compilePattern,
+  globEquivalent,
   isPattern,
   type BusSubscribeOptions,
   type Delivery,
@@ -42,7 +44,7 @@ export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './memory-tran
 export { LATENCY_WINDOW, type LatencySummary, type RouterStats } from './stats.js';
 export { consoleLogger, silentLogger, errorMessage, type Logger } from './logger.js';
 export { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
-export { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
+export { EventValidationError, PatternSyntaxError, RouterClosedError, UnknownEventError } from './errors.js';
 export {
   createRouter,
   Router,
@@ -61,6 +63,6 @@ export {
   type ValidationMode,
 } from './router.js';
 export { getRouter, peekRouter, resetRouter } from './default-router.js';
-export { HandlerBase, type HandlerBaseOptions, type HandlerHealth, type SubscriptionMap } from './handler-base.js';
+export { HandlerBase, type HandlerBaseOptions, type HandlerHealth, type SubscriptionHealth, type SubscriptionMap } from './handler-base.js';
 export { MissingDependencyError } from './optional-dependency.js';
 // The SQLite queue (better-sqlite3, an optional peer dependency) is its own entry: ringrift-events/runtime/sqlite.

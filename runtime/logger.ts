@@ -12,13 +12,34 @@ export interface Logger {
   error(message: string, meta?: Record<string, unknown>): void;
 }
 
-/** Writes warnings and errors to stderr and info (the event trace) to stdout; drops debug. */
+/**
+ * Writes warnings and errors to stderr and info (the event trace) to stdout;
+ * drops debug. One line per message: `meta` follows as `key=value` pairs
+ * (undefined values left out), never as a multi-line object dump.
+ */
 export const consoleLogger: Logger = {
   debug: () => undefined,
-  info: (message, meta) => console.log(message, ...(meta ? [meta] : [])),
-  warn: (message, meta) => console.warn(message, ...(meta ? [meta] : [])),
-  error: (message, meta) => console.error(message, ...(meta ? [meta] : [])),
+  info: (message, meta) => console.log(withMeta(message, meta)),
+  warn: (message, meta) => console.warn(withMeta(message, meta)),
+  error: (message, meta) => console.error(withMeta(message, meta)),
 };
+
+/** `message key=value …` on one line; a value with spaces, quotes or control characters is JSON-quoted. */
+export function withMeta(message: string, meta: Record<string, unknown> | undefined): string {
+  if (meta === undefined) return message;
+  let line = message;
+  for (const [key, value] of Object.entries(meta)) {
+    if (value === undefined) continue;
+    let text: string;
+    try {
+      text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+    } catch {
+      text = String(value);
+    }
+    line += ` ${key}=${/^[\x21-\x7e]*$/.test(text) && !text.includes('"') && text !== '' ? text : JSON.stringify(text)}`;
+  }
+  return line;
+}
 
 /** Discards everything (tests and benchmarks). */
 export const silentLogger: Logger = {

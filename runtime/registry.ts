@@ -154,17 +154,51 @@ export function ownValue<V>(map: Readonly<Record<string, V>>, key: string): V | 
 
 /**
  * The payload of an event object, whatever its shape: a CloudEvents envelope
- * (`data`), a router event (`payload`), a bus event (`metadata`), or the
- * payload itself. A non-object gives an empty payload.
+ * (`data`), a router event (`payload`), a bus event or stage result
+ * (`metadata`), nested (an envelope carrying a router event), or the payload
+ * itself. An object is a wrapper when it has one of those keys holding an
+ * object and either names an event (`type`, `event_type`, `topic`, `stage`,
+ * `specversion`) or has nothing else but envelope attributes; so a payload
+ * with a field of its own called `metadata` stays a payload. Fields a wrapper
+ * carries beside it (a stage result's `board_type`) are kept under the inner
+ * ones; envelope attributes are not. A non-object gives an empty payload.
  */
 export function normalizeEventPayload(event: unknown): Record<string, unknown> {
   if (!isRecord(event)) return {};
-  for (const k of ['data', 'payload', 'metadata']) {
-    const inner = Object.hasOwn(event, k) ? event[k] : undefined;
-    if (isRecord(inner)) return inner;
+  let current: Record<string, unknown> = event;
+  let outer: Record<string, unknown> = {};
+  for (let depth = 0; depth < 4; depth++) {
+    const key = WRAPPER_KEYS.find((k) => Object.hasOwn(current, k) && isRecord(current[k]));
+    if (key === undefined) break;
+    const others = Object.keys(current).filter((k) => k !== key);
+    const namesEvent = others.some((k) => EVENT_MARKERS.has(k));
+    if (!namesEvent && !others.every((k) => ENVELOPE_ATTRIBUTES.has(k))) break;
+    for (const k of others) if (!ENVELOPE_ATTRIBUTES.has(k) && !Object.hasOwn(outer, k)) outer = { ...outer, [k]: current[k] };
+    current = current[key] as Record<string, unknown>;
   }
-  return event;
+  return current === event || Object.keys(outer).length === 0 ? current : { ...outer, ...current };
 }
+
+const WRAPPER_KEYS = ['data', 'payload', 'metadata'] as const;
+/** Keys only an event object has, never a payload. */
+const EVENT_MARKERS: ReadonlySet<string> = new Set(['type', 'event_type', 'topic', 'stage', 'specversion']);
+/** Attributes of the envelope, not of the payload (CloudEvents, the original's DataEvent and bus Event). */
+const ENVELOPE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  ...EVENT_MARKERS,
+  ...WRAPPER_KEYS,
+  'id',
+  'event_id',
+  'time',
+  'datacontenttype',
+  'dataschema',
+  'dataversion',
+  'subject',
+  'traceparent',
+  'tracestate',
+  'source',
+  'timestamp',
+  'correlation_id',
+]);
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -15,14 +15,16 @@
  * failing handler. Events from a transport are different: their `deliver`
  * resolves only after retries and DLQ parking (defect 4: ack after settle).
  */
+import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { catalogNamesOf, defaultSource } from './catalog-names.js';
-import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type EventHandler, type Subscription } from './bus.js';
+import { compilePattern, EventBus, isPattern, type BusSubscribeOptions, type Delivery, type EventHandler, type Subscription } from './bus.js';
 import { optionalString, optionalTime, optionsObject, requireFunction, requireString } from './arguments.js';
 import { dedupKey, TtlSet } from './dedup.js';
 import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from './envelope.js';
+import { aliasConflictIssues } from './extract.js';
 import { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
 import { dataVersionOf, UndeliverableEventError } from './inbound.js';
 import { validateFlow, type FlowValidation, type FlowValidationOptions } from './flow.js';
@@ -30,7 +32,7 @@ import { consoleLogger, errorMessage, type Logger } from './logger.js';
 import type { EventDefinition, EventRegistry, NormalizeResult, PayloadIssue } from './registry.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { StatsCollector, type RouterStats } from './stats.js';
-import { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
+import { childTraceparent, componentNames, deliveredTo, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
 import { TransportError, type DeliveryInfo, type Transport } from './transport.js';
 
 export type { DlqReplayOptions, DlqReplayResult, FlowValidation, FlowValidationOptions, HandlerFailureInfo };
@@ -128,7 +130,7 @@ export interface HistoryOptions {
 export interface RouterReplayOptions {
   readonly handler: EventHandler;
   readonly topic?: string;
-  /** Epoch ms, Date or ISO string. */
+  /** Epoch ms, Date or ISO string. A number that reads as seconds (Python's `time.time()`) is refused. */
   readonly since?: number | Date | string;
 }
 
@@ -166,6 +168,9 @@ export class Router {
   private closed = false;
   private closing: Promise<void> | undefined;
   private lastTimeMs = NaN;
+  /** True while handlers are being started (dispatch); publishes meanwhile are queued in `reentrant`. */
+  private dispatching = false;
+  private readonly reentrant: (() => void)[] = [];
   private lastTimeIso = '';
 
   constructor(options: RouterOptions) {
@@ -245,12 +250,55 @@ export class Router {
 
     this.stats.routed(def.name, source, true);
     if (this.trace) this.logger.info(`[EventRouter] Published: ${def.name} (source=${source})`, { id: envelope.id, traceparent });
-    const names = this.trace ? this.bus.match(def.name).map((s) => s.name) : undefined;
-    const delivery = await this.bus.publish(envelope, this.runner.invokeLocal);
+    const delivery = await this.dispatch(envelope);
     if (delivery.matched === 0 && transported === 0) this.stats.orphaned(def.name);
-    if (names) this.logger.info(`[EventRouter] Delivered to: ${names.length ? names.join(', ') : '(no subscribers)'}`, { id: envelope.id });
     this.stats.latency(performance.now() - started);
     return { envelope, duplicate: false, delivered: delivery.matched, succeeded: delivery.succeeded, transported };
+  }
+
+  /**
+   * Local delivery. A publish from inside a handler's synchronous part (the
+   * dispatch of another event still on the stack) is queued and delivered by
+   * the outer dispatch once the current handlers have started, in the async
+   * context it was published in: a chain of handlers publishing events runs
+   * in a loop, not as native recursion (which overflowed at ~800 levels).
+   */
+  private dispatch(envelope: EventEnvelope): Promise<Delivery> {
+    if (this.dispatching) {
+      return new Promise<Delivery>((resolve, reject) => {
+        this.reentrant.push(
+          AsyncResource.bind(() => {
+            try {
+              resolve(this.startDelivery(envelope));
+            } catch (error) {
+              reject(error);
+            }
+          }),
+        );
+      });
+    }
+    this.dispatching = true;
+    try {
+      let first: Promise<Delivery>;
+      try {
+        first = this.startDelivery(envelope);
+      } catch (error) {
+        first = Promise.reject(error);
+      }
+      for (let i = 0; i < this.reentrant.length; i++) this.reentrant[i]!();
+      return first;
+    } finally {
+      this.reentrant.length = 0;
+      this.dispatching = false;
+    }
+  }
+
+  private startDelivery(envelope: EventEnvelope): Promise<Delivery> {
+    const names = this.trace ? componentNames(this.bus.match(envelope.type)) : undefined;
+    const delivering = this.bus.publish(envelope, this.runner.invokeLocal);
+    // Logged once every handler has started, before awaiting them: what they publish is traced after this line.
+    if (names) this.logger.info(`[EventRouter] Delivered to: ${deliveredTo(names)}`, { id: envelope.id });
+    return delivering;
   }
 
   /** A publish dropped as a repeat: counted per event, logged at debug level (info when tracing) with what made it one. */
@@ -300,7 +348,7 @@ export class Router {
       throw new EventValidationError(def.name, [{ field: '', message: 'payload must be an object' }]);
     }
     const normalized = def.normalize(payload);
-    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, normalized, this.mode === 'strict');
+    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, payload, normalized, this.mode === 'strict');
     const data = normalized.payload === payload ? { ...payload } : (normalized.payload as Record<string, unknown>);
     if (data.timestamp === undefined) data.timestamp = time;
     data.source = source;
@@ -309,10 +357,10 @@ export class Router {
     return data;
   }
 
-  private aliasesUsed(def: EventDefinition, n: NormalizeResult, reject: boolean): void {
+  private aliasesUsed(def: EventDefinition, raw: Readonly<Record<string, unknown>>, n: NormalizeResult, reject: boolean): void {
     const issues: PayloadIssue[] = [
       ...n.renamed.map((r) => ({ field: r.from, message: `is an alias of "${r.to}"; use the canonical name` })),
-      ...n.conflicts.map((c) => ({ field: c.from, message: `is an alias of "${c.to}", which is also present with another value; "${c.to}" was kept` })),
+      ...aliasConflictIssues(raw, n), // both values named (extract.ts)
     ];
     if (reject) {
       this.stats.validationFailures++;
@@ -461,6 +509,7 @@ export class Router {
     }
     this.stats.routed(def.name, envelope.source, false);
     if (this.trace) this.logger.info(`[EventRouter] Received: ${def.name} (source=${envelope.source}${info.redelivered ? `, redelivery ${info.attempt}` : ''})`);
+    if (this.trace) this.logger.info(`[EventRouter] Delivered to: ${deliveredTo(componentNames(this.bus.match(def.name)))}`, { id: envelope.id });
     const sink: unknown[] = [];
     await this.bus.publish(envelope, (sub, handler, e) => this.runner.invoke(sub, handler, e, sink));
     if (sink.length > 0) {
@@ -486,7 +535,7 @@ export class Router {
    */
   private inboundEnvelope(def: EventDefinition, raw: EventEnvelope): EventEnvelope {
     const normalized = def.normalize(raw.data);
-    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, normalized, false);
+    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, raw.data, normalized, false);
     const data = normalized.payload === raw.data ? { ...raw.data } : (normalized.payload as Record<string, unknown>);
     const time = typeof raw.time === 'string' ? raw.time : this.isoNow();
     const traceparent = typeof raw.traceparent === 'string' && isTraceparent(raw.traceparent) ? raw.traceparent : undefined;
@@ -504,7 +553,7 @@ export class Router {
     return this.bus.getHistory({ topic: this.historyTopic(options.topic), limit: options.limit });
   }
 
-  /** Hands matching history to `handler`, oldest first; returns how many events. */
+  /** Hands matching history to `handler`, oldest first; returns how many events. `since` in seconds is refused (bus.ts sinceEpochMs). */
   replay(options: RouterReplayOptions): Promise<number> {
     return this.bus.replay({ handler: options.handler, topic: this.historyTopic(options.topic), since: options.since });
   }

@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_CATALOG_NAMES, envName, type CatalogNames } from './catalog-names.js';
+import type { Subscription } from './bus.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZERO_TRACE = '0'.repeat(32);
@@ -52,4 +53,25 @@ export function currentTraceparent(): string | undefined {
 /** Runs `fn(arg)` inside a trace context; async continuations inherit it. */
 export function runInTrace<A, R>(traceparent: string, fn: (arg: A) => R, arg: A): R {
   return context.run(traceparent, fn, arg);
+}
+
+/**
+ * The components an event was given to, as the trace names them
+ * (EVENT_SYSTEM_REFERENCE.md "Enable Event Tracing": `Delivered to:
+ * FeedbackLoopController, DataPipelineOrchestrator`): a subscription's
+ * coordinator (HandlerBase sets its own name), else its name without the
+ * `#<n>` the bus adds to an unnamed function; each component once.
+ */
+export function componentNames(subs: readonly Subscription[]): string[] {
+  const names = new Set<string>();
+  for (const sub of subs) {
+    const coordinator = (sub.meta as { coordinator?: unknown } | undefined)?.coordinator;
+    names.add(typeof coordinator === 'string' && coordinator !== '' ? coordinator : sub.name.replace(/^bound /, '').replace(/#\d+$/, ''));
+  }
+  return [...names];
+}
+
+/** The list of a `Delivered to:` line. */
+export function deliveredTo(components: readonly string[]): string {
+  return components.length > 0 ? components.join(', ') : '(no subscribers)';
 }

@@ -1,6 +1,6 @@
 /**
  * One component of the training cycle (EVENT_FLOW_INTEGRATION.md) in its own
- * process, on the shared SQLite queue; started by scripts/demo.ts with the
+ * process, on the shared SQLite queue; started by scripts/demo-cycle.ts with the
  * DEMO variable (JSON). Prints `←` for each event it receives and `→` for
  * each it emits.
  */

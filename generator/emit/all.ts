@@ -9,11 +9,18 @@ import { asyncApiFile } from './asyncapi.js';
 import { eventCatalogFile } from './docs/event-catalog.js';
 import type { GeneratedFile } from './output.js';
 import { schemaFiles } from './schemas.js';
+import { emitPython } from './python/index.js';
 import { emitTypeScript, type TypeScriptOptions } from './typescript/index.js';
 
-export interface EmitOptions extends Partial<TypeScriptOptions> {}
+/** `typescript`: the TypeScript modules and the documents; `python`: the Python package (docs/python.md). */
+export type Target = 'typescript' | 'python';
+
+export interface EmitOptions extends Partial<TypeScriptOptions> {
+  readonly target?: Target;
+}
 
 export function emitAll(model: CatalogModel, options: EmitOptions = {}): GeneratedFile[] {
+  if (options.target === 'python') return emitPython(model);
   const files = [
     ...emitTypeScript(model, { runtimeImport: options.runtimeImport ?? model.runtimeImport }),
     ...schemaFiles(model),

@@ -29,6 +29,7 @@
  */
 import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import type { Consumer, ConsumerConfig, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, StreamInfo } from '@nats-io/jetstream';
+import { sinceEpochMs } from '../bus.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from '../dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from '../envelope.js';
 import { RouterClosedError } from '../errors.js';
@@ -647,8 +648,8 @@ export class NatsTransport implements Transport {
    * events were handed over.
    */
   async replay(options: NatsReplayOptions): Promise<number> {
-    const since = options.since instanceof Date ? options.since : new Date(options.since);
-    if (Number.isNaN(since.getTime())) throw new TypeError(`since is not a time: ${JSON.stringify(options.since)}`);
+    // Epoch ms as the router's replay: a number that reads as seconds is refused, not read as 1970.
+    const since = new Date(sinceEpochMs(options.since, Date.now(), `${this.name}: replay`));
     const deliver = this.deliverFn;
     const handler = options.handler ?? (deliver ? (e: EventEnvelope) => deliver(e, { redelivered: false, attempt: 1 }) : undefined);
     if (!handler) throw new Error(`${this.name}: replay needs a handler, or a started transport`);

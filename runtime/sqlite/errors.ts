@@ -22,6 +22,8 @@ export type QueueErrorKind =
   | 'closed'
   /** Members of one group disagree on what it receives. */
   | 'group'
+  /** The event id is already stored from another source (ids are unique per queue). */
+  | 'conflict'
   | 'other';
 
 export class QueueError extends Error {

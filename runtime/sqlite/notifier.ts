@@ -32,7 +32,7 @@ class FileWatch {
     let watcher: FSWatcher | undefined;
     try {
       watcher = watch(dirname(path), { persistent: false }, (_event, filename) => {
-        if (filename === null || names.has(String(filename))) this.fire();
+        if (filename === null || names.has(String(filename))) this.fireSoon();
       });
       watcher.on('error', () => {
         // The directory went away or the watch broke: consumers still have their safety poll.
@@ -48,6 +48,23 @@ class FileWatch {
 
   fire(): void {
     for (const listener of this.listeners) listener();
+  }
+
+  private fireScheduled = false;
+
+  /**
+   * File events are coalesced into one call per turn of the event loop. Called
+   * directly, a listener that commits (a claim) adds an inotify event that
+   * Node reads in the same pass, and a loop of wake, commit, wake never lets
+   * a timer run.
+   */
+  private fireSoon(): void {
+    if (this.fireScheduled) return;
+    this.fireScheduled = true;
+    setImmediate(() => {
+      this.fireScheduled = false;
+      this.fire();
+    });
   }
 
   close(): void {

@@ -25,6 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '../ids.js';
 import { statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { compilePattern, isPattern } from '../bus.js';
@@ -37,7 +38,7 @@ import { backoffDelay, type RetryPolicy } from '../retry.js';
 import { QueueConsumer, type ConsumeOptions, type QueueHandler } from './consumer.js';
 import { SqliteDlqStore } from './dlq-store.js';
 import { GroupMismatchError, QueueClosedError, QueueError, queueError } from './errors.js';
-import { startCheckpointer } from './checkpoint.js';
+import { BACKSTOP_EVERY, startCheckpointer, WAL_HARD_BYTES, walBackstop } from './checkpoint.js';
 import { notifyLocal, onDatabaseChange, Waker, type WakeMode } from './notifier.js';
 import { openDatabase, retryBusy, type SqliteDatabase } from './schema.js';
 import { catalogNamesOf, defaultSource } from '../catalog-names.js';
@@ -51,14 +52,24 @@ export interface RetentionOptions {
   readonly ttlMs: number;
   /**
    * Events older than this are deleted even if a group has not acknowledged
-   * them (a group whose processes are gone must not fill the disk); each
-   * such deletion is logged as an error naming the group. Default 7 days;
-   * Infinity disables.
+   * them, but only for groups that are gone (see `groupInactiveMs`): a
+   * group whose processes are gone must not fill the disk. Each such
+   * deletion is logged as an error naming the group. The age is measured
+   * against the newest time the database holds (rows and group heartbeats,
+   * written by every process), never by this process's clock alone.
+   * Default 7 days; Infinity disables.
    */
   readonly maxAgeMs: number;
+  /**
+   * A group is gone once its heartbeat (claims, lease renewals) has not
+   * changed for this long, watched by this process's monotonic clock, and
+   * the database's newest time is this far past the group's last heartbeat.
+   * Only a gone group loses unacknowledged events to `maxAgeMs`. Default 1 h.
+   */
+  readonly groupInactiveMs: number;
   /** How often retention runs (each process runs it; the work is idempotent). Default 60 s. */
   readonly intervalMs: number;
-  /** A per-process (unnamed) group whose process has not been seen for this long is removed. Default 10 min. */
+  /** A per-process (unnamed) group whose process has not been seen for this long is removed (judged as for `groupInactiveMs`). Default 10 min. */
   readonly ephemeralInactiveMs: number;
   /** Recovered DLQ entries are deleted after this long. Pending ones are kept until replayed or purged. Default 7 days. */
   readonly dlqRecoveredTtlMs: number;
@@ -67,6 +78,7 @@ export interface RetentionOptions {
 export const DEFAULT_RETENTION: RetentionOptions = {
   ttlMs: 3_600_000,
   maxAgeMs: 7 * 86_400_000,
+  groupInactiveMs: 3_600_000,
   intervalMs: 60_000,
   ephemeralInactiveMs: 600_000,
   dlqRecoveredTtlMs: 7 * 86_400_000,
@@ -118,13 +130,26 @@ export interface CrossProcessEventQueueOptions {
 }
 
 export interface SendOptions {
-  /** CloudEvents id. Sending an id that is already stored stores nothing (`duplicate: true`). Default: a random UUID. */
+  /** CloudEvents id. Sending an id that is already stored stores nothing (`duplicate: true`). Default: a UUIDv7 (time-ordered). An id stored before from another source is refused (QueueError `conflict`). */
   readonly id?: string;
   readonly source?: string;
   /** RFC 3339. Default now. */
   readonly time?: string;
   readonly subject?: string;
   readonly traceparent?: string;
+}
+
+/** A row of insertBatch: a SendResult, or the conflict that refuses that one send. */
+type InsertResult = SendResult & { readonly conflict?: QueueError };
+
+function idConflict(dbPath: string, envelope: EventEnvelope, storedSource: string): QueueError {
+  return new QueueError(
+    'conflict',
+    dbPath,
+    `cannot send ${envelope.type}: event id ${JSON.stringify(envelope.id)} is already stored from source ${JSON.stringify(storedSource)}, ` +
+      `and this event is from ${JSON.stringify(envelope.source)}. The queue keys events by id alone (docs/cross-process-queue.md), so ` +
+      `two sources must not reuse ids: leave the id to the queue (UUIDv7) or make it unique per source. Nothing was stored by this send`,
+  );
 }
 
 export interface SendResult {
@@ -146,7 +171,11 @@ export interface GroupOptions {
    * takes the group's).
    */
   readonly eventTypes?: readonly string[];
-  /** Where a group created now starts: `all` retained events (default for a named group) or only `new` ones (default without a name). */
+  /**
+   * Where a group created now starts: `all` retained events or only `new`
+   * ones. Default `all`, except for the per-process group of `consume()` and
+   * of the transport without a name (`new`).
+   */
   readonly startFrom?: StartFrom;
 }
 
@@ -154,7 +183,9 @@ export interface ReceiveOptions extends GroupOptions {
   /**
    * The subscriber group. Each group receives every event; the processes of
    * one group share them. Default: a group of this queue instance alone,
-   * removed on close (it receives events sent after its first receive).
+   * removed on close. It starts at the oldest retained event (so a process
+   * that receives after another sent gets what was sent, as in
+   * EVENT_SYSTEM_GUIDE.md), and no other process takes from it.
    */
   readonly group?: string;
   /** At most this many events. Default 100. */
@@ -328,7 +359,7 @@ function prepareStatements(db: SqliteDatabase) {
     insertEvent: p(
       'INSERT INTO rr_events (event_id, event_type, source, created_at, origin_group, envelope) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
     ),
-    seqOfId: p<{ seq: number }>('SELECT seq FROM rr_events WHERE event_id = ?'),
+    seqOfId: p<{ seq: number; source: string }>('SELECT seq, source FROM rr_events WHERE event_id = ?'),
     maxSeq: p<{ m: number | null }>('SELECT MAX(seq) AS m FROM rr_events'),
     group: p<{ name: string; cursor: number; event_types: string | null; ephemeral: number }>('SELECT name, cursor, event_types, ephemeral FROM rr_groups WHERE name = ?'),
     insertGroup: p('INSERT INTO rr_groups (name, cursor, event_types, ephemeral, fence, created_at, last_seen_at) VALUES (?, ?, ?, ?, 0, ?, ?)'),
@@ -343,6 +374,10 @@ function prepareStatements(db: SqliteDatabase) {
         ORDER BY d.seq LIMIT ?`,
     ),
     reclaim: p('UPDATE rr_deliveries SET owner = ?, token = ?, lease_expires = ?, attempts = attempts + 1 WHERE group_name = ? AND seq = ?'),
+    clampLeases: p(
+      `UPDATE rr_deliveries SET lease_expires = CASE WHEN owner IS NULL THEN @retry ELSE @lease END
+        WHERE group_name = @group AND lease_expires > CASE WHEN owner IS NULL THEN @retry ELSE @lease END`,
+    ),
     dropDelivery: p('DELETE FROM rr_deliveries WHERE group_name = ? AND seq = ?'),
     fresh: p<EventRow>('SELECT seq, event_id, event_type, source, created_at, origin_group, envelope FROM rr_events WHERE seq > ? ORDER BY seq LIMIT ?'),
     insertDelivery: p('INSERT INTO rr_deliveries (group_name, seq, owner, token, lease_expires, attempts, last_error) VALUES (?, ?, ?, ?, ?, 1, NULL)'),
@@ -404,13 +439,25 @@ export class CrossProcessEventQueue {
   private readonly ephemeral = new Map<string, string>();
   private retentionTimer: NodeJS.Timeout | undefined;
   private readonly closers = new Set<() => Promise<void>>();
-  private readonly insertBatch: (batch: readonly PendingSend[]) => SendResult[];
+  private readonly insertBatch: (batch: readonly PendingSend[], allOrNone: boolean) => InsertResult[];
   private lastIso = '';
   private releaseCheckpointer: (() => Promise<void>) | undefined;
   private lastIsoMs = NaN;
+  /** Commits since this writer last looked at the -wal file's size (the backstop of checkpoint.ts). */
+  private commitsSinceWalLook = 0;
   private readonly insertManyStmts: (Statement<unknown[]> | undefined)[] = [];
+  /** Per group: its heartbeat as retention last read it, and when (monotonic ms) it last changed. */
+  private readonly beats = new Map<string, { beat: string; changedAt: number }>();
+  /** Per group: when (monotonic ms) this instance last pulled far-future leases back to its own clock. */
+  private readonly leaseChecks = new Map<string, number>();
 
-  constructor(options: CrossProcessEventQueueOptions) {
+  /**
+   * `new CrossProcessEventQueue({ dbPath: 'data/events.db', … })`, or with
+   * the path first as EVENT_SYSTEM_GUIDE.md writes it:
+   * `new CrossProcessEventQueue('data/events.db', { … })`.
+   */
+  constructor(dbPathOrOptions: string | CrossProcessEventQueueOptions, more: Omit<Partial<CrossProcessEventQueueOptions>, 'dbPath'> = {}) {
+    const options: CrossProcessEventQueueOptions = typeof dbPathOrOptions === 'string' ? { ...more, dbPath: dbPathOrOptions } : dbPathOrOptions;
     if (typeof options?.dbPath !== 'string' || options.dbPath === '') throw new TypeError('CrossProcessEventQueue needs a dbPath');
     this.dbPath = resolve(options.dbPath);
     this.registry = options.registry;
@@ -434,16 +481,24 @@ export class CrossProcessEventQueue {
       create: options.create,
       catalog: options.registry?.names?.name,
     });
-    this.insertBatch = this.db.transaction((batch: readonly PendingSend[]) => {
+    this.insertBatch = this.db.transaction((batch: readonly PendingSend[], allOrNone: boolean) => {
       const s = this.s;
+      // An id already stored from another source is another event (CloudEvents: source + id),
+      // which rr_events (one UNIQUE event_id) cannot hold: refused, never reported as a duplicate.
+      const sameOrConflict = (w: PendingSend, stored: { seq: number; source: string }): InsertResult => {
+        if (stored.source === w.envelope.source) return { id: w.envelope.id, seq: stored.seq, duplicate: true, envelope: w.envelope };
+        const conflict = idConflict(this.dbPath, w.envelope, stored.source);
+        if (allOrNone) throw conflict;
+        return { id: w.envelope.id, seq: stored.seq, duplicate: true, envelope: w.envelope, conflict };
+      };
       if (batch.length === 1) {
         const w = batch[0]!;
         const info = s.insertEvent.run(w.envelope.id, w.envelope.type, w.envelope.source, w.createdAt, w.origin, w.text);
         if (info.changes === 1) return [{ id: w.envelope.id, seq: Number(info.lastInsertRowid), duplicate: false, envelope: w.envelope }];
-        return [{ id: w.envelope.id, seq: s.seqOfId.get(w.envelope.id)!.seq, duplicate: true, envelope: w.envelope }];
+        return [sameOrConflict(w, s.seqOfId.get(w.envelope.id)!)];
       }
       // Several rows per INSERT statement (chunks of up to MULTI_INSERT).
-      const results: SendResult[] = new Array<SendResult>(batch.length);
+      const results: InsertResult[] = new Array<InsertResult>(batch.length);
       for (let from = 0; from < batch.length; from += MULTI_INSERT) {
         const k = Math.min(MULTI_INSERT, batch.length - from);
         const args: unknown[] = new Array<unknown>(k * 6);
@@ -474,14 +529,14 @@ export class CrossProcessEventQueue {
         for (let j = 0; j < k; j++) {
           const w = batch[from + j]!;
           const id = w.envelope.id;
-          const seq = s.seqOfId.get(id)!.seq;
-          const stored = seq > before && !firstSeen.has(id);
+          const row = s.seqOfId.get(id)!;
+          const stored = row.seq > before && !firstSeen.has(id);
           firstSeen.add(id);
-          results[from + j] = { id, seq, duplicate: !stored, envelope: w.envelope };
+          results[from + j] = stored ? { id, seq: row.seq, duplicate: false, envelope: w.envelope } : sameOrConflict(w, row);
         }
       }
       return results;
-    }).immediate as unknown as (batch: readonly PendingSend[]) => SendResult[];
+    }).immediate as unknown as (batch: readonly PendingSend[], allOrNone: boolean) => InsertResult[];
     if (this.retention) this.startRetention(this.retention);
     if (!this.readonly && (options.checkpoint ?? 'background') === 'background') {
       this.releaseCheckpointer = startCheckpointer(this.dbPath, 200, () => {
@@ -537,7 +592,7 @@ export class CrossProcessEventQueue {
   sendSync(type: string, payload: Readonly<Record<string, unknown>>, options: SendOptions = {}): SendResult {
     this.assertWritable('send');
     const envelope = this.buildEnvelope(type, payload, options);
-    const [result] = this.writeNow([this.pendingOf(envelope, null, () => undefined, () => undefined)]);
+    const [result] = this.writeNow([this.pendingOf(envelope, null, () => undefined, () => undefined)], true);
     return result!;
   }
 
@@ -545,7 +600,7 @@ export class CrossProcessEventQueue {
   sendMany(events: readonly { readonly type: string; readonly payload: Readonly<Record<string, unknown>>; readonly options?: SendOptions }[]): SendResult[] {
     this.assertWritable('send');
     const batch = events.map((e) => this.pendingOf(this.buildEnvelope(e.type, e.payload, e.options ?? {}), null, () => undefined, () => undefined));
-    return this.writeNow(batch);
+    return this.writeNow(batch, true);
   }
 
   /**
@@ -587,25 +642,34 @@ export class CrossProcessEventQueue {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    let results: SendResult[];
+    let results: InsertResult[];
     try {
-      results = this.writeNow(batch);
+      results = this.writeNow(batch, false);
     } catch (error) {
       for (const w of batch) w.reject(error);
       return;
     }
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    for (let i = 0; i < batch.length; i++) {
+      const r = results[i]!;
+      if (r.conflict) batch[i]!.reject(r.conflict);
+      else batch[i]!.resolve(r);
+    }
   };
 
-  private writeNow(batch: readonly PendingSend[]): SendResult[] {
-    let results: SendResult[];
+  /** Commits `batch`; `allOrNone`: an id conflict aborts the whole transaction (sendSync, sendMany). */
+  private writeNow(batch: readonly PendingSend[], allOrNone: boolean): InsertResult[] {
+    let results: InsertResult[];
     try {
-      results = retryBusy(() => this.insertBatch(batch), this.busyTimeoutMs);
+      results = retryBusy(() => this.insertBatch(batch, allOrNone), this.busyTimeoutMs);
     } catch (error) {
       const what = batch.length === 1 ? `send ${batch[0]!.envelope.type}` : `send ${batch.length} events`;
       throw queueError(error, this.dbPath, what, this.busyTimeoutMs);
     }
     notifyLocal(this.dbPath);
+    if (this.releaseCheckpointer !== undefined && ++this.commitsSinceWalLook >= BACKSTOP_EVERY) {
+      this.commitsSinceWalLook = 0;
+      if (sizeOf(`${this.dbPath}-wal`) > WAL_HARD_BYTES) walBackstop(this.db);
+    }
     return results;
   }
 
@@ -813,6 +877,7 @@ export class CrossProcessEventQueue {
       const token = fenced.fence;
       const expires = now + claim.leaseMs;
       const out: ClaimedRow[] = [];
+      this.clampLeases(group, now, claim.leaseMs);
 
       // 1. redeliveries: expired leases and due retries, oldest event first
       for (const d of s.due.all(group, now, claim.limit)) {
@@ -862,6 +927,23 @@ export class CrossProcessEventQueue {
       }
       return out;
     });
+  }
+
+  /**
+   * No lease outlives `leaseMs` as this reader sees it: a member whose clock
+   * is ahead writes expiries that far in the future, and if it dies the group
+   * would wait that long. Expiries (and retry times) further ahead of this
+   * process's clock than a lease (or the longest retry pause) are pulled back
+   * to it. A live holder keeps its lease by renewing it. At most every
+   * 250 ms per group: it reads the group's deliveries.
+   */
+  private clampLeases(group: string, now: number, claimLeaseMs: number): void {
+    const mono = performance.now();
+    const last = this.leaseChecks.get(group);
+    if (last !== undefined && mono - last < 250) return;
+    this.leaseChecks.set(group, mono);
+    const lease = Math.max(this.leaseMs, claimLeaseMs);
+    this.s.clampLeases.run({ group, lease: now + lease, retry: now + Math.max(lease, this.retryPolicy.maxDelayMs) });
   }
 
   private applySettlement(group: string, st: Settlement, now: number, counts: SettleCounts | undefined): void {
@@ -918,7 +1000,10 @@ export class CrossProcessEventQueue {
 
   /** Epoch ms of the group's next lease expiry or retry, if any. @internal */
   nextDue(group: string): number | undefined {
-    return this.query(`read the leases of group ${group}`, () => this.s.nextDue.get(group, this.now())?.t ?? undefined);
+    const now = this.now();
+    const t = this.query(`read the leases of group ${group}`, () => this.s.nextDue.get(group, now)?.t ?? undefined);
+    // An expiry further ahead than a lease is pulled back at the next claim (clampLeases).
+    return t === undefined ? undefined : Math.min(t, now + Math.max(this.leaseMs, this.retryPolicy.maxDelayMs));
   }
 
   /** @internal PRAGMA data_version: changes when another connection commits. */
@@ -964,8 +1049,11 @@ export class CrossProcessEventQueue {
    */
   async receive<T = Record<string, unknown>>(options: ReceiveOptions = {}): Promise<ReceivedEvent<T>[]> {
     this.assertWritable('receive');
-    const join = (): GroupInfo => (options.group === undefined ? this.ephemeralGroup(options) : this.ensureGroup(options.group, options));
-    let info = join();
+    // Without a name: this instance's own group, from the oldest retained event (what was sent before this first receive too).
+    // Rejoining after retention removed it (idle past ephemeralInactiveMs): from new events, not the retained ones again.
+    const join = (first: boolean): GroupInfo =>
+      options.group === undefined ? this.ephemeralGroup({ ...options, startFrom: options.startFrom ?? (first ? 'all' : 'new') }) : this.ensureGroup(options.group, options);
+    let info = join(true);
     const limit = options.limit ?? 100;
     const leaseMs = options.leaseMs ?? this.leaseMs;
     const deadline = Date.now() + (options.waitMs ?? 0);
@@ -979,7 +1067,7 @@ export class CrossProcessEventQueue {
         } catch (error) {
           if (!(error instanceof QueueError && error.kind === 'group')) throw error;
           this.forgetGroup(info.name); // removed meanwhile (an expired per-process group): join it anew
-          info = join();
+          info = join(false);
           rows = this.settleAndClaim(info.name, this.instanceId, [], { limit, leaseMs });
         }
         const events: ReceivedEvent<T>[] = [];
@@ -990,14 +1078,26 @@ export class CrossProcessEventQueue {
           else events.push(this.received<T>(info.name, row, checked.envelope as EventEnvelope<T>));
         }
         if (parks.length > 0) this.settleAndClaim(info.name, this.instanceId, parks, undefined);
-        const left = deadline - Date.now();
-        if (events.length > 0 || left <= 0 || this.closed) return events;
+        if (events.length > 0 || deadline - Date.now() <= 0 || this.closed) return events;
         if (!waker) {
           const w = new Waker();
           waker = w;
           sub = onDatabaseChange(this.dbPath, this.wakeMode, w.signal);
         }
-        await waker.wait(Math.min(left, this.wakeMode === 'poll' ? this.pollIntervalMs : left));
+        // Claim again only once there is something to claim: a claim that finds nothing still
+        // commits (the group's heartbeat), and that commit would wake this loop through the
+        // file watch, over and over, while nothing arrives.
+        for (;;) {
+          waker.clear();
+          if (this.hasWork(info.name)) break;
+          const left = deadline - Date.now();
+          if (left <= 0 || this.closed) break;
+          const due = this.nextDue(info.name);
+          // The safety poll in watch mode too: a change committed before the watch began wakes nobody.
+          const timeout = Math.min(left, this.pollIntervalMs, due === undefined ? Infinity : Math.max(1, due - this.now() + 1));
+          await waker.wait(timeout);
+          if (deadline - Date.now() <= 0 || this.closed) break;
+        }
       }
     } finally {
       sub?.unsubscribe();
@@ -1202,11 +1302,53 @@ export class CrossProcessEventQueue {
   }
 
   /**
+   * The newest epoch ms the database holds: the newest event's time or the
+   * newest group heartbeat, whichever is later (each written by the clock of
+   * the process that wrote it). Undefined when it holds neither.
+   */
+  private databaseTime(): number | undefined {
+    const row = this.db
+      .prepare('SELECT MAX(COALESCE((SELECT MAX(created_at) FROM rr_events), 0), COALESCE((SELECT MAX(last_seen_at) FROM rr_groups), 0)) AS t')
+      .get() as { t: number };
+    return row.t > 0 ? row.t : undefined;
+  }
+
+  /**
+   * Reads every group's heartbeat (fence, cursor, last_seen_at) and notes,
+   * on the monotonic clock, when this instance saw it change. Returns a test:
+   * a group is gone for `inactiveMs` once this instance has seen its
+   * heartbeat unchanged for that long and the database's newest time is that
+   * far past its last heartbeat. A group first seen now is not gone, so a
+   * process just started (or with a wrong clock) removes nothing.
+   */
+  private watchGroups(): (name: string, inactiveMs: number) => boolean {
+    const mono = performance.now();
+    const rows = this.db.prepare('SELECT name, fence, cursor, last_seen_at FROM rr_groups').all() as { name: string; fence: number; cursor: number; last_seen_at: number }[];
+    const dbTime = this.databaseTime() ?? 0;
+    const lastSeen = new Map<string, number>();
+    for (const g of rows) {
+      const beat = `${g.fence}/${g.cursor}/${g.last_seen_at}`;
+      const known = this.beats.get(g.name);
+      if (known?.beat !== beat) this.beats.set(g.name, { beat, changedAt: mono });
+      lastSeen.set(g.name, g.last_seen_at);
+    }
+    for (const name of this.beats.keys()) if (!lastSeen.has(name)) this.beats.delete(name);
+    return (name, inactiveMs) => {
+      const seen = lastSeen.get(name);
+      const beat = this.beats.get(name);
+      if (seen === undefined || beat === undefined) return false;
+      return mono - beat.changedAt >= inactiveMs && dbTime - seen >= inactiveMs;
+    };
+  }
+
+  /**
    * Deletes what retention allows (it also runs by itself every
    * `intervalMs`): events every group acknowledged and older than `ttlMs`;
-   * events older than `maxAgeMs` whatever their state (logged); per-process
-   * groups not seen for `ephemeralInactiveMs`; recovered DLQ entries older
-   * than `dlqRecoveredTtlMs`. Works in chunks so that no write lock is held long.
+   * events older than `maxAgeMs` (by the database's newest time) that only
+   * groups gone for `groupInactiveMs` have not settled (logged); per-process
+   * groups gone for `ephemeralInactiveMs`; recovered DLQ entries older than
+   * `dlqRecoveredTtlMs`. "Gone" is judged from heartbeats this instance
+   * watched, never from one clock. Works in chunks so that no write lock is held long.
    */
   runRetention(): RetentionResult {
     this.assertWritable('run retention');
@@ -1215,12 +1357,17 @@ export class CrossProcessEventQueue {
     const now = this.now();
     const CHUNK = 5000;
 
+    // What the database knows, not this process's clock alone: a clock that is wrong (days ahead)
+    // must not make a live group look gone, nor fresh events look old.
+    const gone = this.watchGroups();
+
     const groupsExpired = this.write('expire groups', () => {
-      const names = (db.prepare('SELECT name FROM rr_groups WHERE ephemeral = 1 AND last_seen_at < ?').all(now - r.ephemeralInactiveMs) as { name: string }[]).map((g) => g.name);
+      const names = (db.prepare('SELECT name FROM rr_groups WHERE ephemeral = 1').all() as { name: string }[]).map((g) => g.name).filter((name) => gone(name, r.ephemeralInactiveMs));
       for (const name of names) {
         this.s.deleteGroupDeliveries.run(name);
         this.s.deleteGroup.run(name);
         this.groupCache.delete(name);
+        this.beats.delete(name);
       }
       return names;
     });
@@ -1239,13 +1386,21 @@ export class CrossProcessEventQueue {
       }
     };
 
-    // Hard cap first: events older than maxAgeMs go whatever their state.
+    // Hard cap first: events older than maxAgeMs go, unless a live group has not settled them.
     let unacknowledgedDeleted = 0;
     let eventsDeleted = 0;
     if (Number.isFinite(r.maxAgeMs)) {
-      const hardCut = now - r.maxAgeMs;
+      // The age of an event by the newest time the database holds (a clock ahead on this process alone deletes nothing).
+      const hardCut = Math.min(now, this.databaseTime() ?? now) - r.maxAgeMs;
       const firstKept = (db.prepare('SELECT seq FROM rr_events WHERE created_at >= ? ORDER BY seq LIMIT 1').get(hardCut) as { seq: number } | undefined)?.seq;
-      const upto = firstKept === undefined ? (this.s.maxSeq.get()!.m ?? 0) : firstKept - 1;
+      let upto = firstKept === undefined ? (this.s.maxSeq.get()!.m ?? 0) : firstKept - 1;
+      const groups = db
+        .prepare('SELECT g.name, g.cursor, (SELECT MIN(seq) FROM rr_deliveries d WHERE d.group_name = g.name) AS min_held FROM rr_groups g')
+        .all() as { name: string; cursor: number; min_held: number | null }[];
+      for (const g of groups) {
+        if (gone(g.name, r.groupInactiveMs)) continue;
+        upto = Math.min(upto, g.cursor, g.min_held === null ? Infinity : g.min_held - 1);
+      }
       if (upto > 0 && (db.prepare('SELECT 1 FROM rr_events WHERE seq <= ? LIMIT 1').get(upto) as unknown) !== undefined) {
         const lagging = db
           .prepare(
@@ -1259,7 +1414,7 @@ export class CrossProcessEventQueue {
           if (g.n === 0) continue;
           unacknowledgedDeleted += g.n;
           this.logger.error(
-            `[CrossProcessEventQueue] retention: ${g.n} event(s) older than maxAgeMs (${r.maxAgeMs} ms) were never acknowledged by group "${g.name}" and are deleted; is that group still running?`,
+            `[CrossProcessEventQueue] retention: ${g.n} event(s) older than maxAgeMs (${r.maxAgeMs} ms) were never acknowledged by group "${g.name}", whose processes have not been seen for ${r.groupInactiveMs} ms, and are deleted; is that group still running?`,
           );
         }
         this.write('delete expired leases', () => db.prepare('DELETE FROM rr_deliveries WHERE seq <= ?').run(upto));
@@ -1267,7 +1422,7 @@ export class CrossProcessEventQueue {
       }
     }
 
-    // Events every group acknowledged, older than ttlMs.
+    // Events every group acknowledged (settled: no group needs them any more), older than ttlMs.
     const bound = db
       .prepare(
         `SELECT (SELECT MIN(cursor) FROM rr_groups) AS min_cursor, (SELECT MIN(seq) FROM rr_deliveries) AS min_held, (SELECT MAX(seq) FROM rr_events) AS max_seq`,

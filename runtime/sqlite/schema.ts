@@ -6,7 +6,7 @@
  * languages; a change here is a change of the wire contract and bumps
  * SCHEMA_VERSION.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,9 @@ import { queueError, QueueError } from './errors.js';
 import { SCHEMA_SQL, SCHEMA_VERSION, WIRE_FORMAT, type Synchronous } from './wire.js';
 
 export type SqliteDatabase = Database.Database;
+
+/** `journal_size_limit`: a -wal file rewound after a burst is cut back to this (below checkpoint.ts's WAL_HARD_BYTES). */
+export const JOURNAL_SIZE_LIMIT = 24 * 1024 * 1024;
 
 let DatabaseCtor: typeof Database | undefined;
 
@@ -95,13 +98,16 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
       // Waits below go through retryBusy: SQLite's own handler polls every 100 ms and, next to
       // writers that take the lock many times a second, can miss every free moment for seconds.
       db.pragma('busy_timeout = 0');
+      // Before anything is written (WAL mode, our tables): someone else's database is left as it is.
+      retryBusy(() => assertQueueOrEmpty(db, dbPath), busyTimeoutMs);
       const mode = retryBusy(() => db.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs);
       if (mode !== 'wal') {
         throw new QueueError('open', dbPath, `cannot use ${dbPath} as an event queue: SQLite refused WAL mode (journal_mode is ${String(mode)}); the file must be on a local file system`);
       }
       db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      // After a burst, the -wal file is truncated back to this size once it is reused from the start.
-      db.pragma('journal_size_limit = 67108864');
+      // After a burst, the -wal file is truncated back to this size once it is reused from the start
+      // (below the size at which a writer rewinds it itself: checkpoint.ts).
+      db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
       // A queue already laid out is opened without the write lock, so a process restarted
       // next to busy producers does not queue up behind them.
       if (hasCurrentSchema(db)) {
@@ -118,7 +124,19 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
         retryBusy(() => prepare.immediate(), busyTimeoutMs);
       }
     }
-    checkSchemaVersion(db, dbPath);
+    if (readonly) {
+      try {
+        checkSchemaVersion(db, dbPath);
+      } catch (error) {
+        const snapshot = readonlySnapshot(Sqlite, dbPath, error);
+        if (!snapshot) throw error;
+        db.close();
+        db = snapshot;
+        checkSchemaVersion(db, dbPath);
+      }
+    } else {
+      checkSchemaVersion(db, dbPath);
+    }
     // From here on a locked database is waited for by retryBusy (finer-grained than SQLite's busy handler).
     db.pragma('busy_timeout = 0');
   } catch (error) {
@@ -126,6 +144,44 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
     throw queueError(error, dbPath, readonly ? 'read the event queue' : 'prepare the event queue', busyTimeoutMs);
   }
   return db;
+}
+
+/**
+ * A queue in a read-only directory or on a read-only mount, with no `-shm`
+ * beside it: SQLite cannot read a WAL-mode file without creating `PATH-shm`
+ * unless it opens it immutable, which needs a `file:` URI that better-sqlite3
+ * does not pass through. No process can be writing it (a writer would have
+ * created the `-shm`), so the file as it is is the whole queue: it is read
+ * into memory (its size in RAM) and opened from there, read-only, marked as
+ * a rollback-journal database in the copy only. Undefined when the failure
+ * was something else, or when a `-wal` holds commits the file lacks (those
+ * cannot be read without the `-shm`: refused, saying so).
+ */
+function readonlySnapshot(Sqlite: typeof Database, dbPath: string, error: unknown): SqliteDatabase | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !(code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY'))) return undefined;
+  if (existsSync(`${dbPath}-shm`)) return undefined;
+  let walBytes = 0;
+  try {
+    walBytes = statSync(`${dbPath}-wal`).size;
+  } catch {
+    // no -wal: every commit is in the file
+  }
+  if (walBytes > 0) {
+    throw new QueueError(
+      'readonly',
+      dbPath,
+      `cannot read ${dbPath}: its directory is read-only and ${dbPath}-wal holds ${walBytes} bytes of commits not yet in the database file, which SQLite reads only through ${dbPath}-shm (it cannot create it); make the directory writable once, or copy the file with its -wal to a writable place`,
+      code,
+      { cause: error },
+    );
+  }
+  const image = readFileSync(dbPath);
+  if (image.length >= 20 && image[18] === 2 && image[19] === 2) {
+    image[18] = 1; // file format: rollback journal (WAL is 2), so that SQLite opens the copy without a wal-index
+    image[19] = 1;
+  }
+  return new Sqlite(image, { readonly: true });
 }
 
 const SCHEMA_OBJECTS = [...SCHEMA_SQL.matchAll(/CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)/g)].map((m) => m[1]!);
@@ -136,6 +192,21 @@ function hasCurrentSchema(db: SqliteDatabase): boolean {
   const found = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name IN (${placeholders})`).get(...SCHEMA_OBJECTS) as { n: number };
   if (found.n !== SCHEMA_OBJECTS.length) return false;
   return db.prepare("SELECT 1 FROM rr_meta WHERE key = 'schema_version'").get() !== undefined;
+}
+
+/**
+ * The file is empty (a new queue) or already a queue (it has `rr_meta`);
+ * anything else is another program's database, refused without a write.
+ */
+function assertQueueOrEmpty(db: SqliteDatabase, dbPath: string): void {
+  const names = (db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  if (names.length === 0 || names.includes('rr_meta')) return;
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')}, … (${names.length} in all)` : names.join(', ');
+  throw new QueueError(
+    'schema',
+    dbPath,
+    `${dbPath} is an SQLite database but not an event queue (no rr_meta table; it holds ${shown}); it was left untouched: check the path, or give the queue a file of its own`,
+  );
 }
 
 /** Without a write to try, a read-only file (permissions, an immutable file) is found by asking the file system. */

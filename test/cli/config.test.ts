@@ -84,7 +84,7 @@ describe('ringrift-events.config.json', () => {
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr.trim().split('\n')).toEqual([
-      'ringrift-events.config.json:3:3: unknown key "outDir" (did you mean "out"?); the keys are "catalog", "out", "runtimeImport"',
+      'ringrift-events.config.json:3:3: unknown key "outDir" (did you mean "out"?); the keys are "catalog", "out", "runtimeImport", "pythonOut"',
       'ringrift-events.config.json:4:20: "runtimeImport" must be a non-empty string (a module specifier), not a number',
       '2 problems in the config file; nothing was done',
     ]);
@@ -122,8 +122,8 @@ describe('parseConfig', () => {
     ['{\n  // note\n  "out": "a"}', 'c.json:2:3: invalid JSON: comments are not allowed in JSON'],
     ['{"catalog": ""}', 'c.json:1:13: "catalog" must be a non-empty string (a directory (relative to the config file)), not an empty string'],
     ['{"out": ["a"]}', 'c.json:1:9: "out" must be a non-empty string (a directory (relative to the config file)), not an array'],
-    ['{"runtime_import": "x"}', 'c.json:1:2: unknown key "runtime_import" (did you mean "runtimeImport"?); the keys are "catalog", "out", "runtimeImport"'],
-    ['{"colour": "x"}', 'c.json:1:2: unknown key "colour"; the keys are "catalog", "out", "runtimeImport"'],
+    ['{"runtime_import": "x"}', 'c.json:1:2: unknown key "runtime_import" (did you mean "runtimeImport"?); the keys are "catalog", "out", "runtimeImport", "pythonOut"'],
+    ['{"colour": "x"}', 'c.json:1:2: unknown key "colour"; the keys are "catalog", "out", "runtimeImport", "pythonOut"'],
   ])('%j → %s', (text, problem) => {
     expect(parse(text)).toEqual({ ok: false, problems: [problem] });
   });

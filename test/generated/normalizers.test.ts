@@ -87,7 +87,7 @@ describe('config keys', () => {
   });
 
   it('extractConfigKey follows config_key, then config, then board_type + num_players', () => {
-    expect(catalog.extractConfigKey({ config_key: 'hex8_2p', config: 'square8_4p' })).toBe('hex8_2p');
+    expect(catalog.extractConfigKey({ config_key: 'hex8_2p', config: 'square8_4p' }, { mode: 'lenient', logger: { warn: () => undefined } })).toBe('hex8_2p');
     expect(catalog.extractConfigKey({ config: 'square8_4p' })).toBe('square8_4p');
     expect(catalog.extractConfigKey({ board_type: 'square19', num_players: 3 })).toBe('square19_3p');
     expect(catalog.extractConfigKey({ data: { config: 'hexagonal_2p' } })).toBe('hexagonal_2p');
@@ -97,8 +97,10 @@ describe('config keys', () => {
   });
 
   it('extractModelPath follows model_path, checkpoint_path, path', () => {
-    expect(catalog.extractModelPath({ path: '/p', checkpoint_path: '/c' })).toBe('/c');
-    expect(catalog.extractModelPath({ payload: { model_path: '/m', path: '/p' } })).toBe('/m');
+    const quiet = { mode: 'lenient', logger: { warn: () => undefined } } as const;
+    expect(catalog.extractModelPath({ path: '/p', checkpoint_path: '/c' }, quiet)).toBe('/c');
+    expect(catalog.extractModelPath({ payload: { model_path: '/m', path: '/p' } }, quiet)).toBe('/m');
+    expect(catalog.extractModelPath({ path: '/p', checkpoint_path: '/p' })).toBe('/p'); // agreeing aliases are no conflict
     expect(catalog.extractModelPath({ model_path: '' })).toBeUndefined();
   });
 });

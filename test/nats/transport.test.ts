@@ -328,6 +328,9 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     expect(await transport.replay({ since: 0, handler: (e) => void everything.push(e.type) })).toBe(7);
     expect(everything.at(-1)).toBe('TRAINING_COMPLETED');
     expect(await transport.replay({ since: Date.now() + 60_000, handler: () => undefined })).toBe(0);
+    // Seconds since the epoch (Python's time.time()) are refused, not read as January 1970.
+    await expect(transport.replay({ since: Date.now() / 1000 - 3600, handler: () => undefined })).rejects.toThrow(/reads as seconds.*pass .* \* 1000/);
+    await expect(transport.replay({ since: 'yesterday', handler: () => undefined })).rejects.toThrow(/not a time: yesterday/);
 
     // A new group can start from a time too.
     const late = router();

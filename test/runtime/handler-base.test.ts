@@ -124,6 +124,28 @@ describe('HandlerBase', () => {
     await r.close();
   });
 
+  it("counts health per subscription: one subscription's successes do not hide another's failures", async () => {
+    const r = testRouter();
+    const h = new TrainingWatcher(r);
+    await h.start();
+    for (let i = 0; i < 5; i++) {
+      h.failNext = 1; // TRAINING_COMPLETED fails every time…
+      await r.publish('TRAINING_COMPLETED', { ...payload, model_path: `m${i}.pth` });
+      await r.publish('TRAINING_STARTED', { config_key: `c${i}` }); // …while TRAINING_STARTED succeeds in between
+    }
+    await r.drain();
+    const health = h.healthCheck();
+    expect(health.healthy).toBe(false);
+    expect(health.consecutiveFailures).toBe(5);
+    expect(health.message).toBe('TrainingWatcher:TRAINING_COMPLETED: 5 consecutive failures (last: cannot evaluate)');
+    expect(health.bySubscription).toEqual([
+      expect.objectContaining({ name: 'TrainingWatcher:TRAINING_COMPLETED', event: 'TRAINING_COMPLETED', healthy: false, eventsProcessed: 0, errorCount: 5, deadLettered: 5, consecutiveFailures: 5 }),
+      expect.objectContaining({ name: 'TrainingWatcher:TRAINING_STARTED', event: 'TRAINING_STARTED', healthy: true, eventsProcessed: 5, errorCount: 0, consecutiveFailures: 0 }),
+    ]);
+    expect(health).toMatchObject({ eventsProcessed: 5, errorCount: 5, deadLettered: 5 });
+    await r.close();
+  });
+
   it('DLQ entries parked for a handler are replayed to it after a restart', async () => {
     const r = testRouter();
     const h = new TrainingWatcher(r);
@@ -137,6 +159,14 @@ describe('HandlerBase', () => {
     expect(await r.replayDlqEvents()).toMatchObject({ recovered: 1 });
     expect(h.completed).toEqual(['hex8_2p']);
     await r.close();
+  });
+
+  it('without a router and none created yet, says which HandlerBase starts on its own', async () => {
+    const h = new TrainingWatcher();
+    await expect(h.start()).rejects.toThrow(
+      `HandlerBase "TrainingWatcher": no router to subscribe on. Extend the HandlerBase of your generated catalog module (import { HandlerBase } from 'ringrift-events'), which starts on the catalog's process-wide router, or pass { router }`,
+    );
+    expect(h.isRunning).toBe(false);
   });
 
   it('uses the process-wide router by default', async () => {

@@ -1,7 +1,7 @@
 /**
  * The three integration scenarios of EVENT_FLOW_INTEGRATION.md, over the
  * generated emitters and registry, with the example coordinators of
- * scenarios/coordinators.ts on the process-wide router.
+ * scripts/scenarios/coordinators.ts on the process-wide router.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -25,7 +25,7 @@ import {
   EvaluationDaemon,
   RegressionResponder,
   TrainingCoordinator,
-} from './scenarios/coordinators.js';
+} from '../../scripts/scenarios/coordinators.js';
 import { captureLogger } from './helpers.js';
 
 /**

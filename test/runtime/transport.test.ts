@@ -29,6 +29,15 @@ async function pair(options: Parameters<typeof testRouter>[0] = {}) {
 }
 
 describe('transports', () => {
+  it('trace an event received from a transport as Received, then Delivered to its components', async () => {
+    const { hub, a, b } = await pair({ trace: true });
+    b.subscribe('TRAINING_COMPLETED', () => undefined, { coordinator: 'EvaluationDaemon' });
+    b.subscribe('training.*', function feedbackLoop() {});
+    await a.publish('TRAINING_COMPLETED', trainingPayload(), { source: 'TrainingCoordinator' });
+    await hub.flush();
+    expect(b.log.messages('info')).toEqual(['[EventRouter] Received: TRAINING_COMPLETED (source=TrainingCoordinator)', '[EventRouter] Delivered to: EvaluationDaemon, feedbackLoop']);
+  });
+
   it('sends cross-process events to other processes, which deliver them locally', async () => {
     const { hub, a, b, ta } = await pair();
     const inA: EventEnvelope[] = [];

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../runtime/index.js';
@@ -66,7 +66,8 @@ describe('queue commands on the queue of another catalog', () => {
   }, 30_000);
 
   it('without --catalog, tail says whose queue it is and what to pass, instead of printing every event unreadable', () => {
-    const r = runCli(['tail', '--db', tmp.db, '--from-start', '--count', '1']);
+    // Run where a user would, outside this repository (whose ringrift-events.config.json names its own catalog).
+    const r = runCli(['tail', '--db', tmp.db, '--from-start', '--count', '1'], dirname(tmp.db));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/holds events of the catalog "shop", not of the catalog "ringrift" \(built into ringrift-events\): pass --catalog with the directory of the "shop" catalog \(or set "catalog" in ringrift-events\.config\.json\)/);
@@ -102,7 +103,7 @@ describe('queue commands on the queue of another catalog', () => {
       const writer = new CrossProcessEventQueue({ dbPath: old.db, logger: silentLogger, retention: false }); // no registry: no catalog recorded
       await writer.send('ORDER_PLACED', { ...GOOD.ORDER_PLACED }, { time: PLACED_AT });
       await writer.close();
-      const bare = runCli(['tail', '--db', old.db, '--from-start', '--count', '1']);
+      const bare = runCli(['tail', '--db', old.db, '--from-start', '--count', '1'], dirname(old.db));
       expect(bare.code, bare.stderr).toBe(0);
       // Unknown to that catalog, so shown as stored: dated when it was stored, not 1970.
       expect(bare.stdout).toMatch(/^#1 (?!1970)\d{4}-\d\d-\d\dT\S+ ORDER_PLACED .*"unreadable"/);

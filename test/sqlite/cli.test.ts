@@ -1,6 +1,8 @@
 /** `ringrift-events tail | stats | dlq list | dlq replay --db PATH`, run as the real command line. */
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { silentLogger } from '../../runtime/index.js';
@@ -10,6 +12,7 @@ import { ROOT, spawnProgram, tempDir, waitUntil } from './helpers.js';
 const BIN = join(ROOT, 'bin/ringrift-events.js');
 const cli = (...args: string[]) => spawnProgram(process.execPath, [BIN, ...args]);
 const out = (c: ReturnType<typeof cli>) => c.stdout.join('').trimEnd();
+const hash = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 let tmp: ReturnType<typeof tempDir>;
 let queue: CrossProcessEventQueue;
@@ -83,6 +86,46 @@ describe('ringrift-events queue commands', () => {
     expect(bad.stderr.join('')).toMatch(/not an SQLite database/);
     const usage = cli('dlq', 'list');
     expect(await usage.exited).toBe(2);
+  }, 60_000);
+
+  it('prints control characters from group names, sources and errors as escapes, never raw to the terminal', async () => {
+    const evil = 'ops\x1b[2J\x1b]0;pwned\x07\u009b31m\u202e';
+    queue.ensureGroup(evil);
+    const envelope = (await queue.send('HOST_OFFLINE', { node_id: 'n' }, { source: `src\x1b[31m${evil}` })).envelope;
+    await queue.dlqStore(evil).add({ id: 'e1', envelope, eventType: 'HOST_OFFLINE', handlerName: `h${evil}`, error: `boom\n${evil}`, attempts: 1, failedAt: Date.now(), lastAttemptAt: Date.now(), status: 'pending' });
+    const runs = [
+      await run('stats', '--db', tmp.db),
+      await run('stats', '--db', tmp.db, '--json'),
+      await run('tail', '--db', tmp.db, '--from-start', '--count', '1'),
+      await run('tail', '--db', tmp.db, '--from-start', '--count', '1', '--json'),
+      await run('dlq', 'list', '--db', tmp.db),
+      await run('dlq', 'list', '--db', tmp.db, '--json'),
+    ];
+    for (const c of runs) {
+      const text = c.stdout.join('');
+      expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/); // nothing but newlines
+      expect(text).toContain('ops');
+    }
+    expect(out(runs[0]!)).toMatch(/^ops\\x1b\[2J\\x1b\]0;pwned\\x07\\x9b31m\\u202e\s+0\s+1\s/m);
+    expect(out(runs[2]!)).toContain('source=src\\x1b[31mops\\x1b[2J');
+    expect(out(runs[4]!)).toContain('boom\\x0aops\\x1b[2J');
+    // --json stays JSON with the same values.
+    expect((JSON.parse(out(runs[1]!)) as { groups: { name: string }[] }).groups.map((g) => g.name)).toEqual([evil]);
+    expect(runs[3]!.lines[0]!.source).toBe(`src\x1b[31m${evil}`);
+  }, 60_000);
+
+  it('refuses an SQLite database that is not a queue, reading or writing, and leaves it untouched', async () => {
+    const foreign = join(tmp.dir, 'games.db');
+    const other = new Database(foreign);
+    other.exec("CREATE TABLE games (id INTEGER PRIMARY KEY, winner TEXT); INSERT INTO games (winner) VALUES ('p1')");
+    other.close();
+    const before = hash(foreign);
+    for (const args of [['stats'], ['dlq', 'replay', '--wait', '0']]) {
+      const c = cli(...args, '--db', foreign);
+      expect(await c.exited).toBe(2);
+      expect(c.stderr.join('')).toMatch(/^error: .*games\.db is an SQLite database but not an event queue/);
+    }
+    expect(hash(foreign)).toBe(before);
   }, 60_000);
 });
 

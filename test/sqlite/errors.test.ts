@@ -73,12 +73,25 @@ describe('a file that is not a queue database', () => {
     raw.close();
   });
 
-  it('refuses an SQLite database that is not a queue, and a queue of a newer schema', () => {
+  it('refuses an SQLite database that is not a queue, read-only or not, and leaves it untouched', () => {
     const other = new Database(tmp.db);
-    other.exec('CREATE TABLE games (id INTEGER PRIMARY KEY)');
+    other.exec("CREATE TABLE games (id INTEGER PRIMARY KEY, winner TEXT); INSERT INTO games (winner) VALUES ('p1')");
     other.close();
-    // Opening read-only must not create our tables in someone else's database.
+    const before = hash(tmp.db);
     expect(caught(() => make({ readonly: true })).message).toMatch(/not an event queue/);
+    const error = caught(() => make());
+    expect(error.kind).toBe('schema');
+    expect(error.message).toContain(tmp.db);
+    expect(error.message).toMatch(/is an SQLite database but not an event queue \(no rr_meta table; it holds games\); it was left untouched/);
+    expect(hash(tmp.db)).toBe(before);
+    const raw = new Database(tmp.db, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('delete'); // not switched to WAL
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'rr_%'").all()).toEqual([]);
+    raw.close();
+  });
+
+  it('creates a queue in an empty SQLite file, and refuses a queue of a newer schema', () => {
+    new Database(tmp.db).close(); // an empty database (0 bytes)
     const q = make();
     q.db.prepare("UPDATE rr_meta SET value = '99' WHERE key = 'schema_version'").run();
     const error = caught(() => make());

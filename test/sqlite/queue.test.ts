@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { EventValidationError, silentLogger, UnknownEventError, type Logger } from '../../runtime/index.js';
-import { CrossProcessEventQueue, GroupMismatchError, PermanentDeliveryError, type CrossProcessEventQueueOptions, type ReceivedEvent } from '../../runtime/sqlite/index.js';
+import { CrossProcessEventQueue, GroupMismatchError, PermanentDeliveryError, QueueError, type CrossProcessEventQueueOptions, type ReceivedEvent } from '../../runtime/sqlite/index.js';
 import { CHILDREN, sleep, spawnTs, tempDir, waitUntil } from './helpers.js';
 
 const promoted = (i = 0) => ({ config_key: 'hex8_2p', model_path: `/models/hex8_2p_v${i}.pth`, new_elo: 1800 + i });
@@ -53,6 +53,36 @@ describe('send and receive (EVENT_SYSTEM_GUIDE.md)', () => {
     expect(await q.receive({ group: 'g' })).toHaveLength(1);
   });
 
+  it('refuses an id already stored from another source, instead of reporting a duplicate and storing nothing', async () => {
+    const q = queue();
+    const a = await q.send('HOST_OFFLINE', { node_id: 'a' }, { id: '42', source: '/nodeA' });
+    expect((await q.send('HOST_OFFLINE', { node_id: 'a' }, { id: '42', source: '/nodeA' })).duplicate).toBe(true);
+    const refused = await q.send('HOST_OFFLINE', { node_id: 'b' }, { id: '42', source: '/nodeB' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(QueueError);
+    expect((refused as QueueError).kind).toBe('conflict');
+    expect((refused as QueueError).message).toMatch(/id "42" is already stored from source "\/nodeA".*from "\/nodeB".*Nothing was stored/s);
+    expect(() => q.sendSync('HOST_OFFLINE', { node_id: 'b' }, { id: '42', source: '/nodeB' })).toThrow(/already stored from source/);
+    // sendMany is all or none: the conflict stores nothing of the batch.
+    expect(() =>
+      q.sendMany([
+        { type: 'HOST_OFFLINE', payload: { node_id: 'c' } },
+        { type: 'HOST_OFFLINE', payload: { node_id: 'b' }, options: { id: '42', source: '/nodeB' } },
+      ]),
+    ).toThrow(/already stored from source/);
+    // Sends of one tick share a transaction, yet only the conflicting one is refused.
+    const tick = await Promise.allSettled([
+      q.send('HOST_OFFLINE', { node_id: 'd' }),
+      q.send('HOST_OFFLINE', { node_id: 'b' }, { id: '42', source: '/nodeB' }),
+      q.send('HOST_OFFLINE', { node_id: 'e' }),
+    ]);
+    expect(tick.map((t) => t.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(q.read(0, 100).map((e) => `${e.source} ${String(e.payload.node_id)}`)).toEqual([`/nodeA a`, expect.stringMatching(/ d$/), expect.stringMatching(/ e$/)]);
+    expect(a.seq).toBe(1);
+  });
+
   it('commits the sends of one tick in one transaction, in call order', async () => {
     const q = queue();
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => q.send('HOST_OFFLINE', { node_id: `n${i}` })));
@@ -81,6 +111,28 @@ describe('send and receive (EVENT_SYSTEM_GUIDE.md)', () => {
     const events = await q.receive({ group: 'g', waitMs: 5000 });
     expect(events).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('an idle receive', () => {
+  it('commits nothing while it waits, so its own claims do not wake it in a loop that starves timers', async () => {
+    const q = queue();
+    const other = queue();
+    q.ensureGroup('g');
+    const probe = new Database(tmp.db, { readonly: true });
+    // data_version changes when another connection commits.
+    const version = (): unknown => probe.pragma('data_version', { simple: true });
+    const seen: unknown[] = [];
+    const waiting = q.receive({ group: 'g', waitMs: 20_000 });
+    await new Promise<void>((r) => setTimeout(r, 200));
+    seen.push(version());
+    await new Promise<void>((r) => setTimeout(r, 600));
+    seen.push(version());
+    await other.send('HOST_ONLINE', { node_id: 'n1' });
+    const events = await waiting;
+    probe.close();
+    expect(seen[1]).toBe(seen[0]);
+    expect(events.map((e) => e.payload.node_id)).toEqual(['n1']);
   });
 });
 
@@ -123,15 +175,18 @@ describe('subscriber groups (defect 2)', () => {
     expect((await q.receive({ group: 'training' })).map((e) => e.type)).toEqual(['TRAINING_STARTED', 'NEW_GAMES_AVAILABLE']);
   });
 
-  it('a group without a name belongs to the queue instance, sees events sent after it started, and is removed on close', async () => {
+  it('a group without a name belongs to the queue instance, sees the retained events and later ones, and is removed on close', async () => {
     const q = queue();
     await q.send('HOST_OFFLINE', { node_id: 'before' });
-    expect(await q.receive()).toEqual([]);
+    expect((await q.receive()).map((e) => e.payload.node_id)).toEqual(['before']);
     await q.send('HOST_OFFLINE', { node_id: 'after' });
     expect((await q.receive()).map((e) => e.payload.node_id)).toEqual(['after']);
+    const fromNow = queue();
+    expect(await fromNow.receive({ startFrom: 'new' })).toEqual([]);
     const other = queue();
-    expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(1);
+    expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(2);
     await q.close();
+    await fromNow.close();
     expect(other.stats().groups.filter((g) => g.ephemeral)).toHaveLength(0);
   });
 });
@@ -300,23 +355,29 @@ describe('retention (defect 8)', () => {
     expect((await q.receive({ group: 'fast' })).map((e) => e.seq)).toEqual([21]);
   });
 
-  it('deletes events older than maxAgeMs even if a group never acknowledged them, and says so', async () => {
+  it('deletes events older than maxAgeMs that a group whose processes are gone never acknowledged, and says so', async () => {
     const errors: string[] = [];
     let now = Date.now();
-    const q = queue({ retention: { ttlMs: 10, maxAgeMs: 1000, intervalMs: 3_600_000 }, now: () => now, logger: { ...silentLogger, error: (m) => errors.push(m) } });
+    const retention = { ttlMs: 10, maxAgeMs: 1000, groupInactiveMs: 200, intervalMs: 3_600_000 };
+    const q = queue({ retention, now: () => now, logger: { ...silentLogger, error: (m) => errors.push(m) } });
     q.ensureGroup('gone');
     for (let i = 0; i < 5; i++) await q.send('HOST_OFFLINE', { node_id: `n${i}` });
     await q.receive({ group: 'gone', limit: 2 }); // 2 leased, 3 never claimed
     expect(q.runRetention()).toMatchObject({ eventsDeleted: 0 });
     now += 2000;
+    // The database's own time moves on (another process sends), and "gone" shows no heartbeat for groupInactiveMs.
+    const later = queue({ now: () => now });
+    await later.send('HOST_ONLINE', { node_id: 'later' });
+    expect(q.runRetention()).toMatchObject({ eventsDeleted: 0 }); // first sight of the groups: nobody is gone yet
+    await sleep(250);
     expect(q.runRetention()).toMatchObject({ eventsDeleted: 5, unacknowledgedDeleted: 5 });
     expect(errors.join('\n')).toMatch(/5 event\(s\) older than maxAgeMs .* group "gone"/);
-    expect(q.stats().groups[0]).toMatchObject({ inFlight: 0, expired: 0, pending: 0 });
+    expect(q.stats().groups[0]).toMatchObject({ inFlight: 0, expired: 0, pending: 1 });
   });
 
   it('removes per-process groups whose process is gone, and recovered DLQ entries after their TTL', async () => {
     let now = Date.now();
-    const q = queue({ now: () => now, retention: { ephemeralInactiveMs: 1000, dlqRecoveredTtlMs: 1000, intervalMs: 3_600_000 } });
+    const q = queue({ now: () => now, retention: { ephemeralInactiveMs: 200, dlqRecoveredTtlMs: 1000, intervalMs: 3_600_000 } });
     const other = queue({ now: () => now });
     await other.receive(); // creates other's per-process group
     const store = q.dlqStore();
@@ -324,9 +385,12 @@ describe('retention (defect 8)', () => {
     await store.add({ id: 'r', envelope, eventType: 'HOST_OFFLINE', handlerName: 'h', error: 'e', attempts: 1, failedAt: now, lastAttemptAt: now, status: 'pending' });
     await store.markRecovered('r', now);
     now += 5000;
-    const result = q.runRetention();
-    expect(result.groupsExpired).toHaveLength(1);
-    expect(result.dlqDeleted).toBe(1);
+    await q.send('HOST_OFFLINE', { node_id: 'later' }); // the database's time moves on
+    const first = q.runRetention();
+    expect(first.groupsExpired).toHaveLength(0); // first sight: not yet known to be gone
+    expect(first.dlqDeleted).toBe(1);
+    await sleep(250);
+    expect(q.runRetention().groupsExpired).toHaveLength(1);
   });
 });
 

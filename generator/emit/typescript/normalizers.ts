@@ -16,13 +16,20 @@ export function normalizersFile(model: CatalogModel, runtimeImport: string): (St
   const extractorTypes = model.extractors.map((x) => payloadTypeName(x.event));
   const aliased = model.events.filter((e) => e.fields.some((f) => f.aliases.length > 0));
   const needsAssert = model.extractors.length > 0;
+  // extract<ConfigKey> and extractModelPath look a field up under its aliases.
+  const usesAliasedLookup = model.configKeys.length > 0 || model.sharedFields.some((f) => f.name === 'model_path');
   return [
-    importFrom(runtimeImport, ['normalizeEventPayload', 'renameAliases'], false),
-    importFrom(runtimeImport, ['NormalizeResult'], true),
+    importFrom(
+      runtimeImport,
+      ['UnknownEventError', ...(usesAliasedLookup ? ['firstAliased'] : []), 'normalizeEventPayload', 'ownValue', 'renameAliases', ...(needsAssert ? ['reportAliasConflicts'] : [])],
+      false,
+    ),
+    importFrom(runtimeImport, ['ExtractOptions', 'NormalizeResult'], true),
     importFrom('./event-types.js', ['EventName'], true),
+    importFrom('./mappings.js', ['resolveEvent'], false),
     importFrom('./payloads.js', [...configKeyTypes, ...extractorTypes], true),
     needsAssert ? importFrom('./validation.js', ['assertPayload'], false) : undefined,
-    'export { normalizeEventPayload };',
+    'export { normalizeEventPayload, type ExtractOptions };',
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
@@ -58,13 +65,22 @@ export function normalizersFile(model: CatalogModel, runtimeImport: string): (St
       kind: StructureKind.Function,
       name: 'normalizePayload',
       isExported: true,
-      docs: ['Renames the aliased fields of a payload to their canonical names, into a new object.'],
+      docs: [
+        [
+          'Renames the aliased fields of a payload to their canonical names, into a new object. `event` is any spelling;',
+          'an unknown one throws UnknownEventError naming it.',
+        ].join('\n'),
+      ],
       parameters: [
         { name: 'event', type: 'EventName' },
         { name: 'raw', type: 'Readonly<Record<string, unknown>>' },
       ],
       returnType: 'NormalizeResult',
-      statements: ['return renameAliases(FIELD_ALIASES[event] ?? {}, raw);'],
+      statements: lines(
+        'const name = resolveEvent(event);',
+        'if (name === undefined) throw new UnknownEventError(event);',
+        'return renameAliases(ownValue(FIELD_ALIASES, name) ?? {}, raw);',
+      ),
     },
     ...partValueConstants(model),
     ...model.configKeys.flatMap((c) => configKeyStatements(c, model)),
@@ -185,17 +201,18 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       isExported: true,
       docs: [
         docText(
-          `The ${c.field} of a payload (or event object): ${aliases.map((a) => `\`${a}\``).join(', then ')}, else built from ${fields.map((p) => `\`${p.field}\``).join(' and ')}. Undefined when absent or malformed.`,
+          `The ${c.field} of a payload (or event object): ${aliases.map((a) => `\`${a}\``).join(', then ')}, else built from ${fields.map((p) => `\`${p.field}\``).join(' and ')}. Undefined when absent or malformed. When they disagree: strict (default) throws PayloadValidationError naming both values, lenient warns.`,
         ),
       ],
-      parameters: [{ name: 'event', type: 'unknown' }],
+      parameters: [
+        { name: 'event', type: 'unknown' },
+        { name: 'options', type: 'ExtractOptions', initializer: '{}' },
+      ],
       returnType: `${T} | undefined`,
       statements: lines(
         'const payload = normalizeEventPayload(event);',
-        `for (const name of [${aliases.map(str).join(', ')}]) {`,
-        '  const value = Object.hasOwn(payload, name) ? payload[name] : undefined;',
-        `  if (value !== undefined) return is${T}(value) ? value : undefined;`,
-        '}',
+        `const value = firstAliased(payload, [${aliases.map(str).join(', ')}], (v) => v !== undefined, options);`,
+        `if (value !== undefined) return is${T}(value) ? value : undefined;`,
         ...fields.map((p) => `const ${partLocal(p.field)} = ${valuesConst(p.field)}.find((v) => v === payload[${str(p.field)}]);`),
         `if (${fields.map((p) => `${partLocal(p.field)} === undefined`).join(' || ')}) return undefined;`,
         `return make${T}(${fields.map((p) => partLocal(p.field)).join(', ')});`,
@@ -206,7 +223,7 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
 
 /** The local variable holding a part in `extract…`: never one of that function's own names. */
 function partLocal(field: string): string {
-  return ['payload', 'name', 'value', 'event'].includes(field) || ident(field) !== field ? `${field}_part` : field;
+  return ['payload', 'name', 'value', 'event', 'options'].includes(field) || ident(field) !== field ? `${field}_part` : field;
 }
 
 function modelPathStatements(model: CatalogModel): Statement[] {
@@ -218,16 +235,20 @@ function modelPathStatements(model: CatalogModel): Statement[] {
       kind: StructureKind.Function,
       name: 'extractModelPath',
       isExported: true,
-      docs: [docText(`The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. Undefined when absent or not a non-empty string.`)],
-      parameters: [{ name: 'event', type: 'unknown' }],
+      docs: [
+        docText(
+          `The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. Undefined when absent or not a non-empty string. When they disagree: strict (default) throws PayloadValidationError naming both values, lenient warns.`,
+        ),
+      ],
+      parameters: [
+        { name: 'event', type: 'unknown' },
+        { name: 'options', type: 'ExtractOptions', initializer: '{}' },
+      ],
       returnType: 'string | undefined',
       statements: lines(
         'const payload = normalizeEventPayload(event);',
-        `for (const name of [${names.map(str).join(', ')}]) {`,
-        '  const value = Object.hasOwn(payload, name) ? payload[name] : undefined;',
-        '  if (typeof value === "string" && value.length > 0) return value;',
-        '}',
-        'return undefined;',
+        `const value = firstAliased(payload, [${names.map(str).join(', ')}], (v) => typeof v === "string" && v.length > 0, options);`,
+        'return typeof value === "string" ? value : undefined;',
       ),
     },
   ];
@@ -255,11 +276,21 @@ function extractorStatement(x: { name: string; event: string; description: strin
     kind: StructureKind.Function,
     name: camelCase(x.name),
     isExported: true,
-    docs: [docText(`${x.description}\n\nThrows PayloadValidationError naming the event and each bad field.`)],
-    parameters: [{ name: 'event', type: 'unknown' }],
+    docs: [
+      docText(
+        `${x.description}\n\nThrows PayloadValidationError naming the event and each bad field; an alias that disagrees with its canonical field is one in strict mode (default), a warning naming both values in lenient mode.`,
+      ),
+    ],
+    parameters: [
+      { name: 'event', type: 'unknown' },
+      { name: 'options', type: 'ExtractOptions', initializer: '{}' },
+    ],
     returnType: payloadTypeName(event.name),
     statements: lines(
-      `const payload: Record<string, unknown> = { ...normalizePayload(${str(event.name)}, normalizeEventPayload(event)).payload };`,
+      'const raw = normalizeEventPayload(event);',
+      `const normalized = normalizePayload(${str(event.name)}, raw);`,
+      `reportAliasConflicts(${str(event.name)}, raw, normalized, options);`,
+      'const payload: Record<string, unknown> = { ...normalized.payload };',
       ...completions,
       `assertPayload(${str(event.name)}, payload);`,
       'return payload;',

@@ -3,7 +3,7 @@
  * (spellings, validators, normalizers, dedup policy, cross-process names) as
  * one EventRegistry, and binds the runtime's router to it, typed by the catalog.
  */
-import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import { Scope, StructureKind, VariableDeclarationKind } from 'ts-morph';
 import type { CatalogModel, DedupModel, EventModel } from '../../catalog/model.js';
 import { catalogNames } from '../../catalog/naming.js';
 import { schemaId } from '../json-schema.js';
@@ -12,8 +12,8 @@ import { docText, str } from './syntax.js';
 
 export function registryFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   return [
-    importFrom(runtimeImport, ['createRegistry', 'getRouter as getRuntimeRouter', 'typedRouter'], false),
-    importFrom(runtimeImport, ['CatalogNames', 'DedupPolicy', 'EventDefinition', 'EventRegistry', 'RouterOptions', 'TypedRouter'], true),
+    importFrom(runtimeImport, ['HandlerBase as RuntimeHandlerBase', 'createRegistry', 'getRouter as getRuntimeRouter', 'typedRouter', 'untypedRouter'], false),
+    importFrom(runtimeImport, ['CatalogNames', 'DedupPolicy', 'EventDefinition', 'EventRegistry', 'Router', 'RouterOptions', 'TypedRouter'], true),
     importFrom('./event-types.js', ['EventName', 'EventTopic'], true),
     importFrom('./mappings.js', ['SPELLING_TO_EVENT'], false),
     importFrom('./mappings.js', ['SpellingMap'], true),
@@ -122,6 +122,28 @@ export function registryFile(model: CatalogModel, runtimeImport: string): (State
       parameters: [{ name: 'options', type: "Omit<RouterOptions, \"registry\">", initializer: '{}' }],
       returnType: 'CatalogRouter',
       statements: ['return typedRouter<EventCatalogTypes>(getRuntimeRouter({ ...options, registry: REGISTRY }));'],
+    },
+    {
+      kind: StructureKind.Class,
+      name: 'HandlerBase',
+      isExported: true,
+      isAbstract: true,
+      extends: 'RuntimeHandlerBase',
+      docs: [
+        [
+          "HandlerBase on this catalog: without a `router` option a handler subscribes on this catalog's process-wide router,",
+          'created on first use, so it may start before anything else touched the router.',
+        ].join('\n'),
+      ],
+      methods: [
+        {
+          name: 'defaultRouter',
+          scope: Scope.Protected,
+          hasOverrideKeyword: true,
+          returnType: 'Router',
+          statements: ['return untypedRouter(getRouter());'],
+        },
+      ],
     },
   ];
 }

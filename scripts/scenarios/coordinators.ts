@@ -1,6 +1,8 @@
 /**
  * Small example coordinators for the integration scenarios of
- * EVENT_FLOW_INTEGRATION.md, built on HandlerBase and the generated emitters.
+ * EVENT_FLOW_INTEGRATION.md (scripts/scenarios/*.ts, `npm run demo -- <n>`),
+ * built on the generated catalog's HandlerBase and emitters: they start on the
+ * process-wide router, created by the first of them to start.
  * They simulate the work (training, gauntlets) and keep only the decisions:
  * threshold → training trigger, promotion on Elo delta, pause on a critical
  * regression or an unhealthy cluster. Subscriptions use different spellings
@@ -9,6 +11,7 @@
  */
 import {
   DataEventType,
+  HandlerBase,
   emitEvaluationCompleted,
   emitEvaluationStarted,
   emitModelPromoted,
@@ -25,9 +28,8 @@ import {
   type ConfigKey,
   type EventPayloadMap,
   type NumPlayers,
-} from '../../../generated/index.js';
-import type { EventEnvelope } from '../../../runtime/envelope.js';
-import { HandlerBase, type SubscriptionMap } from '../../../runtime/handler-base.js';
+} from '../../generated/index.js';
+import type { EventEnvelope, SubscriptionMap } from '../../runtime/index.js';
 
 type Event<E extends keyof EventPayloadMap> = EventEnvelope<EventPayloadMap[E]>;
 
