@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'vitest.config.ts', '**/*.cjs', '**/*.d.cts', 'test/fixtures/type-errors/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'vitest.config.ts', 'vitest.mutation.config.ts', 'reports/**', '**/*.cjs', '**/*.d.cts', 'test/fixtures/type-errors/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: {

@@ -1,15 +1,20 @@
 /**
- * Canonical JSON (the RFC 8785 / JCS shape): object keys sorted by UTF-16 code
- * units, no whitespace, numbers and strings as ECMAScript's JSON.stringify
- * writes them. Two payloads that mean the same JSON give the same string
- * whatever order their keys were built in, so a hash over it is stable across
- * processes and languages (defect 6: the original hashed a Python repr).
+ * Canonical JSON: object keys sorted by UTF-16 code units, no whitespace,
+ * numbers and strings as ECMAScript's JSON.stringify writes them. Two payloads
+ * that mean the same JSON give the same string whatever order their keys were
+ * built in, so a hash over it is stable across processes and languages (the
+ * original system hashed a Python repr, which is neither).
  *
- * Values JSON cannot carry follow JSON.stringify: `undefined`, functions and
- * symbols are dropped from objects and become `null` in arrays; NaN and
- * ±Infinity become `null`; `toJSON()` (Date) is honoured. BigInt and cycles throw.
+ * For every value RFC 8785 (JCS) accepts, the output is the RFC's. It is not
+ * RFC 8785 itself: where the RFC refuses a value (it takes I-JSON only), this
+ * follows JSON.stringify instead, so that a dedup key never fails on a payload
+ * the validator let through: NaN and ±Infinity become `null`, a lone surrogate
+ * is written as a `\uXXXX` escape, `undefined`, functions and symbols are
+ * dropped from objects and become `null` in arrays, and `toJSON()` (Date) is
+ * honoured. BigInt and cycles throw.
  */
 export function canonicalJson(value: unknown, omitTopLevel?: ReadonlySet<string>): string {
+  // Stryker disable next-line ArrayDeclaration: the stack holds the objects being written; a string in it never equals one.
   const out = write(value, omitTopLevel, []);
   if (out === undefined) throw new TypeError('canonicalJson: value has no JSON representation');
   return out;
@@ -75,10 +80,12 @@ function write(value: unknown, omit: ReadonlySet<string> | undefined, stack: obj
  * sort beats Array#sort's setup cost.
  */
 function sortKeys(keys: string[]): string[] {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: either sort gives the same order; the threshold is speed only.
   if (keys.length > 16) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i]!;
     let j = i - 1;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: keys are distinct, and keys[-1] is undefined (never > key).
     while (j >= 0 && keys[j]! > key) {
       keys[j + 1] = keys[j]!;
       j--;

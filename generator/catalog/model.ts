@@ -151,3 +151,22 @@ export function spellingsOf(event: EventModel): { spelling: string; kind: string
   const seen = new Set<string>();
   return list.filter((s) => (seen.has(s.spelling) ? false : (seen.add(s.spelling), true)));
 }
+
+/** A field type as messages and documents write it: `string | null`, `array of integer`, `map of any`. */
+export function describeType(t: FieldType): string {
+  switch (t.kind) {
+    case 'scalar':
+      return t.types.join(' | ');
+    case 'array':
+      return `array of ${t.items}`;
+    case 'map':
+      return `map of ${t.values}`;
+    default:
+      return t.kind;
+  }
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined: how the model leaves an optional property out. */
+export function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -299,7 +299,11 @@ function readListing(path: string): Record<string, string> {
   );
 }
 
-describe.skipIf(!NAMESPACE)('real file system failures (private mount namespace)', () => {
+const REAL_FS_TITLE = NAMESPACE
+  ? 'real file system failures (private mount namespace)'
+  : 'real file system failures (skipped: `unshare --mount` is refused here, so no private mount namespace; test/generator/io.test.ts injects the same failures)';
+
+describe.skipIf(!NAMESPACE)(REAL_FS_TITLE, () => {
   it('a full disk (ENOSPC) during codegen: exit 3, every old file intact, no temporary file left; a later run with space succeeds', { timeout: 120_000 }, async () => {
     const jobs = join(catalog, 'jobs.yaml');
     const grown = readFileSync(jobs, 'utf8').replace('description: A job started.', `description: "A job started. ${'x'.repeat(30_000)}"`);

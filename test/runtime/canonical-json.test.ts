@@ -44,3 +44,63 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
   });
 });
+
+describe('canonicalJson: the values a payload carries', () => {
+  it('writes booleans and null as JSON literals, in objects, arrays and alone', () => {
+    expect(canonicalJson({ t: true, f: false, n: null, list: [true, false, null] })).toBe('{"f":false,"list":[true,false,null],"n":null,"t":true}');
+    expect([canonicalJson(true), canonicalJson(false), canonicalJson(null)]).toEqual(['true', 'false', 'null']);
+  });
+
+  it('tells payloads apart that differ only in a boolean or a null', () => {
+    expect(canonicalJson({ ok: true })).not.toBe(canonicalJson({ ok: false }));
+    expect(canonicalJson({ ok: null })).not.toBe(canonicalJson({}));
+  });
+
+  it('escapes strings made only of characters that need escaping', () => {
+    expect(['"', '\\', '\n', '\u0000', '\u001f', '\ud800'].map((s) => canonicalJson(s))).toEqual([
+      '"\\""',
+      '"\\\\"',
+      '"\\n"',
+      '"\\u0000"',
+      '"\\u001f"',
+      '"\\ud800"',
+    ]);
+    expect(canonicalJson({ '"': 1 })).toBe('{"\\"":1}');
+  });
+
+  it('sorts objects with many keys too', () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    const reversed = Object.fromEntries([...keys].reverse().map((k) => [k, 0]));
+    expect(canonicalJson(reversed)).toBe(`{${keys.map((k) => `"${k}":0`).join(',')}}`);
+  });
+
+  it('refuses a value with no JSON representation at the top level', () => {
+    expect(() => canonicalJson(undefined)).toThrow(new TypeError('canonicalJson: value has no JSON representation'));
+    expect(() => canonicalJson(() => 1)).toThrow(/no JSON representation/);
+  });
+});
+
+describe('canonicalJson and RFC 8785 (JCS)', () => {
+  it('gives the RFC\'s own example output for its example input (section 3.2.3)', () => {
+    const input = JSON.parse(
+      '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],' +
+        ' "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "literals": [null, true, false]}',
+    );
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+  });
+
+  it('sorts the RFC\'s key-ordering example as the RFC does (section 3.2.3)', () => {
+    const input = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    // The RFC lists the values in the order the keys sort to.
+    const values = [...canonicalJson(input).matchAll(/:"([^"]*)"/g)].map((m) => m[1]);
+    expect(values).toEqual(['Carriage Return', 'One', 'Control', 'Latin Small Letter O With Diaeresis', 'Euro Sign', 'Emoji: Grinning Face', 'Hebrew Letter Dalet With Dagesh']);
+  });
+
+  it('where the RFC refuses a value (NaN, ±Infinity, a lone surrogate), writes what JSON.stringify writes instead of failing', () => {
+    const odd = { nan: NaN, inf: Infinity, ninf: -Infinity, lone: '\udc00' };
+    expect(canonicalJson(odd)).toBe('{"inf":null,"lone":"\\udc00","nan":null,"ninf":null}');
+    expect(JSON.parse(canonicalJson(odd))).toEqual(JSON.parse(JSON.stringify(odd)));
+  });
+});

@@ -3,7 +3,7 @@
  * of every field name across events (which events use `config_key`, and
  * whether they agree on its type).
  */
-import { describeType } from '../../catalog/build.js';
+import { describeType } from '../../catalog/model.js';
 import type { CatalogModel, FieldModel } from '../../catalog/model.js';
 import { code } from './markdown.js';
 import { compareText } from '../../order.js';
