@@ -311,7 +311,13 @@ export class NatsTransport implements Transport {
         });
       } catch (error) {
         const retryable = error instanceof mod.core.ConnectionError || error instanceof mod.core.TimeoutError;
-        if (!retryable || Date.now() - started >= this.config.connectTimeoutMs) throw error;
+        if (!retryable) throw error;
+        if (Date.now() - started >= this.config.connectTimeoutMs) {
+          throw new Error(
+            `${this.name}: cannot connect to NATS at ${this.config.servers.join(', ')} within ${this.config.connectTimeoutMs} ms (connectTimeoutMs): ${errorMessage(error)}`,
+            { cause: error },
+          );
+        }
         if (Date.now() - lastLog >= 60_000 || lastLog === started) {
           lastLog = Date.now();
           this.logger.warn(`[${this.name}] waiting for NATS at ${this.config.servers.join(', ')}: ${errorMessage(error)}`);

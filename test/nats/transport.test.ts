@@ -433,8 +433,9 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     await connecting;
     expect(connected).toBe(true);
 
-    const hopeless = new NatsTransport({ registry: REGISTRY, servers: `nats://127.0.0.1:${await freePort()}`, logger: silentLogger, receive: false, connectTimeoutMs: 500, reconnectWaitMs: 100 });
-    await expect(hopeless.connect()).rejects.toThrow();
+    const nowhere = `nats://127.0.0.1:${await freePort()}`;
+    const hopeless = new NatsTransport({ registry: REGISTRY, servers: nowhere, logger: silentLogger, receive: false, connectTimeoutMs: 500, reconnectWaitMs: 100 });
+    await expect(hopeless.connect()).rejects.toThrow(new RegExp(`cannot connect to NATS at ${nowhere.replace(/[.]/g, '\\.')} within 500 ms \\(connectTimeoutMs\\)`));
     await hopeless.close();
   });
 
