@@ -21,7 +21,7 @@ export function schemaProblems(file: ParsedFile): Problem[] {
 function translate(file: ParsedFile, errors: readonly ErrorObject[]): Problem[] {
   // ajv reports every failed branch of a oneOf; keep the most specific errors per place.
   const byPath = new Map<string, ErrorObject[]>();
-  for (const e of errors) {
+  for (const e of withoutOtherBranches(errors)) {
     // The inner error of a propertyNames check duplicates the outer one, without the name.
     if ((e as ErrorObject & { propertyName?: string }).propertyName !== undefined) continue;
     const list = byPath.get(e.instancePath) ?? [];
@@ -42,6 +42,30 @@ function translate(file: ParsedFile, errors: readonly ErrorObject[]): Problem[] 
     }
   }
   return problems;
+}
+
+/**
+ * A oneOf of object shapes told apart by their required keys (`dedup: { fields }`
+ * or `dedup: { kind }`): when the value has exactly one branch's keys, that is
+ * the branch the author meant, and the other branches' errors ("missing
+ * required key kind", "must be one of none, payload") only bury the real one.
+ */
+function withoutOtherBranches(errors: readonly ErrorObject[]): ErrorObject[] {
+  const dropped: string[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' || !Array.isArray(e.schema)) continue;
+    const data = e.data as unknown;
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) continue;
+    const branches = e.schema as readonly { type?: unknown; required?: readonly string[] }[];
+    const meant = branches.flatMap((b, i) =>
+      b.type === 'object' && (b.required?.length ?? 0) > 0 && b.required!.every((k) => Object.hasOwn(data, k)) ? [i] : [],
+    );
+    if (meant.length !== 1) continue;
+    branches.forEach((_, i) => {
+      if (i !== meant[0]) dropped.push(`${e.schemaPath}/${i}/`);
+    });
+  }
+  return dropped.length === 0 ? [...errors] : errors.filter((e) => !dropped.some((prefix) => e.schemaPath.startsWith(prefix)));
 }
 
 function pathFor(e: ErrorObject, path: string[]): string[] {

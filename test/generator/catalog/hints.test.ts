@@ -92,6 +92,12 @@ describe('"did you mean" hints', () => {
     ]);
   });
 
+  it('a dedup policy of one shape gets the errors of that shape only, not those of the shapes it is not', () => {
+    const policy = (text: string) => (t: string) => t.replace('    dedup:\n      fields: [order_id]\n    payload', `    dedup:\n      ${text}\n    payload`);
+    expect(problems({ events: policy('fields: [Order_Id]') })).toEqual(['c/orders.yaml:11:16: event ORDER_PLACED (dedup.fields.0): must be lower_snake_case']);
+    expect(problems({ events: policy('kind: nonee') })).toEqual(['c/orders.yaml:11:7: event ORDER_PLACED (dedup.kind): must be one of "none", "payload" (did you mean "none"?)']);
+  });
+
   it('an unknown key far from every known key gets no hint', () => {
     expect(problems({ events: (t) => t.replace('    description: Paid.', '    description: Paid.\n    colour: red') })).toEqual([
       'c/orders.yaml:22:5: event ORDER_PAID: unknown key "colour"',
