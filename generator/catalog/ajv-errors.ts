@@ -34,7 +34,8 @@ function translate(file: ParsedFile, errors: readonly ErrorObject[]): Problem[] 
     let meaningful = list.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
     // A failed oneOf (`type: strng` is neither a type name nor a list of them): the branch that took the value's type says more.
     if (list.some((e) => e.keyword === 'oneOf') && meaningful.some((e) => e.keyword !== 'type')) meaningful = meaningful.filter((e) => e.keyword !== 'type');
-    if (deeper && meaningful.every((e) => e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'required')) continue;
+    // The other branches of a oneOf whose chosen branch failed deeper; a plain missing key stays reported beside a deeper error.
+    if (deeper && list.some((e) => e.keyword === 'oneOf') && meaningful.every((e) => e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'required')) continue;
     const path = instancePath.split('/').slice(1).map(unescapePointer);
     const shown = meaningful.length > 0 ? dedupeMessages(meaningful) : list.slice(0, 1);
     for (const e of shown) {

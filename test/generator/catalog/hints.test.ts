@@ -98,6 +98,13 @@ describe('"did you mean" hints', () => {
     expect(problems({ events: policy('kind: nonee') })).toEqual(['c/orders.yaml:11:7: event ORDER_PLACED (dedup.kind): must be one of "none", "payload" (did you mean "none"?)']);
   });
 
+  it('a missing required key is reported beside an error deeper in the same event', () => {
+    expect(problems({ events: (t) => t.replace('    topic: order.placed\n', '').replace('        type: integer', '        type: integr') })).toEqual([
+      'c/orders.yaml:6:3: event ORDER_PLACED: missing required key "topic"',
+      'c/orders.yaml:14:9: event ORDER_PLACED, field amount (type): must be one of "string", "integer", "number", "boolean", "object", "array", "map", "any" (did you mean "integer"?)',
+    ]);
+  });
+
   it('an unknown key far from every known key gets no hint', () => {
     expect(problems({ events: (t) => t.replace('    description: Paid.', '    description: Paid.\n    colour: red') })).toEqual([
       'c/orders.yaml:22:5: event ORDER_PAID: unknown key "colour"',
