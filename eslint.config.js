@@ -11,7 +11,7 @@ export default tseslint.config(
     },
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
-      // Defect 9: coroutines called without being awaited, so events were never sent.
+      // Design rule 9 (docs/design.md): no floating promise, so no event is lost to an un-awaited send.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',

@@ -2,9 +2,9 @@
  * Deduplication: a content key per the catalog's per-event policy, and a
  * bounded TTL set of keys seen.
  *
- * Defect 6: content dedup collapsed genuinely different events (two
- * HOST_OFFLINE within 30 s) and hashed a language-specific repr. Here the
- * catalog says per event whether and on which fields an event is deduplicated,
+ * Design rule 6 (docs/design.md): dedup must never collapse distinct facts
+ * (the system this replaces dropped two HOST_OFFLINE within 30 s, and hashed a
+ * language-specific repr). Here the catalog says per event whether and on which fields an event is deduplicated,
  * the hash covers the canonical event name (two different events with equal
  * payloads never collide), and it is SHA-256 over canonical JSON.
  */

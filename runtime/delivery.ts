@@ -1,13 +1,13 @@
 /**
  * Delivery of one event to one handler, as the router does it: an isolated
- * call with a timeout; on failure, retries with exponential backoff (defect 3:
+ * call with a timeout; on failure, retries with exponential backoff (design rule 3:
  * bounded, never skipped), then the dead letter queue; and the replay of DLQ
- * entries to the handler that failed (defect 5).
+ * entries to the handler that failed (design rule 5).
  *
  * The first attempt runs inline. What follows a failed first attempt runs in
  * the background for local publishes (tracked: `drain()` waits for it), and
  * is awaited for transport deliveries, so that a transport acknowledges only
- * once the event was handled or parked (defect 4).
+ * once the event was handled or parked (design rule 4).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';

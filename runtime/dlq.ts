@@ -1,7 +1,7 @@
 /**
  * The dead letter queue: deliveries whose handler failed every attempt.
  *
- * An entry names the one handler that failed (defect 5: the original re-sent
+ * An entry names the one handler that failed (design rule 5: the original re-sent
  * a replayed event to every subscriber and counted it recovered if anyone was
  * subscribed). The store is an interface so the cross-process work can supply
  * a persistent (SQLite) one; this file holds the in-memory store.

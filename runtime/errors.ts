@@ -1,7 +1,7 @@
 /** Errors the router throws at publishers and subscribers. */
 import type { PayloadIssue } from './registry.js';
 
-/** No event of the catalog has this spelling (defect 1: never a silent miss). */
+/** No event of the catalog has this spelling (design rule 1: never a silent miss). */
 export class UnknownEventError extends Error {
   override readonly name = 'UnknownEventError';
   constructor(readonly spelling: string) {

@@ -1,7 +1,7 @@
 /**
  * HandlerBase (EVENT_SYSTEM_REFERENCE.md "Using HandlerBase"): a component
  * declares its subscriptions once; the base subscribes them on `start()`,
- * really unsubscribes them on `stop()` (defect 7: the original could never
+ * really unsubscribes them on `stop()` (design rule 7: the original could never
  * unsubscribe and subscribed twice on restart), counts successes, errors and
  * timeouts, and answers a health check.
  *

@@ -1,8 +1,8 @@
 /**
  * One isolated handler call with a timeout, and the backoff between calls.
  *
- * Defect 3: a failing event was skipped forever or retried every second
- * without limit. Here a delivery gets `attempts` calls in all, with
+ * Design rule 3 (docs/design.md): a failure is retried, then parked; never
+ * skipped forever or retried without limit. Here a delivery gets `attempts` calls in all, with
  * exponentially growing pauses (`baseDelayMs`, 2×, 4× … capped at
  * `maxDelayMs`), and then goes to the dead letter queue.
  */

@@ -1,11 +1,11 @@
 /**
  * The router: the single entry point of EVENT_CATALOG.md "Architecture".
  *
- * publish: spelling → canonical event (defect 1) → alias normalization and
+ * publish: spelling → canonical event (design rule 1) → alias normalization and
  * validation (strict rejects, lenient warns) → common fields → dedup per the
- * catalog's policy (defect 6) → transports (cross-process events only) →
+ * catalog's policy (design rule 6) → transports (cross-process events only) →
  * local delivery on the bus, each handler isolated with a timeout, retried
- * with backoff and parked in the DLQ (defect 3), HANDLER_FAILED /
+ * with backoff and parked in the DLQ (design rule 3), HANDLER_FAILED /
  * HANDLER_TIMEOUT emitted.
  *
  * When publish resolves: after transports accepted the event and every local
@@ -13,7 +13,7 @@
  * continue in the background, tracked: `drain()` (and `close()`) wait for
  * them. A publisher is thus never held for seconds by another component's
  * failing handler. Events from a transport are different: their `deliver`
- * resolves only after retries and DLQ parking (defect 4: ack after settle).
+ * resolves only after retries and DLQ parking (design rule 4: ack after settle).
  */
 import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
@@ -445,7 +445,7 @@ export class Router {
   /**
    * Re-delivers pending DLQ entries parked within `maxAgeHours` (default 24)
    * to the handler that failed, one attempt each; recovered only when that
-   * handler succeeds (defect 5). See HandlerRunner.replayDlq.
+   * handler succeeds (design rule 5). See HandlerRunner.replayDlq.
    */
   replayDlqEvents(options: DlqReplayOptions = {}): Promise<DlqReplayResult> {
     return this.runner.replayDlq(this.bus, options);

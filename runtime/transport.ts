@@ -6,7 +6,7 @@
  * `crossProcess`, and only for events published in this process, never for
  * events that arrived through a transport (no echo loops).
  *
- * Inbound: the transport calls `deliver` for each event it receives. Defect 4
+ * Inbound: the transport calls `deliver` for each event it receives. Design rule 4
  * (async handlers were acknowledged before they ran): `deliver` resolves only
  * after every local handler has settled, retries included, and failures are
  * parked in the dead letter queue; so a transport acknowledges after `deliver`

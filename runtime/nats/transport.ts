@@ -4,17 +4,17 @@
  *
  * - One stream per catalog (`RINGRIFT_EVENTS`), its subjects `<prefix>.<topic>`
  *   of the catalog's cross-process events; file storage, retention by age
- *   (defect 8: old events are deleted by the server, not left to pile up).
+ *   (design rule 8: old events are deleted by the server, not left to pile up).
  * - Publish: the envelope as JSON with its source and id as `Nats-Msg-Id`
  *   (messageId), so the server drops a resend within the duplicate window; resolves on the PubAck
  *   (the event is stored); retried with the same id while the server is
  *   unreachable. Publishes are pipelined (publisher.ts): many await their
  *   PubAck at once over one reply subscription.
- * - Receive: one durable pull consumer per subscriber group (defect 2: each
+ * - Receive: one durable pull consumer per subscriber group (design rule 2: each
  *   group has its own cursor, so every group gets every event; processes of
  *   one group share the work). An event is acknowledged only after the
  *   router's `deliver` resolved, i.e. after every handler settled, retries and
- *   DLQ parking included (defect 4); `working()` keeps it from being
+ *   DLQ parking included (design rule 4); `working()` keeps it from being
  *   redelivered meanwhile. A rejected `deliver` is `nak`ed with a delay from
  *   `backoffMs` (nats-server 2.9 ignores the consumer's backoff list for
  *   `nak`, so the delay is given explicitly). JetStream has no dead letter

@@ -1,13 +1,13 @@
 /**
  * A managed consumer: claims batches for its group, hands each event to the
  * handler in sequence order, and acknowledges it only after the handler
- * settled (defect 4). While a batch is being handled its leases are renewed,
+ * settled (design rule 4). While a batch is being handled its leases are renewed,
  * so only a crashed, killed or stalled process loses them; a lease lost
  * anyway (fencing) is noticed and the events not yet started are skipped.
  *
  * A handler that throws gets the event back after a backoff (another member
  * may take it), up to `maxDeliveries` deliveries, then the event is parked in
- * the DLQ (defect 3). PermanentDeliveryError, and events the queue cannot
+ * the DLQ (design rule 3). PermanentDeliveryError, and events the queue cannot
  * read or validate, are parked at once.
  *
  * Acks are written together with the next claim (one transaction per batch);

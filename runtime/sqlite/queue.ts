@@ -7,15 +7,15 @@
  *   const events = await queue.receive({ eventTypes: ['TRAINING_COMPLETED'] });
  *
  * and the defects it must not repeat:
- * - defect 2: every subscriber group has its own cursor (rr_groups), so
+ * - design rule 2: every subscriber group has its own cursor (rr_groups), so
  *   every group receives every event; the processes of one group share the
  *   group's events through leases (rr_deliveries) fenced by a token, so a
  *   stale holder's ack is rejected.
- * - defect 3: a failed delivery is retried with backoff a bounded number of
+ * - design rule 3: a failed delivery is retried with backoff a bounded number of
  *   times, then parked in the dead letter table; never skipped, never
  *   retried forever.
- * - defect 4: `consume()` acknowledges an event only after its handler settled.
- * - defect 8: retention runs by itself (on an unref'd timer).
+ * - design rule 4: `consume()` acknowledges an event only after its handler settled.
+ * - design rule 8: retention runs by itself (on an unref'd timer).
  *
  * Every write is one short `BEGIN IMMEDIATE` transaction, never held across
  * an `await`; better-sqlite3 is synchronous, so a process waiting for the

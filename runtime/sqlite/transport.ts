@@ -13,9 +13,9 @@
  *   receive it; the router drops any id it has already seen anyway.
  * - Inbound: a QueueConsumer of the group hands each event to the router's
  *   `deliver`, which resolves after every local handler settled, retries and
- *   DLQ parking included; only then is the event acknowledged (defect 4).
+ *   DLQ parking included; only then is the event acknowledged (design rule 4).
  *   `deliver` rejecting (the DLQ store failed) gives the event back with a
- *   backoff; after maxDeliveries it is parked (defect 3). Events the catalog
+ *   backoff; after maxDeliveries it is parked (design rule 3). Events the catalog
  *   does not know, or whose payload is invalid, are parked at once with the
  *   reason instead of being dropped.
  * - Handlers learn whether they run in a redelivery from `currentDelivery()`.
@@ -283,7 +283,7 @@ class Replayer {
     const handlerRows = rows.filter((r) => r.handler_name !== own);
     const queueRows = rows.filter((r) => r.handler_name === own);
     if (handlerRows.length > 0) {
-      // Through the router: each entry to the handler that failed, once; recovered only if it succeeds (defect 5).
+      // Through the router: each entry to the handler that failed, once; recovered only if it succeeds (design rule 5).
       await SqliteDlqStore.withScope(
         handlerRows.map((r) => r.id),
         () => this.router.replayDlqEvents({ maxAgeHours: 1e7 }),

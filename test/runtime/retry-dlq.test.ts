@@ -189,7 +189,7 @@ describe('retries, timeouts and the dead letter queue (fake timers)', () => {
   });
 });
 
-describe('replayDlqEvents (defect 5)', () => {
+describe('replayDlqEvents (design rule 5)', () => {
   it('re-delivers only to the handler that failed, and counts it recovered only when that handler succeeds', async () => {
     let now = T0;
     const r = testRouter({ now: () => now, retry: { attempts: 1 } });

@@ -14,7 +14,7 @@ afterEach(async () => {
   await Promise.all(routers.splice(0).map((r) => r.close()));
 });
 
-describe('spellings (defect 1)', () => {
+describe('spellings (design rule 1)', () => {
   it('an event published under its value string reaches a subscriber registered under its stage name', async () => {
     const r = router();
     const seen: EventEnvelope[] = [];
@@ -151,7 +151,7 @@ describe('validation', () => {
   });
 });
 
-describe('deduplication (defect 6)', () => {
+describe('deduplication (design rule 6)', () => {
   it('drops a repeat within the TTL on the policy fields only, and delivers it again after the TTL', async () => {
     let now = 1_000_000;
     const r = router({ now: () => now, dedupTtlMs: 30_000 });
@@ -206,7 +206,7 @@ describe('deduplication (defect 6)', () => {
   });
 });
 
-describe('subscribe / unsubscribe (defect 7)', () => {
+describe('subscribe / unsubscribe (design rule 7)', () => {
   it('returns an unsubscribe function that really unsubscribes', async () => {
     const r = router();
     let calls = 0;

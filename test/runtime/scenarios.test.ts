@@ -197,7 +197,7 @@ describe('integration scenarios (EVENT_FLOW_INTEGRATION.md) over the generated e
     expectNoHandlerTrouble();
   });
 
-  it('scenario 3b: repeated identical HOST_OFFLINE events are all delivered (defect 6: no content dedup for them)', async () => {
+  it('scenario 3b: repeated identical HOST_OFFLINE events are all delivered (design rule 6: no content dedup for them)', async () => {
     const seen: string[] = [];
     router.subscribe('cluster.node_left', (e) => void seen.push(String(e.data.node_id)), { name: 'watch' });
     for (let i = 0; i < 3; i++) await emitHostOffline({ node_id: 'node-0' }, { source: 'P2POrchestrator' });

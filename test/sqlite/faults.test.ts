@@ -136,7 +136,7 @@ describe("the guide's two-process example, as written", () => {
     const guide = join(CHILDREN, 'guide.ts');
     const a = spawnTs(guide, { role: 'send', db: tmp.db });
     expect(await a.exited, a.stderr.join('')).toBe(0);
-    // Two processes B, one after the other: neither takes the event from the other (defect 2: no shared id).
+    // Two processes B, one after the other: neither takes the event from the other (design rule 2: no shared id).
     for (let i = 0; i < 2; i++) {
       const b = spawnTs(guide, { role: 'receive', db: tmp.db });
       expect(await b.exited, b.stderr.join('')).toBe(0);

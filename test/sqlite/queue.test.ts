@@ -136,7 +136,7 @@ describe('an idle receive', () => {
   });
 });
 
-describe('subscriber groups (defect 2)', () => {
+describe('subscriber groups (design rule 2)', () => {
   it('gives every event to every group, and shares a group among its members', async () => {
     const a = queue();
     const b = queue(); // another connection, as another process would have
@@ -234,7 +234,7 @@ describe('leases, fencing and redelivery', () => {
     await consumer.stop();
   });
 
-  it('retries a failing handler with backoff up to maxDeliveries, then parks it in the DLQ; later events are not held back (defect 3)', async () => {
+  it('retries a failing handler with backoff up to maxDeliveries, then parks it in the DLQ; later events are not held back (design rule 3)', async () => {
     const errors: string[] = [];
     const logger: Logger = { ...silentLogger, error: (m) => errors.push(m) };
     const q = queue({ maxDeliveries: 3, retry: { baseDelayMs: 20, maxDelayMs: 100 }, logger });
@@ -338,7 +338,7 @@ describe('leases, fencing and redelivery', () => {
   });
 });
 
-describe('retention (defect 8)', () => {
+describe('retention (design rule 8)', () => {
   it('deletes by itself the events every group acknowledged once older than the TTL, and keeps the others', async () => {
     const q = queue({ retention: { ttlMs: 100, intervalMs: 50 } });
     q.ensureGroup('fast');

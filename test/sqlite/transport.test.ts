@@ -122,7 +122,7 @@ describe('SqliteTransport', () => {
     expect(await replay.exited).toBe(0);
     expect(replay.stdout.join('')).toMatch(/1 recovered, 0 failed again, 0 still waiting/);
     expect(calls).toEqual(['evaluator', 'evaluator', 'evaluator']);
-    expect(other).toHaveLength(1); // the replay went to the handler that failed, not to every subscriber (defect 5)
+    expect(other).toHaveLength(1); // the replay went to the handler that failed, not to every subscriber (design rule 5)
     expect(await consumer.router.dlq.get(entry!.id)).toMatchObject({ status: 'recovered', attempts: 3 });
   }, 60_000);
 
