@@ -482,7 +482,7 @@ export class CrossProcessEventQueue {
       catalog: options.registry?.names?.name,
     });
     this.insertBatch = this.db.transaction((batch: readonly PendingSend[], allOrNone: boolean) => {
-      const s = this.s;
+      const s = this.statements;
       // An id already stored from another source is another event (CloudEvents: source + id),
       // which rr_events (one UNIQUE event_id) cannot hold: refused, never reported as a duplicate.
       const sameOrConflict = (w: PendingSend, stored: { seq: number; source: string }): InsertResult => {
@@ -561,7 +561,7 @@ export class CrossProcessEventQueue {
   }
 
   /** Prepared statements (prepared on first use). */
-  private get s(): Stmts {
+  private get statements(): Stmts {
     this.stmts ??= prepareStatements(this.db);
     return this.stmts;
   }
@@ -782,7 +782,7 @@ export class CrossProcessEventQueue {
     const ephemeral = options.ephemeral ?? false;
     const startFrom = options.startFrom ?? (ephemeral ? 'new' : 'all');
     const info = this.write(`join group ${name}`, () => {
-      const s = this.s;
+      const s = this.statements;
       const row = s.group.get(name);
       if (row) {
         const existing = row.event_types === null ? null : (JSON.parse(row.event_types) as string[]);
@@ -802,7 +802,7 @@ export class CrossProcessEventQueue {
   /** Changes what a group receives, for all its members (from the current cursor on). */
   updateGroupFilter(name: string, eventTypes: readonly string[] | undefined): void {
     const types = this.resolveEventTypes(eventTypes);
-    this.write(`update group ${name}`, () => this.s.setGroupTypes.run(types === null ? null : JSON.stringify(types), name));
+    this.write(`update group ${name}`, () => this.statements.setGroupTypes.run(types === null ? null : JSON.stringify(types), name));
     this.groupCache.delete(name);
   }
 
@@ -821,8 +821,8 @@ export class CrossProcessEventQueue {
   /** Deletes a group, its cursor and its leases (its events stay for the other groups). */
   deleteGroup(name: string): boolean {
     const n = this.write(`delete group ${name}`, () => {
-      this.s.deleteGroupDeliveries.run(name);
-      return this.s.deleteGroup.run(name).changes;
+      this.statements.deleteGroupDeliveries.run(name);
+      return this.statements.deleteGroup.run(name).changes;
     });
     this.groupCache.delete(name);
     return n > 0;
@@ -837,7 +837,7 @@ export class CrossProcessEventQueue {
   groupInfo(name: string): GroupInfo | undefined {
     let info = this.groupCache.get(name);
     if (!info) {
-      const row = this.s.group.get(name);
+      const row = this.statements.group.get(name);
       if (!row) return undefined;
       info = { name, eventTypes: row.event_types === null ? null : (JSON.parse(row.event_types) as string[]), ephemeral: row.ephemeral === 1 };
       this.groupCache.set(name, info);
@@ -866,7 +866,7 @@ export class CrossProcessEventQueue {
     counts?: SettleCounts,
   ): ClaimedRow[] {
     return this.write(`claim events for group ${group}`, () => {
-      const s = this.s;
+      const s = this.statements;
       const now = this.now();
       for (const st of settlements) this.applySettlement(group, st, now, counts);
       if (!claim) return [];
@@ -943,11 +943,11 @@ export class CrossProcessEventQueue {
     if (last !== undefined && mono - last < 250) return;
     this.leaseChecks.set(group, mono);
     const lease = Math.max(this.leaseMs, claimLeaseMs);
-    this.s.clampLeases.run({ group, lease: now + lease, retry: now + Math.max(lease, this.retryPolicy.maxDelayMs) });
+    this.statements.clampLeases.run({ group, lease: now + lease, retry: now + Math.max(lease, this.retryPolicy.maxDelayMs) });
   }
 
   private applySettlement(group: string, st: Settlement, now: number, counts: SettleCounts | undefined): void {
-    const s = this.s;
+    const s = this.statements;
     let changed: number;
     switch (st.kind) {
       case 'ack':
@@ -978,7 +978,7 @@ export class CrossProcessEventQueue {
   }
 
   private park(group: string, row: ClaimedRow, error: string, attempts: number, handlerName: string, now: number): void {
-    this.s.insertDlq.run(randomUUID(), row.eventId, row.eventType, handlerName, group, row.text, error, attempts, now, now);
+    this.statements.insertDlq.run(randomUUID(), row.eventId, row.eventType, handlerName, group, row.text, error, attempts, now, now);
     this.logger.error(`[CrossProcessEventQueue] parked ${row.eventType} ${row.eventId} (seq ${row.seq}) of group ${group} in the DLQ: ${error}`);
   }
 
@@ -986,22 +986,22 @@ export class CrossProcessEventQueue {
   renewLeases(group: string, owner: string, leaseMs: number): Set<number> {
     return this.write(`renew leases of group ${group}`, () => {
       const now = this.now();
-      this.s.renew.run(now + leaseMs, group, owner);
-      this.s.touchGroup.run(now, group);
-      return new Set(this.s.owned.all(group, owner).map((r) => r.seq));
+      this.statements.renew.run(now + leaseMs, group, owner);
+      this.statements.touchGroup.run(now, group);
+      return new Set(this.statements.owned.all(group, owner).map((r) => r.seq));
     });
   }
 
   /** Cheap read (no lock): is there anything the group could claim now? @internal */
   hasWork(group: string): boolean {
-    const row = this.query(`look for work of group ${group}`, () => this.s.hasWork.get(this.now(), group));
+    const row = this.query(`look for work of group ${group}`, () => this.statements.hasWork.get(this.now(), group));
     return row === undefined ? true : row.w === 1; // a vanished group: let the claim report it
   }
 
   /** Epoch ms of the group's next lease expiry or retry, if any. @internal */
   nextDue(group: string): number | undefined {
     const now = this.now();
-    const t = this.query(`read the leases of group ${group}`, () => this.s.nextDue.get(group, now)?.t ?? undefined);
+    const t = this.query(`read the leases of group ${group}`, () => this.statements.nextDue.get(group, now)?.t ?? undefined);
     // An expiry further ahead than a lease is pulled back at the next claim (clampLeases).
     return t === undefined ? undefined : Math.min(t, now + Math.max(this.leaseMs, this.retryPolicy.maxDelayMs));
   }
@@ -1173,7 +1173,7 @@ export class CrossProcessEventQueue {
   /** Events after `afterSeq`, oldest first (no claim, no lease: reading only). */
   read(afterSeq: number, limit = 500): StoredEvent[] {
     const out: StoredEvent[] = [];
-    for (const e of this.query('read events', () => this.s.after.all(afterSeq, limit))) {
+    for (const e of this.query('read events', () => this.statements.after.all(afterSeq, limit))) {
       const row = toClaimed(e, 0, 0);
       const checked = this.inspect(row);
       out.push(storedOf(row, 'envelope' in checked ? checked.envelope : brokenEnvelope(row, checked.problem)));
@@ -1189,7 +1189,7 @@ export class CrossProcessEventQueue {
 
   /** The newest sequence number (0 when empty). */
   lastSeq(): number {
-    return this.query('read the last sequence number', () => this.s.maxSeq.get()!.m ?? 0);
+    return this.query('read the last sequence number', () => this.statements.maxSeq.get()!.m ?? 0);
   }
 
   /** Follows the queue live (what `ringrift-events tail` prints), without joining any group. */
@@ -1364,8 +1364,8 @@ export class CrossProcessEventQueue {
     const groupsExpired = this.write('expire groups', () => {
       const names = (db.prepare('SELECT name FROM rr_groups WHERE ephemeral = 1').all() as { name: string }[]).map((g) => g.name).filter((name) => gone(name, r.ephemeralInactiveMs));
       for (const name of names) {
-        this.s.deleteGroupDeliveries.run(name);
-        this.s.deleteGroup.run(name);
+        this.statements.deleteGroupDeliveries.run(name);
+        this.statements.deleteGroup.run(name);
         this.groupCache.delete(name);
         this.beats.delete(name);
       }
@@ -1393,7 +1393,7 @@ export class CrossProcessEventQueue {
       // The age of an event by the newest time the database holds (a clock ahead on this process alone deletes nothing).
       const hardCut = Math.min(now, this.databaseTime() ?? now) - r.maxAgeMs;
       const firstKept = (db.prepare('SELECT seq FROM rr_events WHERE created_at >= ? ORDER BY seq LIMIT 1').get(hardCut) as { seq: number } | undefined)?.seq;
-      let upto = firstKept === undefined ? (this.s.maxSeq.get()!.m ?? 0) : firstKept - 1;
+      let upto = firstKept === undefined ? (this.statements.maxSeq.get()!.m ?? 0) : firstKept - 1;
       const groups = db
         .prepare('SELECT g.name, g.cursor, (SELECT MIN(seq) FROM rr_deliveries d WHERE d.group_name = g.name) AS min_held FROM rr_groups g')
         .all() as { name: string; cursor: number; min_held: number | null }[];
