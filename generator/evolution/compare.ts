@@ -9,7 +9,7 @@
  * catalog accepted it on purpose: a bumped event `version`, or the
  * deprecation in the baseline of what was removed.
  */
-import { spellingsOf, type CatalogModel, type ConfigKeyModel, type ElementType, type EmitterModel, type EventModel, type FieldModel, type FieldType } from '../catalog/model.js';
+import { describeType, spellingsOf, type CatalogModel, type ConfigKeyModel, type ElementType, type EmitterModel, type EventModel, type FieldModel, type FieldType } from '../catalog/model.js';
 import type { Position } from '../catalog/source.js';
 import { compareText } from '../order.js';
 import { RULES, type Mode, type RuleId } from './rules.js';
@@ -131,8 +131,8 @@ function compareFields(a: FieldModel, b: FieldModel, baseline: CatalogModel, cur
 
   const widens = accepts(b.type, a.type);
   const narrows = accepts(a.type, b.type);
-  const from = describe(a.type);
-  const to = describe(b.type);
+  const from = describeType(a.type);
+  const to = describeType(b.type);
   if (!widens && !narrows) report('FIELD_TYPE_CHANGED', `type ${from} → ${to}`);
   else if (widens && !narrows) report('FIELD_TYPE_WIDENED', `type ${from} → ${to}`);
   else if (!widens && narrows) report('FIELD_TYPE_NARROWED', `type ${from} → ${to}`);
@@ -251,18 +251,6 @@ function elementAccepts(wide: ElementType, narrow: ElementType): boolean {
   return wide === narrow || (wide === 'number' && narrow === 'integer');
 }
 
-function describe(t: FieldType): string {
-  switch (t.kind) {
-    case 'scalar':
-      return t.types.join(' | ');
-    case 'array':
-      return `array of ${t.items}`;
-    case 'map':
-      return `map of ${t.values}`;
-    default:
-      return t.kind;
-  }
-}
 
 function show(v: unknown): string {
   return JSON.stringify(v);

@@ -5,6 +5,7 @@
  * rule as ../typescript/syntax.ts).
  */
 import { pascalCase } from '../../catalog/naming.js';
+import { wrapWords } from '../wrap.js';
 
 export { pascalCase } from '../../catalog/naming.js';
 
@@ -81,7 +82,7 @@ export function tuple(items: readonly string[]): string {
  */
 export function docstring(text: string, indent: string): string {
   const safe = text.replace(/\r\n?/g, '\n').trim();
-  const lines = wrap(safe, DOC_WIDTH).split('\n').map((line) => escapeDocLine(line));
+  const lines = wrapWords(safe, DOC_WIDTH).split('\n').map((line) => escapeDocLine(line));
   if (lines.length === 1) return `${indent}"""${lines[0]}"""\n`;
   return `${indent}"""${lines[0]}\n${lines.slice(1).map((l) => (l ? `${indent}${l}` : '')).join('\n')}\n${indent}"""\n`;
 }
@@ -102,24 +103,6 @@ function escapeDocLine(line: string): string {
 /** Docstring lines wrap here (their indentation comes on top). */
 const DOC_WIDTH = 88;
 
-function wrap(text: string, width: number): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      if (line.length <= width) return line;
-      const out: string[] = [];
-      let current = '';
-      for (const word of line.split(' ')) {
-        if (current && current.length + 1 + word.length > width) {
-          out.push(current);
-          current = word;
-        } else current = current ? `${current} ${word}` : word;
-      }
-      if (current) out.push(current);
-      return out.join('\n');
-    })
-    .join('\n');
-}
 
 /** The TypedDict of an event's payload: `TRAINING_COMPLETED` → `TrainingCompletedPayload`. */
 export function payloadTypeName(event: string): string {

@@ -4,6 +4,7 @@
  * generated code through one of these, escaped, and never any other way.
  */
 import { pascalCase } from '../../catalog/naming.js';
+import { wrapWords } from '../wrap.js';
 
 export { camelCase, eventEmitterName, pascalCase } from '../../catalog/naming.js';
 
@@ -65,30 +66,9 @@ export function docText(text: string): string {
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, ' ')
     .replace(/\*\//g, '*\\/')
     .trim();
-  return wrap(safe, DOC_WIDTH).replace(/^(\s*)@/gm, '$1\\@');
+  return wrapWords(safe, DOC_WIDTH).replace(/^(\s*)@/gm, '$1\\@');
 }
 
 /** Doc comment lines wrap here (the comment's own indentation and ` * ` come on top). */
 const DOC_WIDTH = 96;
 
-/** Wraps each paragraph line at spaces; a word longer than the width stays whole. */
-function wrap(text: string, width: number): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      if (line.length <= width) return line;
-      const out: string[] = [];
-      let current = '';
-      for (const word of line.split(' ')) {
-        if (current && current.length + 1 + word.length > width) {
-          out.push(current);
-          current = word;
-        } else {
-          current = current ? `${current} ${word}` : word;
-        }
-      }
-      if (current) out.push(current);
-      return out.join('\n');
-    })
-    .join('\n');
-}
