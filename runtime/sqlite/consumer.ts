@@ -312,10 +312,8 @@ export class QueueConsumer<T = Record<string, unknown>> {
         if (q.isClosed) return;
         this.warn(`cannot read the queue (will retry): ${errorMessage(error)}`);
       }
-      let timeout = polling ? this.pollDelay : q.pollIntervalMs;
-      const due = q.isClosed ? undefined : q.nextDue(this.group.name);
-      if (due !== undefined) timeout = Math.min(timeout, Math.max(1, due - q.now() + 1));
-      await this.waker.wait(timeout);
+      const timeout = polling ? this.pollDelay : q.pollIntervalMs;
+      await this.waker.wait(q.isClosed ? timeout : q.waitBound(this.group.name, timeout));
       if (polling) this.pollDelay = Math.min(q.pollIntervalMs, this.pollDelay * 2);
     }
   }

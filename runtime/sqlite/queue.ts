@@ -998,6 +998,12 @@ export class CrossProcessEventQueue {
     return row === undefined ? true : row.w === 1; // a vanished group: let the claim report it
   }
 
+  /** How long to wait at most for the group's next lease expiry or retry to come due: `max`, or less. @internal */
+  waitBound(group: string, max: number): number {
+    const due = this.nextDue(group);
+    return due === undefined ? max : Math.min(max, Math.max(1, due - this.now() + 1));
+  }
+
   /** Epoch ms of the group's next lease expiry or retry, if any. @internal */
   nextDue(group: string): number | undefined {
     const now = this.now();
@@ -1092,10 +1098,8 @@ export class CrossProcessEventQueue {
           if (this.hasWork(info.name)) break;
           const left = deadline - Date.now();
           if (left <= 0 || this.closed) break;
-          const due = this.nextDue(info.name);
           // The safety poll in watch mode too: a change committed before the watch began wakes nobody.
-          const timeout = Math.min(left, this.pollIntervalMs, due === undefined ? Infinity : Math.max(1, due - this.now() + 1));
-          await waker.wait(timeout);
+          await waker.wait(this.waitBound(info.name, Math.min(left, this.pollIntervalMs)));
           if (deadline - Date.now() <= 0 || this.closed) break;
         }
       }
