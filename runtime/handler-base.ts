@@ -31,39 +31,33 @@ export interface HandlerBaseOptions {
   readonly maxConsecutiveFailures?: number;
 }
 
-/** The counts of one subscription (`<handler name>:<event or pattern>`). */
-export interface SubscriptionHealth {
+/** What a handler and each of its subscriptions count. */
+export interface HealthCounts {
   readonly name: string;
-  /** The canonical event, or the pattern. */
-  readonly event: string;
   readonly healthy: boolean;
   readonly eventsProcessed: number;
   readonly errorCount: number;
   readonly timeoutCount: number;
   readonly deadLettered: number;
+  /** Failed calls in a row (for a handler: the most of any subscription). */
   readonly consecutiveFailures: number;
   readonly lastError?: string;
   /** ISO time of the last successful call. */
   readonly lastEventAt?: string;
 }
 
-export interface HandlerHealth {
-  readonly name: string;
-  /** Running, and no subscription has failed `maxConsecutiveFailures` times in a row. */
-  readonly healthy: boolean;
+/** The counts of one subscription (`<handler name>:<event or pattern>`). */
+export interface SubscriptionHealth extends HealthCounts {
+  /** The canonical event, or the pattern. */
+  readonly event: string;
+}
+
+/** `healthy`: running, and no subscription has failed `maxConsecutiveFailures` times in a row. */
+export interface HandlerHealth extends HealthCounts {
   readonly running: boolean;
   readonly subscriptions: number;
   /** Per subscription: one subscription's successes never hide another's failures. */
   readonly bySubscription: readonly SubscriptionHealth[];
-  readonly eventsProcessed: number;
-  readonly errorCount: number;
-  readonly timeoutCount: number;
-  readonly deadLettered: number;
-  /** The most of any subscription. */
-  readonly consecutiveFailures: number;
-  readonly lastError?: string;
-  /** ISO time of the last successful call. */
-  readonly lastEventAt?: string;
   readonly message: string;
 }
 
