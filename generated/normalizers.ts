@@ -219,7 +219,7 @@ export function makeConfigKey(board_type: BoardType, num_players: NumPlayers): C
 /**
  * The config_key of a payload (or event object): `config_key`, then `config`, else built from
  * `board_type` and `num_players`. Undefined when absent or malformed. When they disagree: strict
- * (default) throws PayloadValidationError naming both values, lenient warns.
+ * (default) throws EventValidationError naming both values, lenient warns.
  */
 export function extractConfigKey(event: unknown, options: ExtractOptions = {}): ConfigKey | undefined {
   const payload = normalizeEventPayload(event);
@@ -234,7 +234,7 @@ export function extractConfigKey(event: unknown, options: ExtractOptions = {}): 
 /**
  * The model path of a payload (or event object): `model_path`, then `checkpoint_path`, then
  * `path`. Undefined when absent or not a non-empty string. When they disagree: strict (default)
- * throws PayloadValidationError naming both values, lenient warns.
+ * throws EventValidationError naming both values, lenient warns.
  */
 export function extractModelPath(event: unknown, options: ExtractOptions = {}): string | undefined {
   const payload = normalizeEventPayload(event);
@@ -246,7 +246,7 @@ export function extractModelPath(event: unknown, options: ExtractOptions = {}): 
  * Parse an EVALUATION_COMPLETED payload, resolving aliases and completing config key, board type
  * and player count from each other.
  *
- * Throws PayloadValidationError naming the event and each bad field; an alias that disagrees with
+ * Throws EventValidationError naming the event and each bad field; an alias that disagrees with
  * its canonical field is one in strict mode (default), a warning naming both values in lenient
  * mode.
  */
@@ -270,7 +270,7 @@ export function extractEvaluationData(event: unknown, options: ExtractOptions = 
  * Parse a TRAINING_COMPLETED payload, resolving aliases and completing config key, board type and
  * player count from each other.
  *
- * Throws PayloadValidationError naming the event and each bad field; an alias that disagrees with
+ * Throws EventValidationError naming the event and each bad field; an alias that disagrees with
  * its canonical field is one in strict mode (default), a warning naming both values in lenient
  * mode.
  */

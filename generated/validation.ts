@@ -2,13 +2,13 @@
  * Edit the YAML catalog and run `ringrift-events codegen` instead.
  */
 
-import { PayloadValidationError, runValidator } from "../runtime/index.js";
+import { EventValidationError, PayloadValidationError, runValidator } from "../runtime/index.js";
 import type { CompiledValidator, ValidationResult } from "../runtime/index.js";
 import type { EventName } from "./event-types.js";
 import type { EventPayloadMap } from "./payloads.js";
 import * as compiled from "./validators.js";
 
-export { PayloadValidationError };
+export { EventValidationError, PayloadValidationError };
 
 /** The verdict on a payload: ok, or the issues naming each field at fault. */
 export type PayloadValidation = ValidationResult;
@@ -21,8 +21,8 @@ export function validatePayload(event: EventName, payload: unknown): PayloadVali
   return runValidator(VALIDATORS[event], payload);
 }
 
-/** Throws PayloadValidationError unless the payload is valid for the event. */
+/** Throws EventValidationError (the runtime's one validation error) unless the payload is valid for the event. */
 export function assertPayload<E extends EventName>(event: E, payload: unknown): asserts payload is EventPayloadMap[E] {
   const result = validatePayload(event, payload);
-  if (result.ok === false) throw new PayloadValidationError(event, result.issues);
+  if (result.ok === false) throw new EventValidationError(event, result.issues);
 }

@@ -1,16 +1,46 @@
-/** Errors the router throws at publishers and subscribers. */
+/**
+ * The runtime's error base class, the one "closed" error, and the errors the
+ * router throws at publishers and subscribers. Every error the runtime throws
+ * is a RingRiftEventsError, so one `instanceof` tells the package's errors
+ * from everything else.
+ */
 import type { PayloadIssue } from './registry.js';
 
+/** The base class of every error the runtime throws. */
+export class RingRiftEventsError extends Error {
+  override readonly name: string = 'RingRiftEventsError';
+}
+
+/**
+ * The router, queue or transport was closed: nothing more can be done through
+ * this instance. `component` names it ("the router", "the event queue
+ * /data/events.db", "nats transport"), `action` what was refused.
+ */
+export class ClosedError extends RingRiftEventsError {
+  override readonly name: string = 'ClosedError';
+  constructor(
+    readonly component: string,
+    readonly action: string,
+    message = `cannot ${action}: ${component} is closed`,
+  ) {
+    super(message);
+  }
+}
+
 /** No event of the catalog has this spelling (design rule 1: never a silent miss). */
-export class UnknownEventError extends Error {
+export class UnknownEventError extends RingRiftEventsError {
   override readonly name = 'UnknownEventError';
   constructor(readonly spelling: string) {
     super(`unknown event ${JSON.stringify(spelling)}: no event of the catalog has this spelling`);
   }
 }
 
-/** A payload failed validation in strict mode; names the event and every field at fault. */
-export class EventValidationError extends Error {
+/**
+ * A payload failed validation: refused by the router or the queue in strict
+ * mode, or by a generated `assertPayload` / extractor. Names the event and
+ * every field at fault. The runtime's one validation error.
+ */
+export class EventValidationError extends RingRiftEventsError {
   override readonly name = 'EventValidationError';
   constructor(
     readonly eventType: string,
@@ -18,18 +48,23 @@ export class EventValidationError extends Error {
   ) {
     super(`invalid ${eventType} payload: ${issues.map((i) => (i.field ? `field "${i.field}" ${i.message}` : i.message)).join('; ')}`);
   }
+
+  /** @deprecated The event's name, as `eventType` (the field of the former PayloadValidationError). */
+  get event(): string {
+    return this.eventType;
+  }
 }
 
-/** The router was closed. */
-export class RouterClosedError extends Error {
+/** The router was closed (a ClosedError; the name is kept for existing `instanceof` checks). */
+export class RouterClosedError extends ClosedError {
   override readonly name = 'RouterClosedError';
   constructor(action: string) {
-    super(`cannot ${action}: the router is closed`);
+    super('the router', action);
   }
 }
 
 /** A subscription or history pattern written as a regular expression: patterns are globs (runtime/README.md "Patterns"). */
-export class PatternSyntaxError extends TypeError {
+export class PatternSyntaxError extends RingRiftEventsError {
   override readonly name = 'PatternSyntaxError';
   constructor(
     readonly pattern: string,

@@ -6,12 +6,12 @@
  */
 import { consoleLogger, type Logger } from './logger.js';
 import type { NormalizeResult, PayloadIssue } from './registry.js';
-import { PayloadValidationError } from './validation.js';
+import { EventValidationError } from './errors.js';
 
 export interface ExtractOptions {
   /**
    * strict (default, as the router): an alias that disagrees with its canonical
-   * field throws PayloadValidationError. lenient: a warning names both values
+   * field throws EventValidationError. lenient: a warning names both values
    * and the canonical one is used.
    */
   readonly mode?: 'strict' | 'lenient';
@@ -71,7 +71,7 @@ export function firstAliased(
 }
 
 function report(event: string, issues: readonly PayloadIssue[], options: ExtractOptions): void {
-  const error = new PayloadValidationError(event, issues);
+  const error = new EventValidationError(event, issues);
   if ((options.mode ?? 'strict') === 'strict') throw error;
   (options.logger ?? consoleLogger).warn(`${error.message} (lenient)`);
 }

@@ -12,6 +12,7 @@
  */
 import type { EventEnvelope } from './envelope.js';
 import type { EventDefinition } from './registry.js';
+import { RingRiftEventsError } from './errors.js';
 
 /** The payload version an envelope carries (`dataversion`); absent means 1, as envelopes of a version-1 payload leave it out. */
 export function dataVersionOf(envelope: Pick<EventEnvelope, 'dataversion'>): number {
@@ -24,7 +25,7 @@ export function catalogVersionOf(def: Pick<EventDefinition, 'version'>): number 
 }
 
 /** An event from a transport that this catalog cannot take; transports park it at once rather than redeliver or drop it. */
-export class UndeliverableEventError extends Error {
+export class UndeliverableEventError extends RingRiftEventsError {
   override readonly name = 'UndeliverableEventError';
   constructor(
     readonly eventType: string,

@@ -4,7 +4,7 @@
  */
 export * from './registry.js';
 export { aliasConflictIssues, firstAliased, reportAliasConflicts, shownValue, type ExtractOptions } from './extract.js';
-export { PayloadValidationError, runValidator, type CompiledValidator, type ValidatorError } from './validation.js';
+export { /** @deprecated */ PayloadValidationError, runValidator, type CompiledValidator, type ValidatorError } from './validation.js';
 export {
   typedRouter,
   untypedRouter,
@@ -44,7 +44,7 @@ export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './memory-tran
 export { LATENCY_WINDOW, type LatencySummary, type RouterStats } from './stats.js';
 export { consoleLogger, silentLogger, errorMessage, type Logger } from './logger.js';
 export { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
-export { EventValidationError, PatternSyntaxError, RouterClosedError, UnknownEventError } from './errors.js';
+export { ClosedError, EventValidationError, PatternSyntaxError, RingRiftEventsError, RouterClosedError, UnknownEventError } from './errors.js';
 export {
   createRouter,
   Router,

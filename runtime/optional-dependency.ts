@@ -7,9 +7,10 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { RingRiftEventsError } from './errors.js';
 
 /** An optional peer dependency is missing (or unusable): `npm install <install>`. */
-export class MissingDependencyError extends Error {
+export class MissingDependencyError extends RingRiftEventsError {
   override readonly name = 'MissingDependencyError';
   readonly code = 'ERR_RINGRIFT_MISSING_DEPENDENCY';
   constructor(

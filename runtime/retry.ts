@@ -6,6 +6,7 @@
  * exponentially growing pauses (`baseDelayMs`, 2×, 4× … capped at
  * `maxDelayMs`), and then goes to the dead letter queue.
  */
+import { RingRiftEventsError } from './errors.js';
 
 export interface RetryPolicy {
   /** Calls in all, the first included (3: one call and two retries, as in EVENT_FLOW_INTEGRATION.md). */
@@ -27,7 +28,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export class HandlerTimeoutError extends Error {
+export class HandlerTimeoutError extends RingRiftEventsError {
   override readonly name = 'HandlerTimeoutError';
   constructor(
     readonly handlerName: string,

@@ -24,6 +24,7 @@
  */
 import type { EventEnvelope } from './envelope.js';
 import { errorMessage } from './logger.js';
+import { RingRiftEventsError } from './errors.js';
 
 export interface DeliveryInfo {
   /** The transport delivered this event before (it was not acknowledged). */
@@ -46,7 +47,7 @@ export interface Transport {
 }
 
 /** A publish to a transport failed; the event was not delivered locally either (the caller may retry). */
-export class TransportError extends Error {
+export class TransportError extends RingRiftEventsError {
   override readonly name = 'TransportError';
   constructor(
     readonly eventType: string,

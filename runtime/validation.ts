@@ -3,6 +3,7 @@
  * runtime sees them, and how their errors become issues that name the field.
  * Generated `validation.ts` binds these to a catalog's events.
  */
+import { EventValidationError } from './errors.js';
 import type { PayloadIssue, ValidationResult } from './registry.js';
 
 /** One error of a compiled validator, in ajv's shape. */
@@ -25,16 +26,14 @@ export function runValidator(validate: CompiledValidator, payload: unknown): Val
   return { ok: false, issues: (validate.errors ?? []).map(issueOf) };
 }
 
-/** A payload that does not match its event's schema; the message names the event and every bad field. */
-export class PayloadValidationError extends Error {
-  override readonly name = 'PayloadValidationError';
-  constructor(
-    readonly event: string,
-    readonly issues: readonly PayloadIssue[],
-  ) {
-    super(`invalid ${event} payload: ${issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ')}`);
-  }
-}
+/**
+ * @deprecated The one validation error is EventValidationError (the router's,
+ * the queue's and the generated `assertPayload`'s); this name is kept for code
+ * written against it.
+ */
+export const PayloadValidationError = EventValidationError;
+/** @deprecated Use EventValidationError. */
+export type PayloadValidationError = EventValidationError;
 
 function issueOf(e: ValidatorError): PayloadIssue {
   const path = e.instancePath

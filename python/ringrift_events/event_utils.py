@@ -105,14 +105,14 @@ def shown_value(value: object) -> str:
 
 
 def _report(event: str, issues: typing.Sequence[PayloadIssue], mode: ValidationMode, logger: logging.Logger | None) -> None:
-    error = PayloadValidationError(event, issues)
+    error = EventValidationError(event, issues)
     if mode == "strict":
         raise error
     (logger or _LOG).warning("%s (lenient)", error)
 
 
 def report_alias_conflicts(event: str, raw: typing.Mapping[str, object], result: NormalizeResult, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> None:
-    """Strict: raises PayloadValidationError when aliases disagree with their canonical fields; lenient: warns."""
+    """Strict: raises EventValidationError when aliases disagree with their canonical fields; lenient: warns."""
     if not result.conflicts:
         return
     issues = [
@@ -320,7 +320,7 @@ def make_config_key(board_type: BoardType, num_players: NumPlayers) -> ConfigKey
 def extract_config_key(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> ConfigKey | None:
     """The config_key of a payload (or event object): `config_key`, then `config`, else built
     from `board_type` and `num_players`. None when absent or malformed. When they disagree:
-    strict (default) raises PayloadValidationError naming both values, lenient warns.
+    strict (default) raises EventValidationError naming both values, lenient warns.
     """
     payload = normalize_event_payload(event)
     found, value = first_aliased(payload, ("config_key", "config"), lambda _: True, mode, logger)
@@ -336,7 +336,7 @@ def extract_config_key(event: object, mode: ValidationMode = "strict", logger: l
 def extract_model_path(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> str | None:
     """The model path of a payload (or event object): `model_path`, then `checkpoint_path`,
     then `path`. None when absent or not a non-empty string. When they disagree: strict
-    (default) raises PayloadValidationError naming both values, lenient warns.
+    (default) raises EventValidationError naming both values, lenient warns.
     """
     payload = normalize_event_payload(event)
     _, value = first_aliased(payload, ("model_path", "checkpoint_path", "path"), lambda v: isinstance(v, str) and v != "", mode, logger)
@@ -347,9 +347,9 @@ def extract_evaluation_data(event: object, mode: ValidationMode = "strict", logg
     """Parse an EVALUATION_COMPLETED payload, resolving aliases and completing config key,
     board type and player count from each other.
 
-    Raises PayloadValidationError naming the event and each bad field; an alias that
-    disagrees with its canonical field is one in strict mode (default), a warning naming
-    both values in lenient mode.
+    Raises EventValidationError naming the event and each bad field; an alias that disagrees
+    with its canonical field is one in strict mode (default), a warning naming both values
+    in lenient mode.
     """
     raw = normalize_event_payload(event)
     normalized = normalize_payload("EVALUATION_COMPLETED", raw)
@@ -372,9 +372,9 @@ def extract_training_data(event: object, mode: ValidationMode = "strict", logger
     """Parse a TRAINING_COMPLETED payload, resolving aliases and completing config key, board
     type and player count from each other.
 
-    Raises PayloadValidationError naming the event and each bad field; an alias that
-    disagrees with its canonical field is one in strict mode (default), a warning naming
-    both values in lenient mode.
+    Raises EventValidationError naming the event and each bad field; an alias that disagrees
+    with its canonical field is one in strict mode (default), a warning naming both values
+    in lenient mode.
     """
     raw = normalize_event_payload(event)
     normalized = normalize_payload("TRAINING_COMPLETED", raw)

@@ -10,6 +10,7 @@
  * the pending map (insertion ordered) is also ordered by deadline.
  */
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { RingRiftEventsError } from '../errors.js';
 
 export interface PubAck {
   readonly stream: string;
@@ -18,7 +19,7 @@ export interface PubAck {
 }
 
 /** The server refused the message (too large, wrong stream…): retrying cannot help. */
-export class PublishRefusedError extends Error {
+export class PublishRefusedError extends RingRiftEventsError {
   override readonly name = 'PublishRefusedError';
   constructor(
     readonly code: number,
@@ -29,7 +30,7 @@ export class PublishRefusedError extends Error {
 }
 
 /** No PubAck in time, or no stream listening (a server or leader restarting): retrying with the same id is safe. */
-export class PublishUnconfirmedError extends Error {
+export class PublishUnconfirmedError extends RingRiftEventsError {
   override readonly name = 'PublishUnconfirmedError';
   constructor(
     message: string,

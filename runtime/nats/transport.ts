@@ -32,7 +32,7 @@ import type { Consumer, ConsumerConfig, ConsumerMessages, JetStreamClient, JetSt
 import { sinceEpochMs } from '../bus.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from '../dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from '../envelope.js';
-import { RouterClosedError } from '../errors.js';
+import { ClosedError } from '../errors.js';
 import { UndeliverableEventError } from '../inbound.js';
 import { consoleLogger, errorMessage, type Logger } from '../logger.js';
 import { isMissingModule, MissingDependencyError } from '../optional-dependency.js';
@@ -188,7 +188,7 @@ export class NatsTransport implements Transport {
   // ── publish ──────────────────────────────────────────────────────────────
 
   async publish(envelope: EventEnvelope): Promise<void> {
-    if (this.stopping) throw new Error(`${this.name} is closed`);
+    if (this.stopping) throw new ClosedError(this.name, `publish ${envelope.type}`);
     const subject = this.subjects.subjectOf(envelope.type);
     if (subject === undefined) throw new TypeError(`${envelope.type} is not a cross-process event of this catalog: no subject for it`);
     const work = this.send(subject, envelope);
@@ -240,7 +240,7 @@ export class NatsTransport implements Transport {
   // ── lifecycle ────────────────────────────────────────────────────────────
 
   async start(deliver: Deliver): Promise<void> {
-    if (this.stopping) throw new Error(`${this.name} is closed`);
+    if (this.stopping) throw new ClosedError(this.name, 'start');
     if (this.deliverFn) throw new Error(`${this.name} is already started`);
     const c = await this.connected();
     if (!this.config.receive) return;
@@ -269,7 +269,7 @@ export class NatsTransport implements Transport {
         this.logger.warn(`[${this.name}] could not delete the per-process consumer: ${errorMessage(error)}`);
       });
     }
-    c.pipeline.close(new Error(`${this.name} is closed`));
+    c.pipeline.close(new ClosedError(this.name, 'publish'));
     await c.nc.drain().catch((error: unknown) => this.logger.warn(`[${this.name}] drain: ${errorMessage(error)}`));
   }
 
@@ -298,7 +298,7 @@ export class NatsTransport implements Transport {
     const started = Date.now();
     let lastLog = started;
     for (;;) {
-      if (this.stopping) throw new Error(`${this.name} was closed while connecting`);
+      if (this.stopping) throw new ClosedError(this.name, 'connect', `${this.name} was closed while connecting`);
       let nc: NatsConnection;
       try {
         nc = await mod.core.connect({
@@ -574,7 +574,7 @@ export class NatsTransport implements Transport {
       this.attempts.delete(msg.seq);
       this.stats.acked++;
     } catch (error) {
-      if (error instanceof RouterClosedError || this.stopping) {
+      if (error instanceof ClosedError || this.stopping) {
         msg.nak(); // not this event's fault: another member, or the next start, takes it
         return;
       }

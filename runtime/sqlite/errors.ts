@@ -4,6 +4,7 @@
  * SQLite reported the failure. None of them is raised after a partial write:
  * every write is one transaction, so a failed one changed nothing.
  */
+import { ClosedError, RingRiftEventsError } from '../errors.js';
 
 export type QueueErrorKind =
   /** The file cannot be opened or created (missing directory, permissions, not a file). */
@@ -18,7 +19,7 @@ export type QueueErrorKind =
   | 'io'
   /** The schema was written by a newer version of this package. */
   | 'schema'
-  /** The queue was closed. */
+  /** The queue was closed (raised as QueueClosedError, a ClosedError). */
   | 'closed'
   /** Members of one group disagree on what it receives. */
   | 'group'
@@ -26,7 +27,7 @@ export type QueueErrorKind =
   | 'conflict'
   | 'other';
 
-export class QueueError extends Error {
+export class QueueError extends RingRiftEventsError {
   override readonly name: string = 'QueueError';
   constructor(
     readonly kind: QueueErrorKind,
@@ -39,11 +40,19 @@ export class QueueError extends Error {
   }
 }
 
-/** The queue is closed: nothing more can be sent or received through this instance. */
-export class QueueClosedError extends QueueError {
+/**
+ * The queue is closed: nothing more can be sent or received through this
+ * instance. It is the runtime's one ClosedError (as the router's and the
+ * transports'), and keeps QueueError's `kind` and `dbPath` fields.
+ */
+export class QueueClosedError extends ClosedError {
   override readonly name = 'QueueClosedError';
-  constructor(dbPath: string, action: string) {
-    super('closed', dbPath, `cannot ${action}: the event queue ${dbPath} is closed`);
+  readonly kind = 'closed' satisfies QueueErrorKind;
+  constructor(
+    readonly dbPath: string,
+    action: string,
+  ) {
+    super(`the event queue ${dbPath}`, action);
   }
 }
 
@@ -67,7 +76,7 @@ export class GroupMismatchError extends QueueError {
 }
 
 /** An event the queue refuses for good (not an envelope, unknown type, invalid payload): parked at once, never retried. */
-export class PermanentDeliveryError extends Error {
+export class PermanentDeliveryError extends RingRiftEventsError {
   override readonly name = 'PermanentDeliveryError';
 }
 

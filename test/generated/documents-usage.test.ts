@@ -18,7 +18,6 @@ import {
   type EventPayloadMap,
 } from '../../generated/index.js';
 import { EventValidationError, PatternSyntaxError, UnknownEventError } from '../../runtime/errors.js';
-import { PayloadValidationError } from '../../runtime/validation.js';
 import { captureLogger } from '../runtime/helpers.js';
 import { globEquivalent } from '../../runtime/bus.js';
 import { silentLogger } from '../../runtime/logger.js';
@@ -160,16 +159,16 @@ describe('RINGRIFT_EVENT_TRACE=1 (EVENT_SYSTEM_REFERENCE.md "Enable Event Tracin
 describe('extractors (event_utils.py) on the payloads the documents show', () => {
   it('say when an alias and its canonical field disagree: an error naming both values (strict), a warning (lenient)', async () => {
     const disagreeing = { ...trained, loss: 0.5 }; // final_loss is 0.042
-    expect(() => extractTrainingData(disagreeing)).toThrow(PayloadValidationError);
-    expect(() => extractTrainingData(disagreeing)).toThrow('invalid TRAINING_COMPLETED payload: loss: 0.5 is an alias of "final_loss", which is 0.042: they disagree; "final_loss" is kept');
+    expect(() => extractTrainingData(disagreeing)).toThrow(EventValidationError);
+    expect(() => extractTrainingData(disagreeing)).toThrow('invalid TRAINING_COMPLETED payload: field "loss" 0.5 is an alias of "final_loss", which is 0.042: they disagree; "final_loss" is kept');
     const log = captureLogger();
     expect(extractTrainingData(disagreeing, { mode: 'lenient', logger: log }).final_loss).toBe(0.042);
-    expect(log.messages('warn')).toEqual(['invalid TRAINING_COMPLETED payload: loss: 0.5 is an alias of "final_loss", which is 0.042: they disagree; "final_loss" is kept (lenient)']);
+    expect(log.messages('warn')).toEqual(['invalid TRAINING_COMPLETED payload: field "loss" 0.5 is an alias of "final_loss", which is 0.042: they disagree; "final_loss" is kept (lenient)']);
 
     const keys = { config_key: 'hex8_2p', config: 'square8_4p' };
-    expect(() => extractConfigKey(keys)).toThrow('config: "square8_4p" disagrees with "config_key", which is "hex8_2p"');
+    expect(() => extractConfigKey(keys)).toThrow('field "config" "square8_4p" disagrees with "config_key", which is "hex8_2p"');
     expect(extractConfigKey(keys, { mode: 'lenient', logger: log })).toBe('hex8_2p');
-    expect(() => extractModelPath({ model_path: '/a.pth', checkpoint_path: '/b.pth' })).toThrow('checkpoint_path: "/b.pth" disagrees with "model_path", which is "/a.pth"');
+    expect(() => extractModelPath({ model_path: '/a.pth', checkpoint_path: '/b.pth' })).toThrow('field "checkpoint_path" "/b.pth" disagrees with "model_path", which is "/a.pth"');
 
     // The router says the same, with both values.
     const strict = createRouter({ registry: REGISTRY, logger: log });

@@ -118,8 +118,8 @@ describe('extractors', () => {
 
   it('extractors throw naming the event and every bad field', () => {
     expect(() => catalog.extractTrainingData({ config_key: 'hex8_2p', epochs: 'many' })).toThrow(
-      /^invalid TRAINING_COMPLETED payload: .*model_path: is required.*epochs: must be integer/,
+      /^invalid TRAINING_COMPLETED payload: .*field "model_path" is required.*field "epochs" must be integer/,
     );
-    expect(() => catalog.extractEvaluationData({})).toThrow(catalog.PayloadValidationError);
+    expect(() => catalog.extractEvaluationData({})).toThrow(catalog.EventValidationError);
   });
 });

@@ -82,7 +82,7 @@ describe('validatePayload', () => {
 
   it('assertPayload throws an error whose message names the event and the fields', () => {
     expect(() => g.assertPayload('MODEL_PROMOTED', { config_key: 'hex8_2p' })).toThrow(
-      'invalid MODEL_PROMOTED payload: model_path: is required; new_elo: is required',
+      'invalid MODEL_PROMOTED payload: field "model_path" is required; field "new_elo" is required',
     );
   });
 

@@ -88,7 +88,7 @@ describe.skipIf(!havePython)('Python and TypeScript agree', () => {
     expect(calls.length).toBeGreaterThan(spellings.length + 150);
     // The table reaches both outcomes of the interesting helpers.
     expect(ts.filter((r) => (r as { error?: string }).error === 'ConfigKeyError').length).toBeGreaterThan(10);
-    expect(ts.filter((r) => (r as { error?: string }).error === 'PayloadValidationError').length).toBeGreaterThan(5);
+    expect(ts.filter((r) => (r as { error?: string }).error === 'EventValidationError').length).toBeGreaterThan(5);
   });
 
   it.each(CATALOGS.map((c) => [c.pkg, c] as const))('validation (%s): the same verdict and issues as the ajv validators on the whole corpus', (_name, c) => {

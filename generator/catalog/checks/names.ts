@@ -13,7 +13,7 @@ import type { CheckContext } from './context.js';
 /** Type names the generated code declares itself. */
 const RESERVED_TYPE_NAMES = new Set([
   'CommonFields', 'EventName', 'EventPayloadMap', 'PayloadOf', 'DataEventType', 'StageEvent', 'CrossProcessEventType',
-  'EventTopic', 'EventCategory', 'EmitOptions', 'EventMetadata', 'PayloadIssue', 'PayloadValidation', 'PayloadValidationError',
+  'EventTopic', 'EventCategory', 'EmitOptions', 'EventMetadata', 'PayloadIssue', 'PayloadValidation', 'PayloadValidationError', 'EventValidationError',
   'Validator', 'ValidatorError', 'Router', 'RouterOptions', 'PublishResult', 'NormalizeResult', 'EventRegistry', 'EventDefinition',
   'DedupPolicy', 'Error', 'Record', 'Promise', 'Object', 'String', 'Number', 'Boolean', 'Array', 'Map', 'Set',
   'EventSpelling', 'SpellingMap', 'EventCatalogTypes', 'CatalogRouter', 'TypedRouter', 'CompiledValidator', 'ValidationResult',

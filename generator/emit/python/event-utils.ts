@@ -148,14 +148,14 @@ def shown_value(value: object) -> str:
 
 
 def _report(event: str, issues: typing.Sequence[PayloadIssue], mode: ValidationMode, logger: logging.Logger | None) -> None:
-    error = PayloadValidationError(event, issues)
+    error = EventValidationError(event, issues)
     if mode == "strict":
         raise error
     (logger or _LOG).warning("%s (lenient)", error)
 
 
 def report_alias_conflicts(event: str, raw: typing.Mapping[str, object], result: NormalizeResult, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> None:
-    """Strict: raises PayloadValidationError when aliases disagree with their canonical fields; lenient: warns."""
+    """Strict: raises EventValidationError when aliases disagree with their canonical fields; lenient: warns."""
     if not result.conflicts:
         return
     issues = [
@@ -317,7 +317,7 @@ function configKeyBlocks(c: ConfigKeyModel, model: CatalogModel): string[] {
     [
       `def extract_${c.field}(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> ${T} | None:`,
       docstring(
-        `The ${c.field} of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}, else built from ${parts.map((p) => `\`${p.field}\``).join(' and ')}. None when absent or malformed. When they disagree: strict (default) raises PayloadValidationError naming both values, lenient warns.`,
+        `The ${c.field} of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}, else built from ${parts.map((p) => `\`${p.field}\``).join(' and ')}. None when absent or malformed. When they disagree: strict (default) raises EventValidationError naming both values, lenient warns.`,
         '    ',
       ).trimEnd(),
       '    payload = normalize_event_payload(event)',
@@ -338,7 +338,7 @@ function modelPathBlocks(model: CatalogModel): string[] {
   return [
     [
       'def extract_model_path(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> str | None:',
-      docstring(`The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. None when absent or not a non-empty string. When they disagree: strict (default) raises PayloadValidationError naming both values, lenient warns.`, '    ').trimEnd(),
+      docstring(`The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. None when absent or not a non-empty string. When they disagree: strict (default) raises EventValidationError naming both values, lenient warns.`, '    ').trimEnd(),
       '    payload = normalize_event_payload(event)',
       `    _, value = first_aliased(payload, ${tuple(names.map(str))}, lambda v: isinstance(v, str) and v != "", mode, logger)`,
       '    return value if isinstance(value, str) else None',
@@ -367,7 +367,7 @@ function extractorBlock(x: ExtractorModel, event: EventModel, model: CatalogMode
   return [
     `def ${x.name}(event: object, mode: ValidationMode = "strict", logger: logging.Logger | None = None) -> ${T}:`,
     docstring(
-      `${x.description}\n\nRaises PayloadValidationError naming the event and each bad field; an alias that disagrees with its canonical field is one in strict mode (default), a warning naming both values in lenient mode.`,
+      `${x.description}\n\nRaises EventValidationError naming the event and each bad field; an alias that disagrees with its canonical field is one in strict mode (default), a warning naming both values in lenient mode.`,
       '    ',
     ).trimEnd(),
     '    raw = normalize_event_payload(event)',

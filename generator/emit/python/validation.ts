@@ -92,22 +92,17 @@ class ValidationResult(typing.NamedTuple):
     issues: tuple[PayloadIssue, ...]
 
 
-class PayloadValidationError(ValueError):
-    """A payload that does not match its event's schema; the message names the event and every bad field."""
-
-    def __init__(self, event: str, issues: typing.Sequence[PayloadIssue]) -> None:
-        self.event = event
-        self.issues = tuple(issues)
-        super().__init__("invalid " + event + " payload: " + "; ".join(i.field + ": " + i.message if i.field else i.message for i in self.issues))
-
-
 class EventValidationError(ValueError):
-    """A payload refused on publishing (the TypeScript router's EventValidationError, with its message)."""
+    """A payload that does not match its event's schema, refused on publishing or by assert_payload / an extractor; the message names the event and every bad field (the TypeScript runtime's EventValidationError, with its message). The one validation error."""
 
     def __init__(self, event: str, issues: typing.Sequence[PayloadIssue]) -> None:
         self.event = event
         self.issues = tuple(issues)
         super().__init__("invalid " + event + " payload: " + "; ".join('field "' + i.field + '" ' + i.message if i.field else i.message for i in self.issues))
+
+
+PayloadValidationError = EventValidationError
+"""Deprecated: the one validation error is EventValidationError; this name is kept for code written against it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -236,7 +231,7 @@ const API = String.raw`def validate_payload(event: EventName, payload: object) -
 
 
 def assert_payload(event: EventName, payload: object) -> None:
-    """Raises PayloadValidationError unless the payload is valid for the event."""
+    """Raises EventValidationError unless the payload is valid for the event."""
     result = validate_payload(event, payload)
     if not result.ok:
-        raise PayloadValidationError(event, result.issues)`;
+        raise EventValidationError(event, result.issues)`;

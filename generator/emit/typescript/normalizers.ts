@@ -201,7 +201,7 @@ function configKeyStatements(c: ConfigKeyModel, model: CatalogModel): Statement[
       isExported: true,
       docs: [
         docText(
-          `The ${c.field} of a payload (or event object): ${aliases.map((a) => `\`${a}\``).join(', then ')}, else built from ${fields.map((p) => `\`${p.field}\``).join(' and ')}. Undefined when absent or malformed. When they disagree: strict (default) throws PayloadValidationError naming both values, lenient warns.`,
+          `The ${c.field} of a payload (or event object): ${aliases.map((a) => `\`${a}\``).join(', then ')}, else built from ${fields.map((p) => `\`${p.field}\``).join(' and ')}. Undefined when absent or malformed. When they disagree: strict (default) throws EventValidationError naming both values, lenient warns.`,
         ),
       ],
       parameters: [
@@ -237,7 +237,7 @@ function modelPathStatements(model: CatalogModel): Statement[] {
       isExported: true,
       docs: [
         docText(
-          `The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. Undefined when absent or not a non-empty string. When they disagree: strict (default) throws PayloadValidationError naming both values, lenient warns.`,
+          `The model path of a payload (or event object): ${names.map((n) => `\`${n}\``).join(', then ')}. Undefined when absent or not a non-empty string. When they disagree: strict (default) throws EventValidationError naming both values, lenient warns.`,
         ),
       ],
       parameters: [
@@ -278,7 +278,7 @@ function extractorStatement(x: { name: string; event: string; description: strin
     isExported: true,
     docs: [
       docText(
-        `${x.description}\n\nThrows PayloadValidationError naming the event and each bad field; an alias that disagrees with its canonical field is one in strict mode (default), a warning naming both values in lenient mode.`,
+        `${x.description}\n\nThrows EventValidationError naming the event and each bad field; an alias that disagrees with its canonical field is one in strict mode (default), a warning naming both values in lenient mode.`,
       ),
     ],
     parameters: [

@@ -96,12 +96,12 @@ function mapValues(o: JsonSchema, f: (v: unknown) => unknown): JsonSchema {
 
 export function validationFile(runtimeImport: string): (Statement | undefined)[] {
   return [
-    importFrom(runtimeImport, ['PayloadValidationError', 'runValidator'], false),
+    importFrom(runtimeImport, ['EventValidationError', 'PayloadValidationError', 'runValidator'], false),
     importFrom(runtimeImport, ['CompiledValidator', 'ValidationResult'], true),
     importFrom('./event-types.js', ['EventName'], true),
     importFrom('./payloads.js', ['EventPayloadMap'], true),
     'import * as compiled from "./validators.js";',
-    'export { PayloadValidationError };',
+    'export { EventValidationError, PayloadValidationError };',
     {
       kind: StructureKind.TypeAlias,
       name: 'PayloadValidation',
@@ -137,7 +137,7 @@ export function validationFile(runtimeImport: string): (Statement | undefined)[]
       name: 'assertPayload',
       isExported: true,
       typeParameters: [{ name: 'E', constraint: 'EventName' }],
-      docs: ['Throws PayloadValidationError unless the payload is valid for the event.'],
+      docs: ['Throws EventValidationError (the runtime\'s one validation error) unless the payload is valid for the event.'],
       parameters: [
         { name: 'event', type: 'E' },
         { name: 'payload', type: 'unknown' },
@@ -146,7 +146,7 @@ export function validationFile(runtimeImport: string): (Statement | undefined)[]
       statements: lines(
         'const result = validatePayload(event, payload);',
         // `=== false`, not `!`: narrows the union even in a project without strictNullChecks.
-        'if (result.ok === false) throw new PayloadValidationError(event, result.issues);',
+        'if (result.ok === false) throw new EventValidationError(event, result.issues);',
       ),
     },
   ];
