@@ -6,7 +6,7 @@ import {
 
   HandlerBase as RuntimeHandlerBase,
   createRegistry,
-  getRouter as getRuntimeRouter,
+  processRouter,
   typedRouter,
   untypedRouter,
 } from "../runtime/index.js";
@@ -1696,7 +1696,7 @@ export type CatalogRouter = TypedRouter<EventCatalogTypes>;
 
 /** The process-wide router, bound to this catalog's registry (created on first call) and typed by it. */
 export function getRouter(options: Omit<RouterOptions, "registry"> = {}): CatalogRouter {
-  return typedRouter<EventCatalogTypes>(getRuntimeRouter({ ...options, registry: REGISTRY }));
+  return typedRouter<EventCatalogTypes>(processRouter({ ...options, registry: REGISTRY }));
 }
 
 /**

@@ -9,8 +9,8 @@
  * `onError`.
  */
 import type { EventEnvelope } from './envelope.js';
-import { PatternSyntaxError } from './errors.js';
-import { callIsolated } from './retry.js';
+import { PatternSyntaxError, UsageError } from './errors.js';
+import { callIsolated } from './isolated-call.js';
 
 export type EventHandler<T = Record<string, unknown>> = (event: EventEnvelope<T>) => unknown;
 
@@ -203,7 +203,7 @@ export class EventBus {
     if (same) return same;
     const id = this.nextId++;
     const name = options.name ?? `${handler.name || 'anonymous'}#${id}`;
-    if (this.names.has(name)) throw new Error(`a handler named ${JSON.stringify(name)} is already subscribed`);
+    if (this.names.has(name)) throw new UsageError(`a handler named ${JSON.stringify(name)} is already subscribed`);
     const weak = options.weak === true;
     const sub = new Sub(
       id,

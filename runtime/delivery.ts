@@ -15,7 +15,8 @@ import type { EventBus, EventHandler, Subscription } from './bus.js';
 import type { DlqEntry, DlqStore } from './dlq.js';
 import type { EventEnvelope } from './envelope.js';
 import { errorMessage, type Logger } from './logger.js';
-import { backoffDelay, callIsolated, sleep, type Failure, type Outcome, type RetryPolicy } from './retry.js';
+import { callIsolated, type Failure, type Outcome } from './isolated-call.js';
+import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
 import type { StatsCollector } from './stats.js';
 import { runInTrace } from './trace.js';
 

@@ -55,6 +55,15 @@ export class EventValidationError extends RingRiftEventsError {
   }
 }
 
+/**
+ * The API was called in a way it cannot honour (a second router with another
+ * registry, a handler name already taken, a transport started twice); the
+ * message says how to call it instead.
+ */
+export class UsageError extends RingRiftEventsError {
+  override readonly name = 'UsageError';
+}
+
 /** The router was closed (a ClosedError; the name is kept for existing `instanceof` checks). */
 export class RouterClosedError extends ClosedError {
   override readonly name = 'RouterClosedError';

@@ -12,6 +12,7 @@
  */
 import { peekRouter } from './default-router.js';
 import type { EventEnvelope } from './envelope.js';
+import { UsageError } from './errors.js';
 import type { RetryPolicy } from './retry.js';
 import type { Router } from './router.js';
 
@@ -111,7 +112,7 @@ export abstract class HandlerBase {
   protected defaultRouter(): Router {
     const router = peekRouter();
     if (router === undefined || router.isClosed) {
-      throw new Error(
+      throw new UsageError(
         `HandlerBase ${JSON.stringify(this.name)}: no router to subscribe on. Extend the HandlerBase of your generated catalog module ` +
           "(import { HandlerBase } from 'ringrift-events'), which starts on the catalog's process-wide router, or pass { router }",
       );

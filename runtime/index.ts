@@ -1,50 +1,14 @@
 /**
- * The public API of the runtime. The generated code imports from here; the
- * runtime never imports the generator or the generated code.
+ * The public API of `ringrift-events/runtime`: what runtime/README.md
+ * documents, and what the generated code imports. Everything else in runtime/
+ * is internal: reachable from the package's own modules, not from users, so
+ * it can change without breaking anyone (docs/design.md, design rule 10).
+ * test/runtime/public-api.test.ts checks the list against the README.
+ *
+ * The runtime never imports the generator or the generated code.
  */
-export * from './registry.js';
-export { aliasConflictIssues, firstAliased, reportAliasConflicts, shownValue, type ExtractOptions } from './extract.js';
-export { /** @deprecated */ PayloadValidationError, runValidator, type CompiledValidator, type ValidatorError } from './validation.js';
-export {
-  typedRouter,
-  untypedRouter,
-  type CatalogTypes,
-  type EnvelopeOf,
-  type EnvelopeUnion,
-  type EventsMatching,
-  type SubscriptionPattern,
-  type TypedHandler,
-  type TypedRouter,
-} from './typed-router.js';
-export { canonicalJson } from './canonical-json.js';
-export { uuidv7 } from './ids.js';
-export { createEnvelope, envelopeProblem, SPEC_VERSION, CONTENT_TYPE, type EventEnvelope, type EnvelopeAttributes } from './envelope.js';
-export { UndeliverableEventError, catalogVersionOf, dataVersionOf } from './inbound.js';
-export { dedupKey, sha256, TtlSet } from './dedup.js';
-export {
-  EventBus,
-  compilePattern,
-  globEquivalent,
-  isPattern,
-  type BusSubscribeOptions,
-  type Delivery,
-  type EventBusOptions,
-  type EventHandler,
-  type HistoryQuery,
-  type Invoker,
-  type ReplayOptions,
-  type Subscription,
-} from './bus.js';
-export { backoffDelay, callIsolated, DEFAULT_RETRY, HandlerTimeoutError, type Failure, type Outcome, type RetryPolicy } from './retry.js';
-export { HandlerRunner, type DeliveryContext, type HandlerEventKind, type HandlerPolicy } from './delivery.js';
-export { validateFlow } from './flow.js';
-export { MemoryDlqStore, matchesFilter, type DlqEntry, type DlqFilter, type DlqStatus, type DlqStore, type MemoryDlqOptions } from './dlq.js';
-export { TransportError, type Deliver, type DeliveryInfo, type Transport } from './transport.js';
-export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './memory-transport.js';
-export { LATENCY_WINDOW, type LatencySummary, type RouterStats } from './stats.js';
-export { consoleLogger, silentLogger, errorMessage, type Logger } from './logger.js';
-export { childTraceparent, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
-export { ClosedError, EventValidationError, PatternSyntaxError, RingRiftEventsError, RouterClosedError, UnknownEventError } from './errors.js';
+
+// ── the router ─────────────────────────────────────────────────────────────
 export {
   createRouter,
   Router,
@@ -62,7 +26,56 @@ export {
   type SubscribeOptions,
   type ValidationMode,
 } from './router.js';
-export { getRouter, peekRouter, resetRouter } from './default-router.js';
+export { /** @deprecated Use processRouter (or the generated getRouter). */ getRouter, peekRouter, processRouter, resetRouter } from './default-router.js';
+export {
+  typedRouter,
+  untypedRouter,
+  type CatalogTypes,
+  type EnvelopeOf,
+  type EnvelopeUnion,
+  type EventsMatching,
+  type SubscriptionPattern,
+  type TypedHandler,
+  type TypedRouter,
+} from './typed-router.js';
+export type { EventHandler } from './bus.js';
+export type { LatencySummary, RouterStats } from './stats.js';
+export type { RetryPolicy } from './retry.js';
+
+// ── handlers ───────────────────────────────────────────────────────────────
 export { HandlerBase, type HandlerBaseOptions, type HandlerHealth, type SubscriptionHealth, type SubscriptionMap } from './handler-base.js';
+
+// ── events and catalogs ────────────────────────────────────────────────────
+export { createEnvelope, type EnvelopeAttributes, type EventEnvelope } from './envelope.js';
+export { uuidv7 } from './ids.js';
+export {
+  createRegistry,
+  type CatalogNames,
+  type DedupPolicy,
+  type EventDefinition,
+  type EventRegistry,
+  type NormalizeResult,
+  type PayloadIssue,
+  type ValidationResult,
+} from './registry.js';
+
+// ── dead letters and transports ────────────────────────────────────────────
+export { MemoryDlqStore, type DlqEntry, type DlqFilter, type DlqStatus, type DlqStore, type MemoryDlqOptions } from './dlq.js';
+export type { Deliver, DeliveryInfo, Transport } from './transport.js';
+export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './memory-transport.js';
+export { consoleLogger, silentLogger, type Logger } from './logger.js';
+
+// ── errors: every one is a RingRiftEventsError ─────────────────────────────
+export { ClosedError, EventValidationError, PatternSyntaxError, RingRiftEventsError, RouterClosedError, UnknownEventError, UsageError } from './errors.js';
+export { TransportError } from './transport.js';
+export { HandlerTimeoutError } from './isolated-call.js';
+export { UndeliverableEventError } from './inbound.js';
 export { MissingDependencyError } from './optional-dependency.js';
+
+// ── used by the generated code (validators.ts, normalizers.ts, registry.ts) ──
+export { firstAliased, reportAliasConflicts, type ExtractOptions } from './extract.js';
+export { normalizeEventPayload, ownValue, renameAliases } from './registry.js';
+export { /** @deprecated Use EventValidationError. */ PayloadValidationError, runValidator, type CompiledValidator } from './validation.js';
+
 // The SQLite queue (better-sqlite3, an optional peer dependency) is its own entry: ringrift-events/runtime/sqlite.
+// The NATS JetStream transport (the @nats-io clients, optional) is its own entry: ringrift-events/runtime/nats.

@@ -8,6 +8,7 @@
  */
 
 import type { CatalogNames } from './catalog-names.js';
+import { UsageError } from './errors.js';
 
 export { DEFAULT_CATALOG_NAMES, catalogNamesOf, defaultSource, envName, type CatalogNames } from './catalog-names.js';
 
@@ -91,7 +92,7 @@ export function createRegistry(
   const table = new Map<string, EventDefinition>();
   for (const [spelling, name] of Object.entries(spellings)) {
     const def = events.get(name);
-    if (!def) throw new Error(`spelling ${JSON.stringify(spelling)} names unknown event ${name}`);
+    if (!def) throw new UsageError(`spelling ${JSON.stringify(spelling)} names unknown event ${name}`);
     table.set(spelling, def);
   }
   for (const def of definitions) table.set(def.name, def);

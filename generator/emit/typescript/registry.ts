@@ -12,7 +12,7 @@ import { docText, str } from './syntax.js';
 
 export function registryFile(model: CatalogModel, runtimeImport: string): (Statement | undefined)[] {
   return [
-    importFrom(runtimeImport, ['HandlerBase as RuntimeHandlerBase', 'createRegistry', 'getRouter as getRuntimeRouter', 'typedRouter', 'untypedRouter'], false),
+    importFrom(runtimeImport, ['HandlerBase as RuntimeHandlerBase', 'createRegistry', 'processRouter', 'typedRouter', 'untypedRouter'], false),
     importFrom(runtimeImport, ['CatalogNames', 'DedupPolicy', 'EventDefinition', 'EventRegistry', 'Router', 'RouterOptions', 'TypedRouter'], true),
     importFrom('./event-types.js', ['EventName', 'EventTopic'], true),
     importFrom('./mappings.js', ['SPELLING_TO_EVENT'], false),
@@ -121,7 +121,7 @@ export function registryFile(model: CatalogModel, runtimeImport: string): (State
       docs: ["The process-wide router, bound to this catalog's registry (created on first call) and typed by it."],
       parameters: [{ name: 'options', type: "Omit<RouterOptions, \"registry\">", initializer: '{}' }],
       returnType: 'CatalogRouter',
-      statements: ['return typedRouter<EventCatalogTypes>(getRuntimeRouter({ ...options, registry: REGISTRY }));'],
+      statements: ['return typedRouter<EventCatalogTypes>(processRouter({ ...options, registry: REGISTRY }));'],
     },
     {
       kind: StructureKind.Class,

@@ -4,7 +4,7 @@
  * applies only when there is one.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { callIsolated, HandlerTimeoutError } from '../../runtime/retry.js';
+import { callIsolated, HandlerTimeoutError } from '../../runtime/isolated-call.js';
 
 describe('callIsolated', () => {
   beforeEach(() => {
