@@ -11,6 +11,7 @@ export { NATS_DEFAULTS, NATS_ENV, consumerName, nakDelay, natsEnv, resolveNatsCo
 export { MissingDependencyError } from '../optional-dependency.js';
 export { SubjectMap, isValidSubject, subjectMatches, type SubjectFilter } from './subjects.js';
 export { PubAckPipeline, PublishRefusedError, PublishUnconfirmedError, type PubAck } from './publisher.js';
+export { NatsConnectError, TransportStateError } from './errors.js';
 export { NatsTransport, messageId, pullExpiry, supportsMultiFilter, type DeadLetterReplayResult, type NatsReplayOptions, type NatsTransportStats } from './transport.js';
 
 /** Options of `attachNatsTransport`: those of the transport, the catalog, DLQ and logger defaulting to the router's. */

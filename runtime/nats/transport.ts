@@ -33,6 +33,7 @@ import { sinceEpochMs } from '../bus.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from '../dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from '../envelope.js';
 import { ClosedError } from '../errors.js';
+import { NatsConnectError, TransportStateError } from './errors.js';
 import { UndeliverableEventError } from '../inbound.js';
 import { consoleLogger, errorMessage, type Logger } from '../logger.js';
 import { isMissingModule, MissingDependencyError } from '../optional-dependency.js';
@@ -241,7 +242,7 @@ export class NatsTransport implements Transport {
 
   async start(deliver: Deliver): Promise<void> {
     if (this.stopping) throw new ClosedError(this.name, 'start');
-    if (this.deliverFn) throw new Error(`${this.name} is already started`);
+    if (this.deliverFn) throw new TransportStateError(this.name, 'start', `${this.name} is already started`);
     const c = await this.connected();
     if (!this.config.receive) return;
     this.deliverFn = deliver;
@@ -313,10 +314,7 @@ export class NatsTransport implements Transport {
         const retryable = error instanceof mod.core.ConnectionError || error instanceof mod.core.TimeoutError;
         if (!retryable) throw error;
         if (Date.now() - started >= this.config.connectTimeoutMs) {
-          throw new Error(
-            `${this.name}: cannot connect to NATS at ${this.config.servers.join(', ')} within ${this.config.connectTimeoutMs} ms (connectTimeoutMs): ${errorMessage(error)}`,
-            { cause: error },
-          );
+          throw new NatsConnectError(this.name, this.config.servers, this.config.connectTimeoutMs, error, errorMessage(error));
         }
         if (Date.now() - lastLog >= 60_000 || lastLog === started) {
           lastLog = Date.now();
@@ -658,7 +656,7 @@ export class NatsTransport implements Transport {
     const since = new Date(sinceEpochMs(options.since, Date.now(), `${this.name}: replay`));
     const deliver = this.deliverFn;
     const handler = options.handler ?? (deliver ? (e: EventEnvelope) => deliver(e, { redelivered: false, attempt: 1 }) : undefined);
-    if (!handler) throw new Error(`${this.name}: replay needs a handler, or a started transport`);
+    if (!handler) throw new TransportStateError(this.name, 'replay', `${this.name}: replay needs a handler, or a started transport`);
     const filter = this.subjects.filter(options.topics ?? this.config.topics);
     const c = await this.connected();
     const ci = await c.jsm.consumers.add(this.config.stream, {
@@ -707,7 +705,7 @@ export class NatsTransport implements Transport {
    */
   async replayDeadLetters(options: { readonly limit?: number } = {}): Promise<DeadLetterReplayResult> {
     const deliver = this.deliverFn;
-    if (!deliver) throw new Error(`${this.name}: start the transport (attach it to a router) before replaying its dead letters`);
+    if (!deliver) throw new TransportStateError(this.name, 'replay dead letters', `${this.name}: start the transport (attach it to a router) before replaying its dead letters`);
     const entries = await this.dlq.list({ status: 'pending', handlerName: this.deadLetterHandlerName, limit: options.limit });
     let recovered = 0;
     let failed = 0;

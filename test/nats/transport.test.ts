@@ -8,7 +8,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { createRouter, MemoryDlqStore, silentLogger, type DeliveryInfo, type EventEnvelope, type Router, type RouterOptions } from '../../runtime/index.js';
-import { attachNatsTransport, NatsTransport, type NatsTransportOptions } from '../../runtime/nats/index.js';
+import { attachNatsTransport, NatsConnectError, NatsTransport, TransportStateError, type NatsTransportOptions } from '../../runtime/nats/index.js';
 import { Peer, recordingLogger, sleep, uniqueStream, until } from './helpers.js';
 import { findNatsServer, freePort, INSTALL_HINT, NatsServer } from './server.js';
 
@@ -90,6 +90,21 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     await Promise.all([trainer.stop(), evaluator.stop()]);
     expect(trainer.all('received')).toHaveLength(1);
     expect(evaluator.all('received')).toHaveLength(1);
+  });
+
+  it('refuses a second start with a TransportStateError, leaving the first one receiving', async () => {
+    const names = uniqueStream('twice');
+    const r = router();
+    const got: string[] = [];
+    r.subscribe('HOST_OFFLINE', (e) => void got.push(String(e.data.node_id)));
+    const t = await attach(r, names, { group: 'twice' });
+    const error = await t.start(async () => undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportStateError);
+    expect(error).toMatchObject({ action: 'start', message: `${t.name} is already started` });
+    const { router: pub } = await publisher(names);
+    await pub.publish('HOST_OFFLINE', { node_id: 'after' });
+    await until(() => got.length === 1, 10_000, 'the event');
+    expect(got).toEqual(['after']);
   });
 
   it('gives every group every event, and shares a group’s events among its processes', async () => {
@@ -436,6 +451,7 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     const nowhere = `nats://127.0.0.1:${await freePort()}`;
     const hopeless = new NatsTransport({ registry: REGISTRY, servers: nowhere, logger: silentLogger, receive: false, connectTimeoutMs: 500, reconnectWaitMs: 100 });
     await expect(hopeless.connect()).rejects.toThrow(new RegExp(`cannot connect to NATS at ${nowhere.replace(/[.]/g, '\\.')} within 500 ms \\(connectTimeoutMs\\)`));
+    await expect(hopeless.connect()).rejects.toBeInstanceOf(NatsConnectError);
     await hopeless.close();
   });
 
