@@ -6,6 +6,7 @@
  * transport.ts, design rules 2 and 4).
  */
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { DlqEntry, DlqStore } from '../dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from '../envelope.js';
 import { ClosedError } from '../errors.js';
@@ -54,7 +55,8 @@ export class Receiver {
   private consumeTask: Promise<void> | undefined;
   private messages: ConsumerMessages | undefined;
   private recreateConsumer = false;
-  private readonly slots: Semaphore;
+  /** At most `concurrency` messages handled at once; the loop pulls the next one only when a slot is free. */
+  private readonly limit: LimitFunction;
   private readonly handling = new Set<Promise<void>>();
   /** Deliveries this process saw per stream sequence, for events not settled yet. */
   private readonly attempts = new Map<number, number>();
@@ -67,7 +69,7 @@ export class Receiver {
     private readonly deliver: Deliver,
     private readonly filter: SubjectFilter,
   ) {
-    this.slots = new Semaphore(ctx.config.concurrency);
+    this.limit = pLimit(ctx.config.concurrency);
   }
 
   /** Creates (or updates) the group's consumer, then consumes it until stop(). */
@@ -123,12 +125,7 @@ export class Receiver {
             msg.nak(); // pulled but not started: back to the group at once
             continue;
           }
-          await this.slots.acquire();
-          const work = this.handle(msg).finally(() => {
-            this.slots.release();
-            this.handling.delete(work);
-          });
-          this.handling.add(work);
+          await this.startHandling(msg);
         }
       } catch (error) {
         if (!ctx.stopping) ctx.logger.warn(`[${ctx.name}] consumer interrupted: ${errorMessage(error)}; resuming`);
@@ -136,6 +133,22 @@ export class Receiver {
       this.messages = undefined;
       if (!ctx.stopping) await ctx.pause(cfg.reconnectWaitMs);
     }
+  }
+
+  /**
+   * Resolves once the message's handling has started, in a free slot: a
+   * message waiting for a slot stays in the client's buffer rather than in a
+   * queue of ours, so a pulled message is either being handled (and kept from
+   * redelivery by `working()`) or, on close, `nak`ed at once.
+   */
+  private startHandling(msg: JsMsg): Promise<void> {
+    return new Promise((started) => {
+      const work: Promise<void> = this.limit(() => {
+        started();
+        return this.handle(msg);
+      }).finally(() => this.handling.delete(work));
+      this.handling.add(work);
+    });
   }
 
   private async watchConsumer(messages: ConsumerMessages): Promise<void> {
@@ -284,27 +297,4 @@ export function unreadableEnvelope(stream: string, seq: number, subject: string,
 /** Pull request lifetime: half the ack wait, within the client's bounds (1 s to 30 s). */
 export function pullExpiry(ackWaitMs: number): number {
   return Math.min(30_000, Math.max(1_000, Math.floor(ackWaitMs / 2)));
-}
-
-class Semaphore {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  acquire(): Promise<void> | void {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
 }

@@ -172,6 +172,32 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     expect(second.stats).toMatchObject({ published: 0, duplicates: 1 });
   });
 
+  it('handles at most `concurrency` events of a group at once, and that many in parallel', async () => {
+    const names = uniqueStream('parallel');
+    const consumer = router({ handlerTimeoutMs: 10_000 });
+    let inFlight = 0;
+    let most = 0;
+    let done = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    consumer.subscribe('HOST_OFFLINE', async () => {
+      most = Math.max(most, ++inFlight);
+      await released;
+      inFlight--;
+      done++;
+    });
+    const t = await attach(consumer, names, { group: 'parallel', concurrency: 3 });
+    const { router: pub } = await publisher(names);
+    for (let i = 0; i < 7; i++) await pub.publish('HOST_OFFLINE', { node_id: `n${i}` });
+    await until(() => inFlight === 3, 10_000, 'three events in parallel');
+    await sleep(300);
+    expect(inFlight).toBe(3); // the others wait for a slot
+    release();
+    await until(() => done === 7, 10_000, 'every event');
+    expect(most).toBe(3);
+    await until(() => t.stats.acked === 7, 10_000, 'the acks');
+  });
+
   it('acknowledges an event only after its handler settled, keeping it from redelivery meanwhile', async () => {
     const names = uniqueStream('ack');
     const consumer = router({ handlerTimeoutMs: 10_000 });
