@@ -1,6 +1,7 @@
 /**
  * The NATS JetStream transport: the router and the generated emitters over a
- * NATS cluster, with the contract of ../transport.ts.
+ * NATS cluster, with the contract of ../transport.ts. This facade puts
+ * together the modules beside it (README.md: one concern per file).
  *
  * - One stream per catalog (`RINGRIFT_EVENTS`), its subjects `<prefix>.<topic>`
  *   of the catalog's cross-process events; file storage, retention by age
