@@ -11,7 +11,11 @@ export { NATS_DEFAULTS, NATS_ENV, consumerName, nakDelay, natsEnv, resolveNatsCo
 export { MissingDependencyError } from '../optional-dependency.js';
 export { SubjectMap, isValidSubject, subjectMatches, type SubjectFilter } from './subjects.js';
 export { PubAckPipeline, PublishRefusedError, PublishUnconfirmedError, type PubAck } from './publisher.js';
-export { NatsTransport, messageId, pullExpiry, supportsMultiFilter, type DeadLetterReplayResult, type NatsReplayOptions, type NatsTransportStats } from './transport.js';
+export { NatsConnectError, TransportStateError } from './errors.js';
+export { NatsTransport, messageId, type NatsTransportStats } from './transport.js';
+export { supportsMultiFilter } from './provisioning.js';
+export { pullExpiry } from './receiver.js';
+export type { DeadLetterReplayResult, NatsReplayOptions } from './replay.js';
 
 /** Options of `attachNatsTransport`: those of the transport, the catalog, DLQ and logger defaulting to the router's. */
 export type AttachNatsOptions = Omit<NatsTransportOptions, 'registry'> & Partial<Pick<NatsTransportOptions, 'registry'>>;

@@ -1,7 +1,8 @@
 /** Configuration and subject mapping of the NATS transport: no server needed. */
 import { describe, expect, it } from 'vitest';
 import { EVENT_METADATA, REGISTRY } from '../../generated/index.js';
-import { consumerName, nakDelay, NATS_DEFAULTS, NatsTransport, resolveNatsConfig, SubjectMap, subjectMatches, supportsMultiFilter } from '../../runtime/nats/index.js';
+import { RingRiftEventsError } from '../../runtime/errors.js';
+import { consumerName, nakDelay, NATS_DEFAULTS, NatsTransport, resolveNatsConfig, SubjectMap, subjectMatches, supportsMultiFilter, TransportStateError } from '../../runtime/nats/index.js';
 
 describe('NATS transport configuration', () => {
   it('takes options first, then RINGRIFT_NATS_* variables, then defaults', () => {
@@ -111,5 +112,17 @@ describe('catalog topics as NATS subjects', () => {
     expect(subjectMatches('a.>', 'a.b.c')).toBe(true);
     expect(subjectMatches('a.>', 'a')).toBe(false);
     expect(subjectMatches('a.b', 'a.b')).toBe(true);
+  });
+
+  it('refuses a replay that needs the router before start, with a TransportStateError naming the call', async () => {
+    const t = new NatsTransport({ registry: REGISTRY, servers: '127.0.0.1:1', group: 'g' });
+    const replay = await t.replay({ since: 0 }).catch((e: unknown) => e);
+    expect(replay).toBeInstanceOf(TransportStateError);
+    expect(replay).toBeInstanceOf(RingRiftEventsError);
+    expect(replay).toMatchObject({ action: 'replay', message: 'nats:RINGRIFT_EVENTS/g: replay needs a handler, or a started transport' });
+    const deadLetters = await t.replayDeadLetters().catch((e: unknown) => e);
+    expect(deadLetters).toBeInstanceOf(TransportStateError);
+    expect(deadLetters).toMatchObject({ action: 'replay dead letters', message: expect.stringMatching(/start the transport .* before replaying its dead letters/) });
+    await t.close();
   });
 });

@@ -8,7 +8,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { createRouter, MemoryDlqStore, silentLogger, type DeliveryInfo, type EventEnvelope, type Router, type RouterOptions } from '../../runtime/index.js';
-import { attachNatsTransport, NatsTransport, type NatsTransportOptions } from '../../runtime/nats/index.js';
+import { attachNatsTransport, NatsConnectError, NatsTransport, TransportStateError, type NatsTransportOptions } from '../../runtime/nats/index.js';
 import { Peer, recordingLogger, sleep, uniqueStream, until } from './helpers.js';
 import { findNatsServer, freePort, INSTALL_HINT, NatsServer } from './server.js';
 
@@ -92,6 +92,21 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     expect(evaluator.all('received')).toHaveLength(1);
   });
 
+  it('refuses a second start with a TransportStateError, leaving the first one receiving', async () => {
+    const names = uniqueStream('twice');
+    const r = router();
+    const got: string[] = [];
+    r.subscribe('HOST_OFFLINE', (e) => void got.push(String(e.data.node_id)));
+    const t = await attach(r, names, { group: 'twice' });
+    const error = await t.start(async () => undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportStateError);
+    expect(error).toMatchObject({ action: 'start', message: `${t.name} is already started` });
+    const { router: pub } = await publisher(names);
+    await pub.publish('HOST_OFFLINE', { node_id: 'after' });
+    await until(() => got.length === 1, 10_000, 'the event');
+    expect(got).toEqual(['after']);
+  });
+
   it('gives every group every event, and shares a group’s events among its processes', async () => {
     const names = uniqueStream('groups');
     const { router: pub } = await publisher(names);
@@ -155,6 +170,32 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     expect(got.map((e) => `${e.source}/${e.id}`).sort()).toEqual(['nodeA/42', 'nodeB/42']);
     expect(transport.stats).toMatchObject({ published: 2, duplicates: 0 });
     expect(second.stats).toMatchObject({ published: 0, duplicates: 1 });
+  });
+
+  it('handles at most `concurrency` events of a group at once, and that many in parallel', async () => {
+    const names = uniqueStream('parallel');
+    const consumer = router({ handlerTimeoutMs: 10_000 });
+    let inFlight = 0;
+    let most = 0;
+    let done = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    consumer.subscribe('HOST_OFFLINE', async () => {
+      most = Math.max(most, ++inFlight);
+      await released;
+      inFlight--;
+      done++;
+    });
+    const t = await attach(consumer, names, { group: 'parallel', concurrency: 3 });
+    const { router: pub } = await publisher(names);
+    for (let i = 0; i < 7; i++) await pub.publish('HOST_OFFLINE', { node_id: `n${i}` });
+    await until(() => inFlight === 3, 10_000, 'three events in parallel');
+    await sleep(300);
+    expect(inFlight).toBe(3); // the others wait for a slot
+    release();
+    await until(() => done === 7, 10_000, 'every event');
+    expect(most).toBe(3);
+    await until(() => t.stats.acked === 7, 10_000, 'the acks');
   });
 
   it('acknowledges an event only after its handler settled, keeping it from redelivery meanwhile', async () => {
@@ -436,6 +477,7 @@ describe.skipIf(!NATS)(NATS ? 'NATS JetStream transport' : `NATS JetStream trans
     const nowhere = `nats://127.0.0.1:${await freePort()}`;
     const hopeless = new NatsTransport({ registry: REGISTRY, servers: nowhere, logger: silentLogger, receive: false, connectTimeoutMs: 500, reconnectWaitMs: 100 });
     await expect(hopeless.connect()).rejects.toThrow(new RegExp(`cannot connect to NATS at ${nowhere.replace(/[.]/g, '\\.')} within 500 ms \\(connectTimeoutMs\\)`));
+    await expect(hopeless.connect()).rejects.toBeInstanceOf(NatsConnectError);
     await hopeless.close();
   });
 
