@@ -214,7 +214,8 @@ describe('leases, fencing and redelivery', () => {
   });
 
   it('consume() acknowledges only after the handler settled, and renews the lease while it runs', async () => {
-    const q = queue({ leaseMs: 150 });
+    let now = Date.now();
+    const q = queue({ leaseMs: 150, now: () => now });
     await q.send('HOST_OFFLINE', { node_id: 'slow' });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -227,9 +228,18 @@ describe('leases, fencing and redelivery', () => {
       { group: 'g' },
     );
     await waitUntil(() => seen.length === 1, 2000, 'the handler to start');
-    await sleep(400); // well past the lease: renewed by the consumer, so no redelivery
+    // The queue's clock moves 100 ms (less than the lease) at a time, 300 ms in all, twice the lease; after
+    // each step the consumer renews (a commit from its connection changes data_version here).
+    const probe = new Database(tmp.db, { readonly: true });
+    const version = (): unknown => probe.pragma('data_version', { simple: true });
+    for (let step = 0; step < 3; step++) {
+      now += 100;
+      const before = version();
+      await waitUntil(() => version() !== before, 5000, 'a lease renewal');
+    }
+    probe.close();
     expect(q.stats().groups[0]).toMatchObject({ inFlight: 1 });
-    expect(await queue().receive({ group: 'g' })).toEqual([]);
+    expect(await queue({ now: () => now }).receive({ group: 'g' })).toEqual([]); // still leased: no redelivery
     release();
     await waitUntil(() => consumer.stats.acked === 1, 2000, 'the ack');
     expect(seen).toEqual([1]);
