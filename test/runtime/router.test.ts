@@ -365,16 +365,27 @@ describe('RINGRIFT_EVENT_TRACE', () => {
         '[EventRouter] Published: TRAINING_COMPLETED (source=TrainingCoordinator)',
         '[EventRouter] Delivered to: FeedbackLoopController, DataPipelineOrchestrator',
       ]);
-      expect(envelope.traceparent).toBeDefined();
+      expect(isTraceparent(envelope.traceparent ?? '')).toBe(true);
     } finally {
       if (before === undefined) delete process.env.RINGRIFT_EVENT_TRACE;
       else process.env.RINGRIFT_EVENT_TRACE = before;
     }
   });
 
-  it('stays quiet otherwise', async () => {
-    const r = router({ trace: false });
-    await r.publish('HOST_OFFLINE', { node_id: 'n' });
-    expect(r.log.messages('info')).toEqual([]);
+  it('stays quiet when the variable is unset, 0 or no', async () => {
+    const before = process.env.RINGRIFT_EVENT_TRACE;
+    try {
+      for (const value of [undefined, '0', 'no']) {
+        if (value === undefined) delete process.env.RINGRIFT_EVENT_TRACE;
+        else process.env.RINGRIFT_EVENT_TRACE = value;
+        const r = router({ trace: undefined });
+        r.subscribe('HOST_OFFLINE', () => undefined, { name: 'Watcher' });
+        await r.publish('HOST_OFFLINE', { node_id: 'n' });
+        expect(r.log.messages('info'), String(value)).toEqual([]);
+      }
+    } finally {
+      if (before === undefined) delete process.env.RINGRIFT_EVENT_TRACE;
+      else process.env.RINGRIFT_EVENT_TRACE = before;
+    }
   });
 });
