@@ -6,8 +6,10 @@ import sqlite3
 import tempfile
 import time
 import unittest
+import unittest.mock
 
 import ringrift_events as r
+from ringrift_events import sqlite_queue
 
 TRAINING = dict(config_key="hex8_2p", board_type="hex8", num_players=2, model_path="/m.pth", epochs=3, final_loss=0.1, samples_trained=10)
 
@@ -129,19 +131,24 @@ class QueueTest(unittest.TestCase):
         r.emit_host_offline(node_id="bad", queue=self.queue)
         r.emit_host_offline(node_id="good", queue=self.queue)
         consumer = r.Consumer(self.queue, group="g")
-        attempts = []
-        handled = []
+        calls = []
 
         def handler(event):
+            calls.append((event.data["node_id"], event.attempt))
             if event.data["node_id"] == "bad":
-                attempts.append((event.attempt, time.monotonic()))
                 raise RuntimeError("boom")
-            handled.append(event.data["node_id"])
 
         consumer.subscribe("HOST_OFFLINE", handler)
-        consumer.run(timeout=1.0)
-        self.assertEqual(handled, ["good"])
-        self.assertEqual([a for a, _ in attempts], [1, 2, 3])  # max_deliveries = 3
+        clock = [time.time_ns() // 1_000_000]  # the queue's clock, standing still unless the test moves it
+        with unittest.mock.patch.object(sqlite_queue, "_now_ms", lambda: clock[0]):
+            self.assertEqual(consumer.run_once(), 2)
+            self.assertEqual(calls, [("bad", 1), ("good", 1)])  # the failed one waits for its retry; the next one goes on
+            for pause in (20, 40):  # retry_base_ms, then twice that
+                clock[0] += pause - 1
+                self.assertEqual(consumer.run_once(), 0, pause)  # not due yet
+                clock[0] += 1
+                self.assertEqual(consumer.run_once(), 1, pause)
+        self.assertEqual(calls, [("bad", 1), ("good", 1), ("bad", 2), ("bad", 3)])  # max_deliveries = 3
         [dead] = self.queue.dead_letters()
         self.assertEqual((dead.handler_name, dead.attempts, dead.error), ("sqlite:g", 3, "3 deliveries failed; last: RuntimeError: boom"))
         self.assertEqual(self.rows("SELECT count(*) FROM rr_deliveries"), [(0,)])
