@@ -119,9 +119,13 @@ class QueueTest(unittest.TestCase):
     def test_a_stale_lease_holder_cannot_acknowledge_and_an_unacknowledged_event_is_redelivered_marked(self):
         r.emit_host_offline(node_id="n", queue=self.queue)
         self.queue.join_group("g")
-        [held] = self.queue.claim("g", "dead-member")
-        time.sleep(0.25)  # the lease (200 ms) expires
-        [again] = self.queue.claim("g", "live-member")
+        clock = [time.time_ns() // 1_000_000]  # the queue's clock, moved by the test
+        with unittest.mock.patch.object(sqlite_queue, "_now_ms", lambda: clock[0]):
+            [held] = self.queue.claim("g", "dead-member")
+            clock[0] += 199
+            self.assertEqual(self.queue.claim("g", "live-member"), [])  # still leased
+            clock[0] += 1  # the lease (200 ms) expires
+            [again] = self.queue.claim("g", "live-member")
         self.assertEqual((again.attempt, again.redelivered), (2, True))
         self.assertEqual(self.queue.ack([held]), 0)  # fenced: the old token no longer holds it
         self.assertEqual(self.queue.ack([again]), 1)
@@ -195,8 +199,9 @@ class QueueTest(unittest.TestCase):
         second = self.queue.claim("g", "m", limit=2, ack=first)
         self.assertEqual([e.seq for e in second], [3, 4])
         self.assertEqual(self.rows("SELECT seq FROM rr_deliveries ORDER BY seq"), [(3,), (4,)])
-        time.sleep(0.25)  # the leases of 3 and 4 (200 ms) expire
-        again = self.queue.claim("g", "other")
+        clock = [time.time_ns() // 1_000_000 + 200]  # the leases of 3 and 4 (200 ms) expire on the queue's clock
+        with unittest.mock.patch.object(sqlite_queue, "_now_ms", lambda: clock[0]):
+            again = self.queue.claim("g", "other")
         self.assertEqual([(e.seq, e.attempt) for e in again], [(3, 2), (4, 2)])
         self.assertEqual(self.queue.claim("g", "m", ack=second), [])  # fenced: the old token no longer holds them
         self.assertEqual(self.rows("SELECT seq, owner FROM rr_deliveries ORDER BY seq"), [(3, "other"), (4, "other")])
