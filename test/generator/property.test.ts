@@ -18,7 +18,7 @@
  *    valid ones accepted, each with a required field missing, a wrong type,
  *    an enum value outside, a number out of bounds refused.
  *
- * FC_SEED=<n> replays a run (the seed is printed; failing batch catalogs are
+ * RR_TEST_SEED=<n> replays a run (the seed is printed; failing batch catalogs are
  * written to .tmp/property-failures/<seed>/). FC_RUNS (default 150) and
  * FC_BATCH (default 32) size the two phases: about 35 s on an idle 2-core
  * machine, 60–90 s under load.
@@ -33,13 +33,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generate, type CatalogModel, type FieldModel, type GeneratedFile } from '../../generator/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { compileApp, formatDiagnostics, type CompiledApp } from '../helpers/compile-app.js';
+import { testSeed } from '../helpers/seed.js';
 import { HOSTILE_TEXTS } from './hostile/catalogs.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
-const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : Math.floor(Math.random() * 2 ** 31);
+const SEED = testSeed('test/generator/property.test.ts');
 const RUNS = Number(process.env['FC_RUNS'] ?? 150);
 const BATCH = Number(process.env['FC_BATCH'] ?? 32);
-console.log(`property.test: FC_SEED=${SEED} (replay with FC_SEED=${SEED} npx vitest run test/generator/property.test.ts)`);
 
 // ---------------------------------------------------------------- arbitraries
 
@@ -418,7 +418,7 @@ for (const c of BATCH) {
 let app: CompiledApp | undefined;
 afterAll(() => app?.dispose());
 
-describe(`random valid catalogs (FC_SEED=${SEED})`, () => {
+describe(`random valid catalogs (RR_TEST_SEED=${SEED})`, () => {
   it(`${RUNS} catalogs: generate() accepts each; its TypeScript parses; its JSON Schemas compile`, async () => {
     await fc.assert(
       fc.asyncProperty(catalogArb, async (spec) => {
@@ -487,7 +487,7 @@ describe(`random valid catalogs (FC_SEED=${SEED})`, () => {
     expect(kinds.get('valid') ?? 0).toBeGreaterThan(0);
     expect(vectorsRun - (kinds.get('valid') ?? 0)).toBeGreaterThan(0);
     expect(refused, 'valid catalogs refused').toEqual([]);
-    expect(failures.join('\n'), `FC_SEED=${SEED}`).toBe('');
+    expect(failures.join('\n'), `RR_TEST_SEED=${SEED}`).toBe('');
   }, 600_000);
 });
 

@@ -55,7 +55,7 @@ describe('NATS transport configuration', () => {
     expect(consumerName('eval.daemon *prod*')).toBe('eval_daemon__prod_');
   });
 
-  it('waits the configured backoff before each redelivery, the last delay repeating', () => {
+  it('nakDelay gives the configured backoff for each redelivery, the last delay repeating', () => {
     expect([1, 2, 3, 4, 5, 9].map((n) => nakDelay([100, 500, 2000], n))).toEqual([100, 500, 2000, 2000, 2000, 2000]);
   });
 

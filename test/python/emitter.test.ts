@@ -12,7 +12,7 @@ import { generate } from '../../generator/index.js';
 import { BANNER_MARKER } from '../../generator/emit/output.js';
 import { compareWithDisk, readCatalog } from '../../generator/io.js';
 import { runCli } from '../helpers/cli.js';
-import { havePython, PY_HOSTILE, ROOT, runPython, tempDir, writeHostileCatalog } from './helpers.js';
+import { havePython, PY_HOSTILE, PYTHON_SKIP, ROOT, runPython, tempDir, writeHostileCatalog } from './helpers.js';
 
 function pythonFiles(catalog: string) {
   const { sources } = readCatalog(catalog);
@@ -108,7 +108,7 @@ describe('the Python target', () => {
   });
 });
 
-describe.skipIf(!havePython)('hostile catalog strings in the Python package', () => {
+describe.skipIf(!havePython)(`hostile catalog strings in the Python package${PYTHON_SKIP}`, () => {
   it('arrive intact as values and docstrings, and nothing of them runs at import; keyword field names stay usable', () => {
     const src = writeHostileCatalog(join(tmp.path, 'catalog'));
     const out = join(tmp.path, 'hostile_events');

@@ -17,6 +17,8 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const probe = spawnSync('python3', ['-c', 'import sys; print(sys.version_info >= (3, 10))'], { encoding: 'utf8' });
 /** python3 ≥ 3.10 is on the PATH (.ci/run requires it; a local run without it skips these tests and says so). */
 export const havePython = probe.status === 0 && probe.stdout.trim() === 'True';
+/** Appended to the title of a suite that needs python3, so a run without it reports why it skipped it. */
+export const PYTHON_SKIP = havePython ? '' : ' (skipped: python3 3.10 or later is not on the PATH)';
 if (!havePython) console.warn('python3 (3.10 or later) not found: the Python tests are skipped (.ci/run requires python3)');
 
 /** Generates the Python package of a catalog directory into `dir/pkg`. */

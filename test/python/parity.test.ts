@@ -19,7 +19,7 @@ import { runValidator, type CompiledValidator } from '../../runtime/validation.j
 import * as minimal from '../fixtures/catalogs/minimal/generated/index.js';
 import * as shop from '../fixtures/catalogs/shop/generated/index.js';
 import { normalizerCalls, validationCorpus, type Call } from './cases.js';
-import { generatePython, havePython, ROOT, tempDir } from './helpers.js';
+import { generatePython, havePython, PYTHON_SKIP, ROOT, tempDir } from './helpers.js';
 
 type Validate = (event: never, payload: unknown) => { ok: boolean; issues?: readonly { field: string; message: string }[] };
 
@@ -77,7 +77,7 @@ function verdict(v: ReturnType<Validate>): unknown {
   return v.ok ? { ok: true } : { ok: false, issues: v.issues!.map((i: { field: string; message: string }) => ({ field: i.field, message: i.message })) };
 }
 
-describe.skipIf(!havePython)('Python and TypeScript agree', () => {
+describe.skipIf(!havePython)(`Python and TypeScript agree${PYTHON_SKIP}`, () => {
   it('normalizers, config keys, extractors and name mappings: the same value or the same error on every case of the table', () => {
     const spellings = Object.keys(ringrift.SPELLING_TO_EVENT);
     const calls = JSON.parse(

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHILDREN, spawnProgram, spawnTs, tempDir, waitUntil, type Child } from '../sqlite/helpers.js';
-import { havePython, ROOT } from './helpers.js';
+import { havePython, PYTHON_SKIP, ROOT } from './helpers.js';
 
 const PY_PATH = join(ROOT, 'python');
 const PY_ENV = { PYTHONPATH: PY_PATH, PYTHONDONTWRITEBYTECODE: '1' };
@@ -63,7 +63,7 @@ const track = (c: Child): Child => (children.push(c), c);
 const pyConsumer = (group: string, log: string) => track(spawnProgram('python3', [join(ROOT, 'test/python/children/consumer.py'), tmp.db, group, log, '1000'], PY_ENV));
 const tsConsumer = (group: string, log: string) => track(spawnTs(join(CHILDREN, 'node.ts'), { role: 'consumer', db: tmp.db, group, logFile: log, leaseMs: 1000, batchSize: 500 }));
 
-describe.skipIf(!havePython)('the generated Python package and TypeScript on one queue', () => {
+describe.skipIf(!havePython)(`the generated Python package and TypeScript on one queue${PYTHON_SKIP}`, () => {
   it('test_queue.py (unittest): emitters, groups, fenced leases, retries with backoff and the dead letter table from Python', () => {
     const r = spawnSync('python3', ['-m', 'unittest', '-q', 'test_queue'], { cwd: join(ROOT, 'test/python'), encoding: 'utf8', env: { ...process.env, ...PY_ENV }, timeout: 60_000 });
     expect(r.stderr).toMatch(/Ran 15 tests[\s\S]*\nOK\s*$/);

@@ -6,8 +6,10 @@ import sqlite3
 import tempfile
 import time
 import unittest
+import unittest.mock
 
 import ringrift_events as r
+from ringrift_events import sqlite_queue
 
 TRAINING = dict(config_key="hex8_2p", board_type="hex8", num_players=2, model_path="/m.pth", epochs=3, final_loss=0.1, samples_trained=10)
 
@@ -117,9 +119,13 @@ class QueueTest(unittest.TestCase):
     def test_a_stale_lease_holder_cannot_acknowledge_and_an_unacknowledged_event_is_redelivered_marked(self):
         r.emit_host_offline(node_id="n", queue=self.queue)
         self.queue.join_group("g")
-        [held] = self.queue.claim("g", "dead-member")
-        time.sleep(0.25)  # the lease (200 ms) expires
-        [again] = self.queue.claim("g", "live-member")
+        clock = [time.time_ns() // 1_000_000]  # the queue's clock, moved by the test
+        with unittest.mock.patch.object(sqlite_queue, "_now_ms", lambda: clock[0]):
+            [held] = self.queue.claim("g", "dead-member")
+            clock[0] += 199
+            self.assertEqual(self.queue.claim("g", "live-member"), [])  # still leased
+            clock[0] += 1  # the lease (200 ms) expires
+            [again] = self.queue.claim("g", "live-member")
         self.assertEqual((again.attempt, again.redelivered), (2, True))
         self.assertEqual(self.queue.ack([held]), 0)  # fenced: the old token no longer holds it
         self.assertEqual(self.queue.ack([again]), 1)
@@ -129,19 +135,24 @@ class QueueTest(unittest.TestCase):
         r.emit_host_offline(node_id="bad", queue=self.queue)
         r.emit_host_offline(node_id="good", queue=self.queue)
         consumer = r.Consumer(self.queue, group="g")
-        attempts = []
-        handled = []
+        calls = []
 
         def handler(event):
+            calls.append((event.data["node_id"], event.attempt))
             if event.data["node_id"] == "bad":
-                attempts.append((event.attempt, time.monotonic()))
                 raise RuntimeError("boom")
-            handled.append(event.data["node_id"])
 
         consumer.subscribe("HOST_OFFLINE", handler)
-        consumer.run(timeout=1.0)
-        self.assertEqual(handled, ["good"])
-        self.assertEqual([a for a, _ in attempts], [1, 2, 3])  # max_deliveries = 3
+        clock = [time.time_ns() // 1_000_000]  # the queue's clock, standing still unless the test moves it
+        with unittest.mock.patch.object(sqlite_queue, "_now_ms", lambda: clock[0]):
+            self.assertEqual(consumer.run_once(), 2)
+            self.assertEqual(calls, [("bad", 1), ("good", 1)])  # the failed one waits for its retry; the next one goes on
+            for pause in (20, 40):  # retry_base_ms, then twice that
+                clock[0] += pause - 1
+                self.assertEqual(consumer.run_once(), 0, pause)  # not due yet
+                clock[0] += 1
+                self.assertEqual(consumer.run_once(), 1, pause)
+        self.assertEqual(calls, [("bad", 1), ("good", 1), ("bad", 2), ("bad", 3)])  # max_deliveries = 3
         [dead] = self.queue.dead_letters()
         self.assertEqual((dead.handler_name, dead.attempts, dead.error), ("sqlite:g", 3, "3 deliveries failed; last: RuntimeError: boom"))
         self.assertEqual(self.rows("SELECT count(*) FROM rr_deliveries"), [(0,)])
@@ -188,8 +199,9 @@ class QueueTest(unittest.TestCase):
         second = self.queue.claim("g", "m", limit=2, ack=first)
         self.assertEqual([e.seq for e in second], [3, 4])
         self.assertEqual(self.rows("SELECT seq FROM rr_deliveries ORDER BY seq"), [(3,), (4,)])
-        time.sleep(0.25)  # the leases of 3 and 4 (200 ms) expire
-        again = self.queue.claim("g", "other")
+        clock = [time.time_ns() // 1_000_000 + 200]  # the leases of 3 and 4 (200 ms) expire on the queue's clock
+        with unittest.mock.patch.object(sqlite_queue, "_now_ms", lambda: clock[0]):
+            again = self.queue.claim("g", "other")
         self.assertEqual([(e.seq, e.attempt) for e in again], [(3, 2), (4, 2)])
         self.assertEqual(self.queue.claim("g", "m", ack=second), [])  # fenced: the old token no longer holds them
         self.assertEqual(self.rows("SELECT seq, owner FROM rr_deliveries ORDER BY seq"), [(3, "other"), (4, "other")])

@@ -100,7 +100,7 @@ describe('a payload with an own __proto__ key from the SQLite transport', () => 
 });
 
 const NATS = findNatsServer();
-describe.skipIf(!NATS)('a payload with an own __proto__ key from the NATS transport', () => {
+describe.skipIf(!NATS)(`a payload with an own __proto__ key from the NATS transport${NATS ? '' : ' (skipped: nats-server is not installed)'}`, () => {
   let server: NatsServer;
   beforeAll(async () => {
     server = await NatsServer.start(NATS);

@@ -108,6 +108,20 @@ describe('a file that is not a queue database', () => {
 });
 
 describe('an unwritable database', () => {
+  it('readonly: true reads the events stored, refuses to write and leaves the file as it was (as root too: the option, not the permissions)', async () => {
+    expect.assertions(4);
+    const q = make();
+    await q.send('HOST_OFFLINE', { node_id: 'kept' });
+    await q.close();
+    const before = hash(tmp.db);
+    const reader = make({ readonly: true });
+    expect(reader.read(0).map((e) => e.payload.node_id)).toEqual(['kept']);
+    await expect(reader.send('HOST_OFFLINE', { node_id: 'x' })).rejects.toThrow(/opened read-only/);
+    expect(() => reader.sendSync('HOST_OFFLINE', { node_id: 'y' })).toThrow(/opened read-only/);
+    await reader.close();
+    expect(hash(tmp.db)).toBe(before);
+  });
+
   it('fails to open for writing with a clear error; the events stored stay readable (as root: skipped where chattr cannot make the file immutable)', async (context) => {
     const q = make();
     await q.send('HOST_OFFLINE', { node_id: 'kept' });

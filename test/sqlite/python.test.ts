@@ -25,7 +25,8 @@ afterEach(() => tmp.cleanup());
 // Skipped only where python3 is missing; .ci/run requires python3, so CI always runs it.
 describe.skipIf(!havePython)('Python 3 (standard sqlite3 module) and TypeScript on one queue (skipped without python3)', () => {
   it('a TypeScript router receives the events a Python process writes, woken by its commits', async () => {
-    const queue = new CrossProcessEventQueue({ dbPath: tmp.db, registry: REGISTRY, logger: silentLogger, retention: false });
+    // A 10-minute safety poll: only the wake-up on Python's commits can deliver within the test's timeout.
+    const queue = new CrossProcessEventQueue({ dbPath: tmp.db, registry: REGISTRY, logger: silentLogger, retention: false, pollIntervalMs: 600_000 });
     const router = createRouter({ registry: REGISTRY, logger: silentLogger, dlq: queue.dlqStore('health') });
     const got: { e: EventEnvelope; redelivered: boolean | undefined }[] = [];
     router.subscribe('cluster.node_left', (e) => void got.push({ e, redelivered: currentDelivery()?.redelivered }));
