@@ -61,7 +61,23 @@ export class EventValidationError extends RingRiftEventsError {
  * message says how to call it instead.
  */
 export class UsageError extends RingRiftEventsError {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
+}
+
+/**
+ * A call a transport cannot take in its present state: `start` of a started
+ * transport, a replay that needs the router's `deliver` before `start` gave it.
+ * `action` names the refused call.
+ */
+export class TransportStateError extends UsageError {
+  override readonly name = 'TransportStateError';
+  constructor(
+    readonly transport: string,
+    readonly action: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The router was closed (a ClosedError; the name is kept for existing `instanceof` checks). */

@@ -66,7 +66,16 @@ export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './memory-tran
 export { consoleLogger, silentLogger, type Logger } from './logger.js';
 
 // ── errors: every one is a RingRiftEventsError ─────────────────────────────
-export { ClosedError, EventValidationError, PatternSyntaxError, RingRiftEventsError, RouterClosedError, UnknownEventError, UsageError } from './errors.js';
+export {
+  ClosedError,
+  EventValidationError,
+  PatternSyntaxError,
+  RingRiftEventsError,
+  RouterClosedError,
+  TransportStateError,
+  UnknownEventError,
+  UsageError,
+} from './errors.js';
 export { TransportError } from './transport.js';
 export { HandlerTimeoutError } from './isolated-call.js';
 export { UndeliverableEventError } from './inbound.js';

@@ -1,6 +1,7 @@
 /**
- * The errors of the NATS transport that are not "closed" (a closed transport
- * refuses with the runtime's ClosedError) and not a publish's (publisher.ts).
+ * The NATS transport's own error: connecting failed. A closed transport
+ * refuses with the runtime's ClosedError, a call out of order with its
+ * TransportStateError (runtime/errors.ts), a publish with publisher.ts's errors.
  */
 import { RingRiftEventsError } from '../errors.js';
 
@@ -19,21 +20,5 @@ export class NatsConnectError extends RingRiftEventsError {
     detail: string,
   ) {
     super(`${transport}: cannot connect to NATS at ${servers.join(', ')} within ${timeoutMs} ms (connectTimeoutMs): ${detail}`, { cause });
-  }
-}
-
-/**
- * A call the transport cannot take in its present state: `start` of a started
- * transport, a replay that needs the router's `deliver` before `start` gave it.
- * `action` names the refused call.
- */
-export class TransportStateError extends RingRiftEventsError {
-  override readonly name = 'TransportStateError';
-  constructor(
-    readonly transport: string,
-    readonly action: string,
-    message: string,
-  ) {
-    super(message);
   }
 }

@@ -11,7 +11,8 @@ export { NATS_DEFAULTS, NATS_ENV, consumerName, nakDelay, natsEnv, resolveNatsCo
 export { MissingDependencyError } from '../optional-dependency.js';
 export { SubjectMap, isValidSubject, subjectMatches, type SubjectFilter } from './subjects.js';
 export { PubAckPipeline, PublishRefusedError, PublishUnconfirmedError, type PubAck } from './publisher.js';
-export { NatsConnectError, TransportStateError } from './errors.js';
+export { NatsConnectError } from './errors.js';
+export { TransportStateError } from '../errors.js';
 export { NatsTransport, messageId, type NatsTransportStats } from './transport.js';
 export { supportsMultiFilter } from './provisioning.js';
 export { pullExpiry } from './receiver.js';

@@ -32,12 +32,11 @@ import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node'
 import { sinceEpochMs } from '../bus.js';
 import { MemoryDlqStore, type DlqStore } from '../dlq.js';
 import type { EventEnvelope } from '../envelope.js';
-import { ClosedError } from '../errors.js';
+import { ClosedError, TransportStateError } from '../errors.js';
 import { consoleLogger, errorMessage, type Logger } from '../logger.js';
 import type { Deliver, Transport } from '../transport.js';
 import { resolveNatsConfig, type NatsTransportOptions, type ResolvedNatsConfig } from './config.js';
 import { openConnection, type ConnectionContext, type ConnectionStats, type Connected } from './connection.js';
-import { TransportStateError } from './errors.js';
 import { deleteProcessConsumer, ensureStream } from './provisioning.js';
 import { PublishUnconfirmedError } from './publisher.js';
 import { Receiver, type ReceiveStats, type ReceiverContext } from './receiver.js';
