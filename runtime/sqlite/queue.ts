@@ -33,7 +33,8 @@ import { CONTENT_TYPE, createEnvelope, envelopeProblem, SPEC_VERSION, type Event
 import { EventValidationError, UnknownEventError } from '../errors.js';
 import { UndeliverableEventError } from '../inbound.js';
 import { consoleLogger, errorMessage, type Logger } from '../logger.js';
-import type { EventDefinition, EventRegistry, NormalizeResult } from '../registry.js';
+import { aliasFree, IsoClock, preparePayload, requirePayloadObject, type PayloadContext } from '../payload.js';
+import type { EventRegistry } from '../registry.js';
 import { backoffDelay, type RetryPolicy } from '../retry.js';
 import { QueueConsumer, type ConsumeOptions, type QueueHandler } from './consumer.js';
 import { SqliteDlqStore } from './dlq-store.js';
@@ -440,9 +441,10 @@ export class CrossProcessEventQueue {
   private retentionTimer: NodeJS.Timeout | undefined;
   private readonly closers = new Set<() => Promise<void>>();
   private readonly insertBatch: (batch: readonly PendingSend[], allOrNone: boolean) => InsertResult[];
-  private lastIso = '';
+  private readonly clock = new IsoClock(Date.now);
+  /** How `send` prepares payloads (../payload.ts, as the router). */
+  private readonly payloads: PayloadContext;
   private releaseCheckpointer: (() => Promise<void>) | undefined;
-  private lastIsoMs = NaN;
   /** Commits since this writer last looked at the -wal file's size (the backstop of checkpoint.ts). */
   private commitsSinceWalLook = 0;
   private readonly insertManyStmts: (Statement<unknown[]> | undefined)[] = [];
@@ -472,6 +474,7 @@ export class CrossProcessEventQueue {
     this.pollIntervalMs = options.pollIntervalMs ?? (this.wakeMode === 'poll' ? 25 : 1000);
     this.readonly = options.readonly ?? false;
     this.source = options.source ?? defaultSource(catalogNamesOf(options.registry));
+    this.payloads = { mode: this.mode, logger: this.logger, label: 'CrossProcessEventQueue' };
     this.retention = options.retention === false || this.readonly ? false : { ...DEFAULT_RETENTION, ...options.retention };
     this.db = openDatabase({
       dbPath: this.dbPath,
@@ -680,44 +683,19 @@ export class CrossProcessEventQueue {
 
   private buildEnvelope(type: string, payload: Readonly<Record<string, unknown>>, options: SendOptions): EventEnvelope {
     if (typeof type !== 'string' || type === '') throw new TypeError(`event type must be a non-empty string, got ${JSON.stringify(type)}`);
-    let name = type;
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw new EventValidationError(type, [{ field: '', message: 'payload must be an object' }]);
-    }
-    let data: Record<string, unknown>;
+    requirePayloadObject(type, payload);
     const def = this.registry?.resolve(type);
-    if (this.registry) {
-      if (!def) throw new UnknownEventError(type);
-      name = def.name;
-      const n = normalizePayload(def, payload);
-      if (n.renamed.length > 0 || n.conflicts.length > 0) {
-        const issues = [...n.renamed, ...n.conflicts].map((r) => ({ field: r.from, message: `is an alias of "${r.to}"; use the canonical name` }));
-        if (this.mode === 'strict') throw new EventValidationError(name, issues);
-        this.logger.warn(`[CrossProcessEventQueue] ${name}: ${issues.map((i) => `field "${i.field}" ${i.message}`).join('; ')}`);
-      }
-      // normalize() returns a new object (the caller's payload is never mutated).
-      data = n.payload === payload ? { ...payload } : (n.payload as Record<string, unknown>);
-    } else {
-      data = { ...payload };
-    }
-    const time = options.time ?? this.isoNow();
+    if (this.registry && !def) throw new UnknownEventError(type);
+    // Envelope times by the wall clock; `now` (tests) drives leases, retries and retention.
+    const time = options.time ?? this.clock.now();
     const source = options.source ?? (typeof payload.source === 'string' ? payload.source : this.source);
-    if (data.timestamp === undefined) data.timestamp = time;
-    data.source = source;
-    if (def) {
-      const result = def.validate(data);
-      if (!result.ok) {
-        const error = new EventValidationError(name, result.issues);
-        if (this.mode === 'strict') throw error;
-        this.logger.warn(`[CrossProcessEventQueue] ${error.message} (sent anyway: lenient mode)`);
-      }
-    }
+    const data = preparePayload(def, payload, { time, source, traceparent: options.traceparent }, this.payloads);
     // A plain object (not frozen like the router's): JSON.stringify takes a slow path for frozen objects.
     const envelope: { -readonly [K in keyof EventEnvelope]: EventEnvelope[K] } = {
       specversion: SPEC_VERSION,
       id: options.id ?? uuidv7(),
       source,
-      type: name,
+      type: def?.name ?? type,
       time,
       datacontenttype: CONTENT_TYPE,
       data,
@@ -726,15 +704,6 @@ export class CrossProcessEventQueue {
     if (def?.version !== undefined && def.version > 1) envelope.dataversion = def.version; // as the router's envelopes (envelope.ts)
     if (options.traceparent !== undefined) envelope.traceparent = options.traceparent;
     return envelope;
-  }
-
-  private isoNow(): string {
-    const ms = Date.now();
-    if (ms !== this.lastIsoMs) {
-      this.lastIsoMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
   }
 
   // ── groups ───────────────────────────────────────────────────────────────
@@ -1627,44 +1596,6 @@ function serializePlain(e: EventEnvelope): string {
   if (dataversion !== undefined) plain.dataversion = dataversion;
   if (e.traceparent !== undefined) plain.traceparent = e.traceparent;
   return JSON.stringify(plain);
-}
-
-const PROBE = Symbol('probe');
-const NO_RENAMES: NormalizeResult['renamed'] = Object.freeze([]);
-/** Per event definition: payload field name → true when normalize() leaves that field as it is (not an alias). */
-const plainFields = new WeakMap<EventDefinition, Map<string, boolean>>();
-
-/**
- * `def.normalize(payload)`, skipping the call when no field of the payload is
- * an alias (the usual case): normalize renames field by field, so a payload
- * of canonical names only comes back as a copy of itself. Whether a field
- * name is an alias is asked of normalize once per name and remembered.
- */
-function normalizePayload(def: EventDefinition, payload: Readonly<Record<string, unknown>>): NormalizeResult {
-  if (!aliasFree(def, payload)) return def.normalize(payload);
-  const out: Record<string, unknown> = {};
-  for (const key in payload) if (Object.hasOwn(payload, key)) out[key] = payload[key];
-  return { payload: out, renamed: NO_RENAMES, conflicts: NO_RENAMES };
-}
-
-/** No field of `payload` is an alias of `def` (normalize would return an equal copy). */
-function aliasFree(def: EventDefinition, payload: Readonly<Record<string, unknown>>): boolean {
-  let known = plainFields.get(def);
-  if (known === undefined) plainFields.set(def, (known = new Map()));
-  const keys = Object.keys(payload);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    let plain = known.get(key);
-    if (plain === undefined) {
-      if (known.size >= 1024) return false; // open-ended field names: do not grow without bound
-      const r = def.normalize({ [key]: PROBE });
-      const out = Object.keys(r.payload);
-      plain = r.renamed.length === 0 && r.conflicts.length === 0 && out.length === 1 && out[0] === key && r.payload[key] === PROBE;
-      known.set(key, plain);
-    }
-    if (!plain) return false;
-  }
-  return true;
 }
 
 function positive(n: number, name: string): number {
