@@ -27,6 +27,7 @@ import type { EventEnvelope } from '../envelope.js';
 import { EventValidationError } from '../errors.js';
 import { UndeliverableEventError } from '../inbound.js';
 import { errorMessage, type Logger } from '../logger.js';
+import { normalizePayload } from '../payload.js';
 import type { EventRegistry } from '../registry.js';
 import type { Router } from '../router.js';
 import type { Deliver, Transport } from '../transport.js';
@@ -151,7 +152,7 @@ export class SqliteTransport implements Transport {
     const def = this.registry.resolve(envelope.type);
     if (!def) throw new PermanentDeliveryError(UndeliverableEventError.unknownType(envelope.type).message);
     if ((this.options.mode ?? 'strict') === 'strict') {
-      const result = def.validate(def.normalize(envelope.data).payload);
+      const result = def.validate(normalizePayload(def, envelope.data).payload);
       if (!result.ok) throw new PermanentDeliveryError(UndeliverableEventError.invalidPayload(def, envelope, new EventValidationError(def.name, result.issues).message).message);
     }
   }
