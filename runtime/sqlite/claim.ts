@@ -50,7 +50,7 @@ export function newCounts(): SettleCounts {
   return { acked: 0, nacked: 0, parked: 0, released: 0, stale: 0 };
 }
 
-/** What the claim protocol needs of its queue. */
+/** @internal What the claim protocol needs of its queue. */
 export interface ClaimContext {
   readonly dbPath: string;
   /** Epoch-ms clock of leases and retries. */
@@ -70,7 +70,7 @@ export interface ClaimContext {
   query<R>(action: string, fn: () => R): R;
 }
 
-/** Claims, settlements, lease renewals and the reads that tell a member when to claim again. */
+/** @internal Claims, settlements, lease renewals and the reads that tell a member when to claim again. */
 export class ClaimProtocol {
   /** Per group: when (monotonic ms) this instance last pulled far-future leases back to its own clock. */
   private readonly leaseChecks = new Map<string, number>();

@@ -15,14 +15,12 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../logger.js';
+import { errorMessage, type Logger } from '../logger.js';
 import type { EventEnvelope } from '../envelope.js';
 import { PermanentDeliveryError, QueueError } from './errors.js';
-import { onDatabaseChange, Waker, type ChangeSubscription } from './notifier.js';
 import { newCounts, type ClaimedRow, type Settlement, type SettleCounts } from './claim.js';
 import type { DecodedRow } from './envelope-codec.js';
-import type { Logger } from '../logger.js';
-import type { WakeMode } from './notifier.js';
+import { onDatabaseChange, Waker, type ChangeSubscription, type WakeMode } from './notifier.js';
 import type { GroupOptions } from './options.js';
 import type { GroupInfo, ReceivedEvent } from './types.js';
 

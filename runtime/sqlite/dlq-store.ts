@@ -15,10 +15,10 @@
  * the transports that carry them out).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DlqEntry, DlqFilter, DlqStatus, DlqStore } from '../dlq.js';
-import type { EventEnvelope } from '../envelope.js';
 import { randomUUID } from 'node:crypto';
+import type { DlqEntry, DlqFilter, DlqStatus, DlqStore } from '../dlq.js';
 import type { Statement } from 'better-sqlite3';
+import type { EventEnvelope } from '../envelope.js';
 import type { ClaimedRow } from './claim.js';
 import { brokenEnvelope } from './envelope-codec.js';
 import type { SqliteDatabase } from './schema.js';
@@ -151,6 +151,7 @@ export interface ReplayRequestFilter {
 export class DlqTable {
   private insertParked: Statement<unknown[]> | undefined;
 
+  /** @internal (the connection's type stays out of the public declarations) */
   constructor(private readonly db: SqliteDatabase) {}
 
   /** Parks a claimed row that `group` gave up on (inside the transaction that drops its lease). */

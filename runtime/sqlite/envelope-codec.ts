@@ -147,7 +147,7 @@ export function brokenEnvelope(
   );
 }
 
-/** A row of rr_events as a claimed row (attempt and token of the claim). */
+/** @internal A row of rr_events as a claimed row (attempt and token of the claim). */
 export function toClaimed(e: EventRow, attempt: number, token: number): ClaimedRow {
   return {
     seq: e.seq,

@@ -165,7 +165,6 @@ export class CrossProcessEventQueue {
     }
   }
 
-
   /** Prepared statements (prepared on first use). */
   private get statements(): Statements {
     this.stmts ??= prepareStatements(this.db);
