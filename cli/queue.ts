@@ -266,9 +266,8 @@ interface ReplayOutcome {
 
 async function waitForReplays(queue: CrossProcessEventQueue, ids: readonly string[], waitMs: number): Promise<ReplayOutcome> {
   const deadline = Date.now() + waitMs;
-  const read = queue.db.prepare(`SELECT id, handler_name, event_type, status, replay_requested_at, error FROM rr_dlq WHERE id IN (${ids.map(() => '?').join(', ')})`);
   for (;;) {
-    const rows = queue.query('read DLQ entries', () => read.all(...ids)) as { id: string; handler_name: string; event_type: string; status: string; replay_requested_at: number | null; error: string }[];
+    const rows = queue.query('read DLQ entries', () => queue.dlqTable.replayStatus(ids));
     const outcome: ReplayOutcome = { recovered: [], failed: [], waiting: [] };
     for (const r of rows) {
       const e = { id: r.id, handler: r.handler_name, type: r.event_type };

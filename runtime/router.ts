@@ -24,20 +24,20 @@ import { dedupKey, TtlSet } from './dedup.js';
 import { HandlerRunner, type DlqReplayOptions, type DlqReplayResult, type HandlerEventKind, type HandlerFailureInfo, type HandlerPolicy } from './delivery.js';
 import { MemoryDlqStore, type DlqEntry, type DlqStore } from './dlq.js';
 import { createEnvelope, envelopeProblem, type EventEnvelope } from './envelope.js';
-import { aliasConflictIssues } from './extract.js';
-import { EventValidationError, RouterClosedError, UnknownEventError } from './errors.js';
+import { RouterClosedError, UnknownEventError } from './errors.js';
 import { dataVersionOf, UndeliverableEventError } from './inbound.js';
 import { validateFlow, type FlowValidation, type FlowValidationOptions } from './flow.js';
 import { consoleLogger, errorMessage, type Logger } from './logger.js';
-import type { EventDefinition, EventRegistry, NormalizeResult, PayloadIssue } from './registry.js';
+import { IsoClock, prepareInboundPayload, preparePayload, type PayloadContext, type ValidationMode } from './payload.js';
+import type { EventDefinition, EventRegistry } from './registry.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { StatsCollector, type RouterStats } from './stats.js';
-import { childTraceparent, componentNames, deliveredTo, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv, traceIdOf } from './trace.js';
+import { childTraceparent, componentNames, deliveredTo, currentTraceparent, isTraceparent, newTraceparent, traceEnabledFromEnv } from './trace.js';
 import { TransportError, type DeliveryInfo, type Transport } from './transport.js';
 
 export type { DlqReplayOptions, DlqReplayResult, FlowValidation, FlowValidationOptions, HandlerFailureInfo };
 
-export type ValidationMode = 'strict' | 'lenient';
+export type { ValidationMode };
 
 export interface RouterOptions {
   readonly registry: EventRegistry;
@@ -167,17 +167,20 @@ export class Router {
   private readonly emitHandlerEvents: boolean;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private lastTimeMs = NaN;
   /** True while handlers are being started (dispatch); publishes meanwhile are queued in `reentrant`. */
   private dispatching = false;
   private readonly reentrant: (() => void)[] = [];
-  private lastTimeIso = '';
+  private readonly clock: IsoClock;
+  /** How publish and inbound events prepare payloads (payload.ts). */
+  private readonly payloads: PayloadContext;
 
   constructor(options: RouterOptions) {
     this.registry = options.registry;
     this.mode = options.mode ?? 'strict';
     this.logger = options.logger ?? consoleLogger;
     this.now = options.now ?? Date.now;
+    this.clock = new IsoClock(this.now);
+    this.payloads = { mode: this.mode, logger: this.logger, label: 'EventRouter', onInvalid: () => this.stats.validationFailures++ };
     this.dlq = options.dlq ?? new MemoryDlqStore({ onEvict: (e) => this.logger.error(`[EventRouter] DLQ full: dropped ${e.eventType} for ${e.handlerName}`) });
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     if (!(this.retry.attempts >= 1)) throw new RangeError(`retry.attempts must be >= 1, got ${this.retry.attempts}`);
@@ -224,7 +227,7 @@ export class Router {
     const time = options.time ?? this.isoNow();
     const traceparent = this.traceparentFor(options.traceparent);
     const source = options.source ?? (typeof payload?.source === 'string' ? payload.source : this.source);
-    const data = this.preparePayload(def, payload, time, source, traceparent);
+    const data = preparePayload(def, payload, { time, source, traceparent }, this.payloads);
     const envelope = createEnvelope({ type: def.name, source, time, id: options.id, subject: options.subject, dataschema: def.dataschema, dataversion: def.version, traceparent }, data);
 
     // Dedup: an explicit id first (cheap; CloudEvents: source + id name one event), then the content key of the catalog's policy.
@@ -310,15 +313,11 @@ export class Router {
     return { envelope, duplicate: true, delivered: 0, succeeded: 0, transported: 0 };
   }
 
-  /** Now as RFC 3339; formatting a Date costs more than the rest of an envelope, so one string serves a whole millisecond. */
+  /** Now as RFC 3339 by the router's clock. */
   private isoNow(): string {
-    const ms = this.now();
-    if (ms !== this.lastTimeMs) {
-      this.lastTimeMs = ms;
-      this.lastTimeIso = new Date(ms).toISOString();
-    }
-    return this.lastTimeIso;
+    return this.clock.now();
   }
+
 
   private resolve(spelling: string): EventDefinition {
     const def = this.registry.resolve(spelling);
@@ -334,48 +333,6 @@ export class Router {
     const inherited = currentTraceparent();
     if (inherited !== undefined) return childTraceparent(inherited);
     return this.tracing ? newTraceparent() : undefined;
-  }
-
-  /** Normalize aliases, fill the common fields, validate. Returns a new object owned by the router. */
-  private preparePayload(
-    def: EventDefinition,
-    payload: Readonly<Record<string, unknown>>,
-    time: string,
-    source: string,
-    traceparent: string | undefined,
-  ): Record<string, unknown> {
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw new EventValidationError(def.name, [{ field: '', message: 'payload must be an object' }]);
-    }
-    const normalized = def.normalize(payload);
-    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, payload, normalized, this.mode === 'strict');
-    const data = normalized.payload === payload ? { ...payload } : (normalized.payload as Record<string, unknown>);
-    if (data.timestamp === undefined) data.timestamp = time;
-    data.source = source;
-    if (traceparent !== undefined && data.trace_id === undefined) data.trace_id = traceIdOf(traceparent);
-    this.validate(def, data, this.mode === 'strict');
-    return data;
-  }
-
-  private aliasesUsed(def: EventDefinition, raw: Readonly<Record<string, unknown>>, n: NormalizeResult, reject: boolean): void {
-    const issues: PayloadIssue[] = [
-      ...n.renamed.map((r) => ({ field: r.from, message: `is an alias of "${r.to}"; use the canonical name` })),
-      ...aliasConflictIssues(raw, n), // both values named (extract.ts)
-    ];
-    if (reject) {
-      this.stats.validationFailures++;
-      throw new EventValidationError(def.name, issues);
-    }
-    this.logger.warn(`[EventRouter] ${def.name}: ${issues.map((i) => `field "${i.field}" ${i.message}`).join('; ')}`);
-  }
-
-  private validate(def: EventDefinition, data: Record<string, unknown>, reject: boolean): void {
-    const result = def.validate(data);
-    if (result.ok) return;
-    this.stats.validationFailures++;
-    const error = new EventValidationError(def.name, result.issues);
-    if (reject) throw error;
-    this.logger.warn(`[EventRouter] ${error.message} (delivered anyway: lenient mode)`);
   }
 
   private async sendToTransports(envelope: EventEnvelope): Promise<number> {
@@ -534,17 +491,12 @@ export class Router {
    * `dataversion` stays the producer's: a handler can tell a payload from a newer catalog that this one could read.
    */
   private inboundEnvelope(def: EventDefinition, raw: EventEnvelope): EventEnvelope {
-    const normalized = def.normalize(raw.data);
-    if (normalized.renamed.length > 0 || normalized.conflicts.length > 0) this.aliasesUsed(def, raw.data, normalized, false);
-    const data = normalized.payload === raw.data ? { ...raw.data } : (normalized.payload as Record<string, unknown>);
     const time = typeof raw.time === 'string' ? raw.time : this.isoNow();
     const traceparent = typeof raw.traceparent === 'string' && isTraceparent(raw.traceparent) ? raw.traceparent : undefined;
-    data.timestamp ??= time;
-    data.source ??= raw.source;
-    if (traceparent !== undefined) data.trace_id ??= traceIdOf(traceparent);
-    this.validate(def, data, this.mode === 'strict');
+    const data = prepareInboundPayload(def, raw.data, { time, source: raw.source, traceparent }, this.payloads);
     return createEnvelope({ type: def.name, source: raw.source, time, id: raw.id, subject: raw.subject, dataschema: def.dataschema, dataversion: dataVersionOf(raw), traceparent }, data);
   }
+
 
   // ── history, stats, flow validation ──────────────────────────────────────
 

@@ -15,11 +15,48 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../logger.js';
+import { errorMessage, type Logger } from '../logger.js';
 import type { EventEnvelope } from '../envelope.js';
 import { PermanentDeliveryError, QueueError } from './errors.js';
-import { onDatabaseChange, Waker, type ChangeSubscription } from './notifier.js';
-import { newCounts, type ClaimedRow, type CrossProcessEventQueue, type GroupInfo, type GroupOptions, type ReceivedEvent, type Settlement } from './queue.js';
+import { newCounts, type ClaimedRow, type Settlement, type SettleCounts } from './claim.js';
+import type { DecodedRow } from './envelope-codec.js';
+import { onDatabaseChange, Waker, type ChangeSubscription, type WakeMode } from './notifier.js';
+import type { GroupOptions } from './options.js';
+import type { GroupInfo, ReceivedEvent } from './types.js';
+
+/**
+ * What a consumer needs of its queue (CrossProcessEventQueue implements it):
+ * joining its group, the claim/settle protocol, lease renewal, the reads that
+ * say when to claim again, decoding claimed rows, and the queue's settings.
+ */
+export interface ConsumerQueue {
+  readonly dbPath: string;
+  readonly instanceId: string;
+  readonly leaseMs: number;
+  readonly maxDeliveries: number;
+  readonly wakeMode: WakeMode;
+  readonly pollIntervalMs: number;
+  readonly logger: Logger;
+  readonly isClosed: boolean;
+  ensureGroup(name: string, options?: GroupOptions & { readonly ephemeral?: boolean }): GroupInfo;
+  ephemeralGroup(options?: GroupOptions): GroupInfo;
+  forgetGroup(name: string): void;
+  settleAndClaim(
+    group: string,
+    owner: string,
+    settlements: readonly Settlement[],
+    claim: { readonly limit: number; readonly leaseMs: number } | undefined,
+    counts?: SettleCounts,
+  ): ClaimedRow[];
+  renewLeases(group: string, owner: string, leaseMs: number): Set<number>;
+  hasWork(group: string): boolean;
+  waitBound(group: string, max: number): number;
+  dataVersion(): number;
+  decodeRow(row: ClaimedRow): DecodedRow;
+  retryDelay(failedAttempts: number): number;
+  /** Registers how to stop the consumer when the queue closes; returns the unregistration. */
+  onClose(closer: () => Promise<void>): () => void;
+}
 
 export interface ConsumeOptions extends GroupOptions {
   /** The subscriber group. Default: a group of this queue instance alone (removed on close). */
@@ -100,7 +137,7 @@ export class QueueConsumer<T = Record<string, unknown>> {
   private lastWarn = 0;
 
   constructor(
-    private readonly queue: CrossProcessEventQueue,
+    private readonly queue: ConsumerQueue,
     private readonly handler: QueueHandler<T>,
     private readonly options: ConsumeOptions = {},
   ) {
@@ -245,7 +282,7 @@ export class QueueConsumer<T = Record<string, unknown>> {
 
   /** ACK when the handler succeeded, else the settlement; a promise only when the handler returned one. */
   private handleOne(row: ClaimedRow): Settlement | typeof ACK | Promise<Settlement | typeof ACK> {
-    const checked = this.queue.inspect(row);
+    const checked = this.queue.decodeRow(row);
     if ('problem' in checked) return { kind: 'park', row, error: checked.problem, handlerName: this.handlerName };
     const event = this.event(row, checked.envelope as EventEnvelope<T>);
     const info: QueueDeliveryInfo = { group: this.group.name, seq: row.seq, eventId: row.eventId, attempt: row.attempt, redelivered: row.attempt > 1 };

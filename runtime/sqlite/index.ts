@@ -1,27 +1,30 @@
 /**
  * The SQLite cross-process queue: the runtime's embedded default transport.
- * Schema, wire format and protocol: docs/cross-process-queue.md.
+ * Schema, wire format and protocol: docs/cross-process-queue.md; the files
+ * of this folder: README.md.
  */
+export { CrossProcessEventQueue } from './queue.js';
 export {
-  CrossProcessEventQueue,
   DEFAULT_RETENTION,
-  queueHandlerName,
   type CrossProcessEventQueueOptions,
   type DlqReplayRequestFilter,
   type FollowOptions,
-  type GroupInfo,
   type GroupOptions,
+  type ReceiveOptions,
+  type RetentionOptions,
+  type SendOptions,
+  type StartFrom,
+} from './options.js';
+export {
+  queueHandlerName,
+  type GroupInfo,
   type GroupStats,
   type QueueStats,
-  type ReceiveOptions,
   type ReceivedEvent,
-  type RetentionOptions,
   type RetentionResult,
-  type SendOptions,
   type SendResult,
-  type StartFrom,
   type StoredEvent,
-} from './queue.js';
+} from './types.js';
 export { QueueConsumer, currentDelivery, type ConsumeOptions, type ConsumerStats, type QueueDeliveryInfo, type QueueHandler } from './consumer.js';
 export { SqliteDlqStore, type SqliteDlqEntry } from './dlq-store.js';
 export { SqliteTransport, attachSqliteTransport, type AttachSqliteOptions, type SqliteTransportOptions, type SqliteTransportStats } from './transport.js';

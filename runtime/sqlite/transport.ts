@@ -27,14 +27,19 @@ import type { EventEnvelope } from '../envelope.js';
 import { EventValidationError } from '../errors.js';
 import { UndeliverableEventError } from '../inbound.js';
 import { errorMessage, type Logger } from '../logger.js';
+import { normalizePayload } from '../payload.js';
 import type { EventRegistry } from '../registry.js';
 import type { Router } from '../router.js';
 import type { Deliver, Transport } from '../transport.js';
 import { QueueConsumer } from './consumer.js';
-import { SqliteDlqStore } from './dlq-store.js';
+import type { ClaimedRow } from './claim.js';
+import { SqliteDlqStore, type DlqTable, type ReplayRow } from './dlq-store.js';
+import type { DecodedRow } from './envelope-codec.js';
 import { PermanentDeliveryError } from './errors.js';
-import { onDatabaseChange, type ChangeSubscription } from './notifier.js';
-import { CrossProcessEventQueue, queueHandlerName, type CrossProcessEventQueueOptions, type ReceivedEvent, type StartFrom } from './queue.js';
+import { onDatabaseChange, type ChangeSubscription, type WakeMode } from './notifier.js';
+import type { CrossProcessEventQueueOptions, StartFrom } from './options.js';
+import { CrossProcessEventQueue } from './queue.js';
+import { queueHandlerName, type ReceivedEvent } from './types.js';
 
 let transportCount = 0;
 
@@ -147,7 +152,7 @@ export class SqliteTransport implements Transport {
     const def = this.registry.resolve(envelope.type);
     if (!def) throw new PermanentDeliveryError(UndeliverableEventError.unknownType(envelope.type).message);
     if ((this.options.mode ?? 'strict') === 'strict') {
-      const result = def.validate(def.normalize(envelope.data).payload);
+      const result = def.validate(normalizePayload(def, envelope.data).payload);
       if (!result.ok) throw new PermanentDeliveryError(UndeliverableEventError.invalidPayload(def, envelope, new EventValidationError(def.name, result.issues).message).message);
     }
   }
@@ -186,14 +191,16 @@ export class SqliteTransport implements Transport {
   }
 }
 
-interface ReplayRow {
-  id: string;
-  handler_name: string;
-  group_name: string | null;
-  envelope: string;
-  event_id: string;
-  event_type: string;
-  attempts: number;
+/** What the replayer needs of the queue: its identity and clock, its transactions, its DLQ table, decoding rows. */
+interface ReplayQueue {
+  readonly instanceId: string;
+  readonly dbPath: string;
+  readonly wakeMode: WakeMode;
+  readonly isClosed: boolean;
+  readonly now: () => number;
+  readonly dlqTable: DlqTable;
+  write<R>(action: string, fn: () => R): R;
+  decodeRow(row: ClaimedRow): DecodedRow;
 }
 
 /** Claims replay requests this process can serve and runs them, one claim at a time. */
@@ -205,6 +212,7 @@ class Replayer {
   private stopped = false;
   private lastCheck = 0;
   private readonly owner: string;
+  private readonly queue: ReplayQueue;
 
   constructor(
     private readonly transport: SqliteTransport,
@@ -213,8 +221,9 @@ class Replayer {
     private readonly deliver: Deliver | undefined,
     private readonly logger: Logger,
   ) {
-    this.owner = `${transport.queue.instanceId}/replay`;
-    this.change = onDatabaseChange(transport.queue.dbPath, transport.queue.wakeMode, this.poke);
+    this.queue = transport.queue;
+    this.owner = `${this.queue.instanceId}/replay`;
+    this.change = onDatabaseChange(this.queue.dbPath, this.queue.wakeMode, this.poke);
     this.timer = setInterval(this.poke, 2000);
     this.timer.unref();
     this.poke();
@@ -239,7 +248,7 @@ class Replayer {
 
   private async run(): Promise<void> {
     for (;;) {
-      if (this.stopped || this.transport.queue.isClosed) return;
+      if (this.stopped || this.queue.isClosed) return;
       this.lastCheck = Date.now();
       let rows: ReplayRow[];
       try {
@@ -254,7 +263,7 @@ class Replayer {
   }
 
   private claim(): ReplayRow[] {
-    const q = this.transport.queue;
+    const q = this.queue;
     const names = new Set(this.router.getSubscriptionNames());
     const group = this.transport.groupName;
     const own = group === null ? undefined : queueHandlerName(group);
@@ -262,22 +271,12 @@ class Replayer {
       r.handler_name === own || (names.has(r.handler_name) && (r.group_name === null || r.group_name === group || r.group_name === this.store.group));
     return q.write('claim DLQ replay requests', () => {
       const now = q.now();
-      const candidates = q.db
-        .prepare(
-          `SELECT id, handler_name, group_name, envelope, event_id, event_type, attempts FROM rr_dlq
-            WHERE status = 'pending' AND replay_requested_at IS NOT NULL AND (replay_lease_expires IS NULL OR replay_lease_expires <= ?)
-            ORDER BY failed_at LIMIT 200`,
-        )
-        .all(now) as ReplayRow[];
-      const claimed = candidates.filter(mine).slice(0, 50);
-      const take = q.db.prepare('UPDATE rr_dlq SET replay_owner = ?, replay_lease_expires = ? WHERE id = ?');
-      for (const r of claimed) take.run(this.owner, now + 60_000, r.id);
-      return claimed;
+      return q.dlqTable.claimReplays(this.owner, now, now + 60_000, mine);
     });
   }
 
   private async replay(rows: ReplayRow[]): Promise<void> {
-    const q = this.transport.queue;
+    const q = this.queue;
     const group = this.transport.groupName;
     const own = group === null ? undefined : queueHandlerName(group);
     const handlerRows = rows.filter((r) => r.handler_name !== own);
@@ -291,7 +290,7 @@ class Replayer {
     }
     for (const r of queueRows) {
       // Parked by the group's consumer: delivered again to this router as a whole.
-      const checked = q.inspect({ seq: 0, eventId: r.event_id, eventType: r.event_type, source: '', createdAt: 0, originGroup: null, text: r.envelope, attempt: r.attempts + 1, token: 0 });
+      const checked = q.decodeRow({ seq: 0, eventId: r.event_id, eventType: r.event_type, source: '', createdAt: 0, originGroup: null, text: r.envelope, attempt: r.attempts + 1, token: 0 });
       try {
         if ('problem' in checked) throw new PermanentDeliveryError(checked.problem);
         if (!this.deliver) throw new Error('the transport does not receive (receive: false)');
@@ -304,12 +303,13 @@ class Replayer {
     this.transport.stats.replays += rows.length;
     // Entries the router skipped (handler no longer matching) go back to the pool for another process.
     try {
-      q.write('release DLQ replay requests', () => {
-        const release = q.db.prepare(
-          "UPDATE rr_dlq SET replay_owner = NULL, replay_lease_expires = ? WHERE id = ? AND replay_owner = ? AND status = 'pending' AND replay_requested_at IS NOT NULL",
-        );
-        for (const r of rows) release.run(q.now() + 5000, r.id, this.owner);
-      });
+      q.write('release DLQ replay requests', () =>
+        q.dlqTable.releaseReplays(
+          rows.map((r) => r.id),
+          this.owner,
+          q.now() + 5000,
+        ),
+      );
     } catch (error) {
       this.logger.warn(`[${this.transport.name}] cannot release DLQ replay requests (they expire in 60 s): ${errorMessage(error)}`);
     }

@@ -6,26 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { cycles, importGraph, importsInto, valueImports } from '../helpers/imports.js';
 
-/**
- * The value-import cycles that exist today, to be removed when runtime/sqlite/queue.ts is split
- * by role (issue 13): the consumer and the DLQ store take the queue class, and the queue
- * constructs them. This list may only shrink: a new cycle fails, and so does an entry that is
- * gone (delete it, so that it cannot come back unnoticed).
- */
-const KNOWN_CYCLES: readonly string[] = [
-  'runtime/sqlite/consumer.ts -> runtime/sqlite/queue.ts -> runtime/sqlite/consumer.ts',
-  'runtime/sqlite/dlq-store.ts -> runtime/sqlite/queue.ts -> runtime/sqlite/dlq-store.ts',
-];
-
 describe('value-import cycles among runtime/, generator/ and cli/', () => {
   const found = cycles(importGraph());
 
-  it('no cycle other than the known ones', () => {
-    expect(found.filter((c) => !KNOWN_CYCLES.includes(c))).toEqual([]);
-  });
-
-  it('every known cycle still exists (remove the ones that are gone from KNOWN_CYCLES)', () => {
-    expect(KNOWN_CYCLES.filter((c) => !found.includes(c))).toEqual([]);
+  it('no cycle', () => {
+    expect(found).toEqual([]);
   });
 
   it('a cycle is found, and written from its smallest file', () => {
