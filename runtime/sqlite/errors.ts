@@ -135,5 +135,5 @@ export function queueError(error: unknown, dbPath: string, action: string, busyT
   if (code !== undefined && ['ENOENT', 'EACCES', 'ENOTDIR', 'EPERM', 'EISDIR', 'EEXIST', 'ELOOP', 'ENAMETOOLONG'].includes(code)) {
     return make('open', `cannot ${at}: ${detail}`);
   }
-  return error instanceof Error ? error : new Error(`cannot ${at}: ${detail}`);
+  return error instanceof Error ? error : make('other', `cannot ${at}: ${detail}`);
 }

@@ -24,7 +24,7 @@
  */
 import { basename } from 'node:path';
 import type { EventEnvelope } from '../envelope.js';
-import { EventValidationError } from '../errors.js';
+import { EventValidationError, TransportStateError } from '../errors.js';
 import { UndeliverableEventError } from '../inbound.js';
 import { errorMessage, type Logger } from '../logger.js';
 import { normalizePayload } from '../payload.js';
@@ -120,7 +120,7 @@ export class SqliteTransport implements Transport {
   }
 
   async start(deliver: Deliver): Promise<void> {
-    if (this.deliverFn) throw new Error(`${this.name} is already started`);
+    if (this.deliverFn) throw new TransportStateError(this.name, 'start', `${this.name} is already started`);
     this.deliverFn = deliver;
     if (this.options.receive === false) return;
     // Without a group name: a group of this transport alone, removed when it closes.
@@ -293,7 +293,7 @@ class Replayer {
       const checked = q.decodeRow({ seq: 0, eventId: r.event_id, eventType: r.event_type, source: '', createdAt: 0, originGroup: null, text: r.envelope, attempt: r.attempts + 1, token: 0 });
       try {
         if ('problem' in checked) throw new PermanentDeliveryError(checked.problem);
-        if (!this.deliver) throw new Error('the transport does not receive (receive: false)');
+        if (!this.deliver) throw new TransportStateError(this.transport.name, 'replay dead letters', 'the transport does not receive (receive: false)');
         await this.deliver(checked.envelope, { redelivered: true, attempt: r.attempts + 1 });
         await this.store.markRecovered(r.id, q.now());
       } catch (error) {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as runtime from '../../runtime/index.js';
 import * as nats from '../../runtime/nats/index.js';
 import * as sqlite from '../../runtime/sqlite/index.js';
-import { ClosedError, RingRiftEventsError, RouterClosedError } from '../../runtime/errors.js';
+import { ClosedError, RingRiftEventsError, RouterClosedError, TransportStateError, UsageError } from '../../runtime/errors.js';
 import { testRegistry, testRouter, trainingPayload } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rr-errors-'));
@@ -61,5 +61,23 @@ describe('"closed" is one error', () => {
     const error = await t.publish(runtime.createEnvelope({ type: 'TRAINING_COMPLETED', source: '/t', time: new Date().toISOString() }, trainingPayload())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClosedError);
     expect((error as ClosedError).action).toBe('publish TRAINING_COMPLETED');
+  });
+});
+
+describe('a call out of order is a TransportStateError (a UsageError)', () => {
+  it('starting a SQLite transport twice is refused naming the transport and the call', async () => {
+    const queue = new sqlite.CrossProcessEventQueue({ dbPath: join(dir, 'twice.db'), registry: testRegistry() });
+    const t = new sqlite.SqliteTransport({ registry: testRegistry(), queue, receive: false });
+    try {
+      await t.start(async () => undefined);
+      const error = await t.start(async () => undefined).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportStateError);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as TransportStateError).action).toBe('start');
+      expect((error as Error).message).toBe(`${t.name} is already started`);
+    } finally {
+      await t.close();
+      await queue.close();
+    }
   });
 });
