@@ -216,7 +216,7 @@ export class HandlerRunner {
       failure = outcome;
       this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
     }
-    await this.park(sub, envelope, failure, attempt);
+    await this.deadLetter(sub, envelope, failure, attempt);
     return false;
   }
 
@@ -236,7 +236,7 @@ export class HandlerRunner {
     }
   }
 
-  private async park(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempts: number): Promise<void> {
+  private async deadLetter(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempts: number): Promise<void> {
     const { stats, logger, dlq, now } = this.ctx;
     stats.handlerFailures++;
     const at = now();

@@ -61,7 +61,7 @@ export class Receiver {
   /** Deliveries this process saw per stream sequence, for events not settled yet. */
   private readonly attempts = new Map<number, number>();
   /** Stream sequences this process parked in the DLQ. */
-  private readonly parked = new Set<number>();
+  private readonly deadLettered = new Set<number>();
 
   constructor(
     private readonly ctx: ReceiverContext,
@@ -181,7 +181,7 @@ export class Receiver {
       msg.ack();
       return;
     }
-    if (this.parked.has(msg.seq)) {
+    if (this.deadLettered.has(msg.seq)) {
       msg.term(); // parked already; the server delivered it again (see deliveryAttempt)
       return;
     }
@@ -275,8 +275,8 @@ export class Receiver {
     }
     msg.term();
     this.attempts.delete(msg.seq);
-    this.parked.add(msg.seq);
-    if (this.parked.size > ATTEMPTS_KEPT) this.parked.delete(this.parked.values().next().value!);
+    this.deadLettered.add(msg.seq);
+    if (this.deadLettered.size > ATTEMPTS_KEPT) this.deadLettered.delete(this.deadLettered.values().next().value!);
     ctx.stats.deadLettered++;
     ctx.logger.error(`[${ctx.name}] dead-lettered ${envelope.type} ${envelope.id} after ${attempts} deliveries: ${reason}`, { id: envelope.id, seq: msg.seq });
   }

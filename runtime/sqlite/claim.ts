@@ -118,7 +118,7 @@ export class ClaimProtocol {
         const row = toClaimed(d as EventRow, d.attempts + 1, token);
         if (d.attempts >= this.ctx.maxDeliveries) {
           const why = d.last_error ?? `its lease expired ${d.attempts} time(s) without an acknowledgement (the consumer crashed, was killed or stalled)`;
-          this.park(group, row, `${d.attempts} deliveries failed; last: ${why}`, d.attempts, queueHandlerName(group), now);
+          this.deadLetter(group, row, `${d.attempts} deliveries failed; last: ${why}`, d.attempts, queueHandlerName(group), now);
           s.dropDelivery.run(group, d.d_seq);
           if (counts) counts.parked++;
           continue;
@@ -201,14 +201,14 @@ export class ClaimProtocol {
         return;
       case 'park':
         changed = s.ack.run(group, st.row.seq, st.row.token).changes;
-        if (changed) this.park(group, st.row, st.error, st.row.attempt, st.handlerName ?? queueHandlerName(group), now);
+        if (changed) this.deadLetter(group, st.row, st.error, st.row.attempt, st.handlerName ?? queueHandlerName(group), now);
         if (counts) changed ? counts.parked++ : counts.stale++;
         return;
     }
   }
 
-  private park(group: string, row: ClaimedRow, error: string, attempts: number, handlerName: string, now: number): void {
-    this.ctx.dlq.park(group, row, error, attempts, handlerName, now);
+  private deadLetter(group: string, row: ClaimedRow, error: string, attempts: number, handlerName: string, now: number): void {
+    this.ctx.dlq.deadLetter(group, row, error, attempts, handlerName, now);
     this.ctx.logger.error(`[CrossProcessEventQueue] parked ${row.eventType} ${row.eventId} (seq ${row.seq}) of group ${group} in the DLQ: ${error}`);
   }
 

@@ -155,7 +155,7 @@ export class DlqTable {
   constructor(private readonly db: SqliteDatabase) {}
 
   /** Parks a claimed row that `group` gave up on (inside the transaction that drops its lease). */
-  park(group: string, row: ClaimedRow, error: string, attempts: number, handlerName: string, now: number): void {
+  deadLetter(group: string, row: ClaimedRow, error: string, attempts: number, handlerName: string, now: number): void {
     this.insertParked ??= this.db.prepare<unknown[]>(
       `INSERT INTO rr_dlq (id, event_id, event_type, handler_name, group_name, envelope, error, attempts, failed_at, last_attempt_at, status)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
