@@ -407,11 +407,30 @@ describe('generated type names', () => {
     const own = new Set(generated.model.sharedFields.flatMap((f) => [pascalCase(f.name), `${pascalCase(f.name)}Error`]));
     const declared = new Set<string>();
     for (const f of generated.files.filter((x) => x.path.endsWith('.ts'))) {
-      for (const m of f.content.matchAll(/^export (?:type|interface|class|enum|const) ([A-Z][a-z]\w*)\b/gm)) declared.add(m[1]!);
+      for (const m of f.content.matchAll(/^export (?:abstract )?(?:type|interface|class|enum|const) ([A-Z][a-z]\w*)\b/gm)) declared.add(m[1]!);
     }
     const fixed = [...declared].filter((n) => !own.has(n) && !/(Payload|Args)$/.test(n)).sort();
     expect(fixed.length).toBeGreaterThan(10);
     const accepted = fixed.filter((typeName) => {
+      const field = typeName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      return problems(withShared(`${field}:\n  type: string\n  enum: [a]\n  description: E.`)).every((p) => !p.includes(`its type name ${typeName} is reserved`));
+    });
+    expect(accepted).toEqual([]);
+  });
+
+  it('no shared enum field may take the name of a type or class the generated code imports from the runtime', () => {
+    // A shared enum type of that name would be declared beside the import, or exported twice from the index (TS2308).
+    const generated = generate(readCatalogDir('test/fixtures/catalogs/minimal'));
+    if (!generated.ok) throw new Error('the minimal fixture must build');
+    const imported = new Set<string>();
+    for (const f of generated.files.filter((x) => x.path.endsWith('.ts'))) {
+      for (const m of f.content.matchAll(/^import (?:type )?\{([^}]*)\} from "[^"]*runtime[^"]*";/gm)) {
+        // `HandlerBase as RuntimeHandlerBase` takes the local name.
+        for (const name of m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!)) if (/^[A-Z][a-z]/.test(name)) imported.add(name);
+      }
+    }
+    expect(imported).toContain('Router');
+    const accepted = [...imported].sort().filter((typeName) => {
       const field = typeName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
       return problems(withShared(`${field}:\n  type: string\n  enum: [a]\n  description: E.`)).every((p) => !p.includes(`its type name ${typeName} is reserved`));
     });
