@@ -231,6 +231,13 @@ describe('spellings and aliases', () => {
     ]);
   });
 
+  it('a spelling two events share is reported at the event that sorts later, whatever order they are declared in', () => {
+    const later = EVENTS + '  A_JOB:\n    value: a_job\n    topic: a.job\n    description: A.\n    cross_process: JOB_DONE\n';
+    expect(problems({ 'c/jobs.yaml': later })).toEqual([
+      'c/jobs.yaml:6:3: event JOB_DONE: its name "JOB_DONE" is already the cross-process name of A_JOB; every spelling must name one event',
+    ]);
+  });
+
   it('an alias may not be the field\'s own name', () => {
     expect(problems({ 'c/jobs.yaml': EVENTS.replace('        description: Kind.', '        description: Kind.\n        aliases: [kind]') })).toEqual([
       'c/jobs.yaml:12:7: event JOB_DONE, field kind: alias "kind" is the field\'s own name',
@@ -437,9 +444,45 @@ describe('generated type names', () => {
     expect(accepted).toEqual([]);
   });
 
+  it('no shared enum field may take the name of a TypeScript global type (its type would shadow it in the generated modules) or of a runtime type handlers import beside them', () => {
+    const globals = ['Array', 'BigInt', 'Boolean', 'Date', 'Error', 'Exclude', 'Extract', 'Function', 'Map', 'Number', 'Object', 'Omit', 'Partial', 'Promise', 'Readonly', 'Record', 'RegExp', 'Set', 'String', 'Symbol'];
+    const runtime = ['CompiledValidator', 'EventValidationError', 'PayloadValidationError', 'RouterOptions', 'TypedRouter', 'ValidatorError'];
+    const accepted = [...globals, ...runtime].filter((typeName) => {
+      const field = typeName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      expect(pascalCase(field)).toBe(typeName);
+      return !problems(withShared(`${field}:\n  type: string\n  enum: [a]\n  description: E.`)).includes(
+        `c/fields.yaml:13:3: shared field ${field}: its type name ${typeName} is reserved by the generated code; rename the field`,
+      );
+    });
+    expect(accepted).toEqual([]);
+  });
+
+  it('a composed key may not take a reserved type name, nor give a helper a name the generated API has', () => {
+    expect(problems(withShared('event_name:\n  type: string\n  composed_of: "{board}"\n  description: E.'))).toEqual([
+      'c/fields.yaml:13:3: shared field event_name: its type name EventName is reserved by the generated code; rename the field',
+      'c/fields.yaml:15:5: shared field event_name: its generated name EventName is already taken by the generated API; rename it',
+    ]);
+    // Its error class would be EventValidationError, the runtime's.
+    expect(problems(withShared('event_validation:\n  type: string\n  composed_of: "{board}"\n  description: E.'))).toEqual([
+      'c/fields.yaml:15:5: shared field event_validation: its generated name EventValidationError is already taken by the generated API; rename it',
+    ]);
+  });
+
+  it('a composed key may list its values as an enum too: it declares its type once', () => {
+    expect(problems(withShared('key:\n  type: string\n  enum: [hex8_2p, square8_4p]\n  composed_of: "{board}_{players}p"\n  description: Key.'))).toEqual([]);
+  });
+
+  it('two shared fields without an enum may have names that give one type name: they declare no type', () => {
+    expect(problems(withShared('board_8:\n  type: string\n  description: E.\nboard8:\n  type: string\n  description: E.'))).toEqual([]);
+  });
+
   it('two shared enum fields whose names give one type name are refused', () => {
     expect(problems(withShared('board_8:\n  type: string\n  enum: [a]\n  description: E.\nboard8:\n  type: string\n  enum: [b]\n  description: E.'))).toEqual([
       'c/fields.yaml:17:3: shared field board8: its type name Board8 is also that of shared field board_8; rename one',
+    ]);
+    // Also beside a composed key.
+    expect(problems(withShared(`${COMPOSED_KEY}\nboard_8:\n  type: string\n  enum: [a]\n  description: E.\nboard8:\n  type: string\n  enum: [b]\n  description: E.`))).toEqual([
+      'c/fields.yaml:21:3: shared field board8: its type name Board8 is also that of shared field board_8; rename one',
     ]);
   });
 });
