@@ -141,6 +141,26 @@ describe('a field on its own', () => {
     ]);
   });
 
+  it('a pattern must be safe anchored too, and one too complex to prove safe is refused as such', () => {
+    const pattern = (p: string) => problems(withField(`name:\n  type: string\n  pattern: "${p}"\n  description: Name.`));
+    // Safe as ajv searches with it, not once a caller anchors it.
+    expect(pattern('a*a*')).toEqual([
+      'c/jobs.yaml:18:9: event JOB_DONE, field name: pattern "a*a*" can backtrack catastrophically (one validation of a crafted string could block the process); rewrite it without nested or overlapping repetition, e.g. "(a+)+" as "a+"',
+    ]);
+    for (const p of ['(a|a)*', '(ab|a)*c']) {
+      expect(pattern(p)).toEqual([
+        `c/jobs.yaml:18:9: event JOB_DONE, field name: pattern "${p}" is too complex to prove free of catastrophic backtracking; simplify it (no nested or overlapping repetition)`,
+      ]);
+    }
+    expect(pattern('^[a-z]+(_[a-z0-9]+)*$')).toEqual([]);
+  });
+
+  it('"pattern" on an array field is refused like on any non-string type', () => {
+    expect(problems(withField('l:\n  type: array\n  items: string\n  pattern: "^a$"\n  description: L.'))).toEqual([
+      'c/jobs.yaml:19:9: event JOB_DONE, field l: "pattern" needs a string type',
+    ]);
+  });
+
   it('"deprecated" belongs to an event\'s field, "composed_of" to a shared field', () => {
     expect(problems(withShared('old:\n  type: string\n  description: Old.\n  deprecated: { reason: gone }'))).toEqual([
       'c/fields.yaml:16:5: shared field old: "deprecated" is for the fields of an event; deprecate the field where events carry it',
@@ -518,6 +538,42 @@ describe('schema errors in the catalog\'s words', () => {
     ]);
     expect(problems({ 'c/jobs.yaml': EVENTS.replace('        description: Kind.', '        description: Kind.\n        aliases: [ok, __proto__]') })).toEqual([
       'c/jobs.yaml:16:23: event JOB_DONE, field kind (aliases.1): an alias is letters, digits and "_" in words joined by ".", "-" or ":" (`orderId`, `order-id`, `_id`), and never "__proto__"',
+    ]);
+  });
+
+  it('reports a dedup policy against the form it has: a list of fields, a kind, or neither', () => {
+    const dedup = (value: string) => problems({ 'c/jobs.yaml': EVENTS.replace('    description: Done.', `    description: Done.\n    dedup: ${value}`) });
+    // The keys say which form is meant: only its errors are reported.
+    expect(dedup('{ fields: [] }')).toEqual(['c/jobs.yaml:10:14: event JOB_DONE (dedup.fields): must NOT have fewer than 1 items']);
+    expect(dedup('{ fields: kind }')).toEqual(['c/jobs.yaml:10:14: event JOB_DONE (dedup.fields): must be array']);
+    expect(dedup('{ fields: [kind], reason: 5 }')).toEqual(['c/jobs.yaml:10:30: event JOB_DONE (dedup.reason): must be string']);
+    expect(dedup('{ kind: payloads }')).toEqual(['c/jobs.yaml:10:14: event JOB_DONE (dedup.kind): must be one of "none", "payload" (did you mean "payload"?)']);
+    expect(dedup('{ fields: [kind], reason: why }')).toEqual([]);
+    // Neither form, or both: every form's complaint.
+    expect(dedup('{}')).toEqual([
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): missing required key "fields"',
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): missing required key "kind"',
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): must be one of "none", "payload"',
+    ]);
+    expect(dedup('{ kind: payload, fields: [kind] }')).toEqual([
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): must be one of "none", "payload"',
+      'c/jobs.yaml:10:14: event JOB_DONE (dedup): unknown key "kind"',
+      'c/jobs.yaml:10:29: event JOB_DONE (dedup): unknown key "fields"',
+    ]);
+    expect(dedup('[kind]')).toEqual(['c/jobs.yaml:10:5: event JOB_DONE (dedup): must be one of "none", "payload"']);
+  });
+
+  it('a field type that is neither a type name nor a list of them is refused with the type names', () => {
+    expect(problems(withField('f:\n  type: 5\n  description: F.'))).toEqual([
+      'c/jobs.yaml:17:9: event JOB_DONE, field f (type): must be one of "string", "integer", "number", "boolean", "object", "array", "map", "any"',
+    ]);
+  });
+
+  it('names an event whose name has "/" or "~" as written', () => {
+    const odd = EVENTS.replace('  JOB_STARTED:', '  JOB/X~Y:\n    value: 5\n    topic: a.b\n    description: X.\n  JOB_STARTED:');
+    expect(problems({ 'c/jobs.yaml': odd })).toEqual([
+      'c/jobs.yaml:16:3: events: invalid name "JOB/X~Y": event names are UPPER_SNAKE_CASE identifiers',
+      'c/jobs.yaml:17:5: event JOB/X~Y (value): must be string',
     ]);
   });
 
