@@ -204,6 +204,12 @@ describe('shared and common fields', () => {
     ]);
   });
 
+  it('a constraint that does not fit a common field\'s type is refused, naming it a common field', () => {
+    expect(problems({ 'c/fields.yaml': FIELDS.replace('    description: Emitter.', '    description: Emitter.\n    minimum: 1') })).toEqual([
+      'c/fields.yaml:17:5: common field source: "minimum" needs a number type',
+    ]);
+  });
+
   it('a common field is never required (the runtime fills it in) and is declared once', () => {
     expect(problems({ 'c/fields.yaml': FIELDS.replace('    description: Emitter.', '    description: Emitter.\n    required: true') })).toEqual([
       'c/fields.yaml:17:5: common field "source" cannot be required: the runtime fills it in',
