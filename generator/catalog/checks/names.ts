@@ -18,6 +18,7 @@ const RESERVED_TYPE_NAMES = new Set([
   'DedupPolicy', 'Error', 'Record', 'Promise', 'Object', 'String', 'Number', 'Boolean', 'Array', 'Map', 'Set',
   'EventSpelling', 'SpellingMap', 'EventCatalogTypes', 'CatalogRouter', 'TypedRouter', 'CompiledValidator', 'ValidationResult',
   'NormalizeResult', 'RegExp', 'Readonly', 'Omit', 'Partial', 'Date', 'Symbol', 'BigInt', 'Function', 'Exclude', 'Extract',
+  'HandlerBase', 'RuntimeHandlerBase', 'CatalogNames', 'ExtractOptions', 'UnknownEventError',
 ]);
 
 /** Functions and constants of the generated API that catalog-derived names must not take. */

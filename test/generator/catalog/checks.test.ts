@@ -141,6 +141,26 @@ describe('a field on its own', () => {
     ]);
   });
 
+  it('a pattern must be safe anchored too, and one too complex to prove safe is refused as such', () => {
+    const pattern = (p: string) => problems(withField(`name:\n  type: string\n  pattern: "${p}"\n  description: Name.`));
+    // Safe as ajv searches with it, not once a caller anchors it.
+    expect(pattern('a*a*')).toEqual([
+      'c/jobs.yaml:18:9: event JOB_DONE, field name: pattern "a*a*" can backtrack catastrophically (one validation of a crafted string could block the process); rewrite it without nested or overlapping repetition, e.g. "(a+)+" as "a+"',
+    ]);
+    for (const p of ['(a|a)*', '(ab|a)*c']) {
+      expect(pattern(p)).toEqual([
+        `c/jobs.yaml:18:9: event JOB_DONE, field name: pattern "${p}" is too complex to prove free of catastrophic backtracking; simplify it (no nested or overlapping repetition)`,
+      ]);
+    }
+    expect(pattern('^[a-z]+(_[a-z0-9]+)*$')).toEqual([]);
+  });
+
+  it('"pattern" on an array field is refused like on any non-string type', () => {
+    expect(problems(withField('l:\n  type: array\n  items: string\n  pattern: "^a$"\n  description: L.'))).toEqual([
+      'c/jobs.yaml:19:9: event JOB_DONE, field l: "pattern" needs a string type',
+    ]);
+  });
+
   it('"deprecated" belongs to an event\'s field, "composed_of" to a shared field', () => {
     expect(problems(withShared('old:\n  type: string\n  description: Old.\n  deprecated: { reason: gone }'))).toEqual([
       'c/fields.yaml:16:5: shared field old: "deprecated" is for the fields of an event; deprecate the field where events carry it',
@@ -181,6 +201,12 @@ describe('shared and common fields', () => {
     ]);
     expect(problems({ 'c/more.yaml': 'fields:\n  config_key:\n    type: string\n    description: Again.\n' })).toEqual([
       'c/more.yaml:2:3: duplicate shared field "config_key" (first defined at c/fields.yaml:2:3)',
+    ]);
+  });
+
+  it('a constraint that does not fit a common field\'s type is refused, naming it a common field', () => {
+    expect(problems({ 'c/fields.yaml': FIELDS.replace('    description: Emitter.', '    description: Emitter.\n    minimum: 1') })).toEqual([
+      'c/fields.yaml:17:5: common field source: "minimum" needs a number type',
     ]);
   });
 
@@ -228,6 +254,13 @@ describe('spellings and aliases', () => {
     expect(problems(started('    stage: job_done'))).toEqual([
       'c/jobs.yaml:20:5: event JOB_STARTED: its stage "job_done" is already the value of JOB_DONE; every spelling must name one event',
       'c/jobs.yaml:20:5: event JOB_STARTED: its stage enum name "JOB_DONE" is already the name of JOB_DONE; every spelling must name one event',
+    ]);
+  });
+
+  it('a spelling two events share is reported at the event that sorts later, whatever order they are declared in', () => {
+    const later = EVENTS + '  A_JOB:\n    value: a_job\n    topic: a.job\n    description: A.\n    cross_process: JOB_DONE\n';
+    expect(problems({ 'c/jobs.yaml': later })).toEqual([
+      'c/jobs.yaml:6:3: event JOB_DONE: its name "JOB_DONE" is already the cross-process name of A_JOB; every spelling must name one event',
     ]);
   });
 
@@ -407,7 +440,7 @@ describe('generated type names', () => {
     const own = new Set(generated.model.sharedFields.flatMap((f) => [pascalCase(f.name), `${pascalCase(f.name)}Error`]));
     const declared = new Set<string>();
     for (const f of generated.files.filter((x) => x.path.endsWith('.ts'))) {
-      for (const m of f.content.matchAll(/^export (?:type|interface|class|enum|const) ([A-Z][a-z]\w*)\b/gm)) declared.add(m[1]!);
+      for (const m of f.content.matchAll(/^export (?:abstract )?(?:type|interface|class|enum|const) ([A-Z][a-z]\w*)\b/gm)) declared.add(m[1]!);
     }
     const fixed = [...declared].filter((n) => !own.has(n) && !/(Payload|Args)$/.test(n)).sort();
     expect(fixed.length).toBeGreaterThan(10);
@@ -418,9 +451,64 @@ describe('generated type names', () => {
     expect(accepted).toEqual([]);
   });
 
+  it('no shared enum field may take the name of a type or class the generated code imports from the runtime', () => {
+    // A shared enum type of that name would be declared beside the import, or exported twice from the index (TS2308).
+    const generated = generate(readCatalogDir('test/fixtures/catalogs/minimal'));
+    if (!generated.ok) throw new Error('the minimal fixture must build');
+    const imported = new Set<string>();
+    for (const f of generated.files.filter((x) => x.path.endsWith('.ts'))) {
+      for (const m of f.content.matchAll(/^import (?:type )?\{([^}]*)\} from "[^"]*runtime[^"]*";/gm)) {
+        // `HandlerBase as RuntimeHandlerBase` takes the local name.
+        for (const name of m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!)) if (/^[A-Z][a-z]/.test(name)) imported.add(name);
+      }
+    }
+    expect(imported).toContain('Router');
+    const accepted = [...imported].sort().filter((typeName) => {
+      const field = typeName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      return problems(withShared(`${field}:\n  type: string\n  enum: [a]\n  description: E.`)).every((p) => !p.includes(`its type name ${typeName} is reserved`));
+    });
+    expect(accepted).toEqual([]);
+  });
+
+  it('no shared enum field may take the name of a TypeScript global type (its type would shadow it in the generated modules) or of a runtime type handlers import beside them', () => {
+    const globals = ['Array', 'BigInt', 'Boolean', 'Date', 'Error', 'Exclude', 'Extract', 'Function', 'Map', 'Number', 'Object', 'Omit', 'Partial', 'Promise', 'Readonly', 'Record', 'RegExp', 'Set', 'String', 'Symbol'];
+    const runtime = ['CompiledValidator', 'EventValidationError', 'PayloadValidationError', 'RouterOptions', 'TypedRouter', 'ValidatorError'];
+    const accepted = [...globals, ...runtime].filter((typeName) => {
+      const field = typeName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      expect(pascalCase(field)).toBe(typeName);
+      return !problems(withShared(`${field}:\n  type: string\n  enum: [a]\n  description: E.`)).includes(
+        `c/fields.yaml:13:3: shared field ${field}: its type name ${typeName} is reserved by the generated code; rename the field`,
+      );
+    });
+    expect(accepted).toEqual([]);
+  });
+
+  it('a composed key may not take a reserved type name, nor give a helper a name the generated API has', () => {
+    expect(problems(withShared('event_name:\n  type: string\n  composed_of: "{board}"\n  description: E.'))).toEqual([
+      'c/fields.yaml:13:3: shared field event_name: its type name EventName is reserved by the generated code; rename the field',
+      'c/fields.yaml:15:5: shared field event_name: its generated name EventName is already taken by the generated API; rename it',
+    ]);
+    // Its error class would be EventValidationError, the runtime's.
+    expect(problems(withShared('event_validation:\n  type: string\n  composed_of: "{board}"\n  description: E.'))).toEqual([
+      'c/fields.yaml:15:5: shared field event_validation: its generated name EventValidationError is already taken by the generated API; rename it',
+    ]);
+  });
+
+  it('a composed key may list its values as an enum too: it declares its type once', () => {
+    expect(problems(withShared('key:\n  type: string\n  enum: [hex8_2p, square8_4p]\n  composed_of: "{board}_{players}p"\n  description: Key.'))).toEqual([]);
+  });
+
+  it('two shared fields without an enum may have names that give one type name: they declare no type', () => {
+    expect(problems(withShared('board_8:\n  type: string\n  description: E.\nboard8:\n  type: string\n  description: E.'))).toEqual([]);
+  });
+
   it('two shared enum fields whose names give one type name are refused', () => {
     expect(problems(withShared('board_8:\n  type: string\n  enum: [a]\n  description: E.\nboard8:\n  type: string\n  enum: [b]\n  description: E.'))).toEqual([
       'c/fields.yaml:17:3: shared field board8: its type name Board8 is also that of shared field board_8; rename one',
+    ]);
+    // Also beside a composed key.
+    expect(problems(withShared(`${COMPOSED_KEY}\nboard_8:\n  type: string\n  enum: [a]\n  description: E.\nboard8:\n  type: string\n  enum: [b]\n  description: E.`))).toEqual([
+      'c/fields.yaml:21:3: shared field board8: its type name Board8 is also that of shared field board_8; rename one',
     ]);
   });
 });
@@ -456,6 +544,42 @@ describe('schema errors in the catalog\'s words', () => {
     ]);
     expect(problems({ 'c/jobs.yaml': EVENTS.replace('        description: Kind.', '        description: Kind.\n        aliases: [ok, __proto__]') })).toEqual([
       'c/jobs.yaml:16:23: event JOB_DONE, field kind (aliases.1): an alias is letters, digits and "_" in words joined by ".", "-" or ":" (`orderId`, `order-id`, `_id`), and never "__proto__"',
+    ]);
+  });
+
+  it('reports a dedup policy against the form it has: a list of fields, a kind, or neither', () => {
+    const dedup = (value: string) => problems({ 'c/jobs.yaml': EVENTS.replace('    description: Done.', `    description: Done.\n    dedup: ${value}`) });
+    // The keys say which form is meant: only its errors are reported.
+    expect(dedup('{ fields: [] }')).toEqual(['c/jobs.yaml:10:14: event JOB_DONE (dedup.fields): must NOT have fewer than 1 items']);
+    expect(dedup('{ fields: kind }')).toEqual(['c/jobs.yaml:10:14: event JOB_DONE (dedup.fields): must be array']);
+    expect(dedup('{ fields: [kind], reason: 5 }')).toEqual(['c/jobs.yaml:10:30: event JOB_DONE (dedup.reason): must be string']);
+    expect(dedup('{ kind: payloads }')).toEqual(['c/jobs.yaml:10:14: event JOB_DONE (dedup.kind): must be one of "none", "payload" (did you mean "payload"?)']);
+    expect(dedup('{ fields: [kind], reason: why }')).toEqual([]);
+    // Neither form, or both: every form's complaint.
+    expect(dedup('{}')).toEqual([
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): missing required key "fields"',
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): missing required key "kind"',
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): must be one of "none", "payload"',
+    ]);
+    expect(dedup('{ kind: payload, fields: [kind] }')).toEqual([
+      'c/jobs.yaml:10:5: event JOB_DONE (dedup): must be one of "none", "payload"',
+      'c/jobs.yaml:10:14: event JOB_DONE (dedup): unknown key "kind"',
+      'c/jobs.yaml:10:29: event JOB_DONE (dedup): unknown key "fields"',
+    ]);
+    expect(dedup('[kind]')).toEqual(['c/jobs.yaml:10:5: event JOB_DONE (dedup): must be one of "none", "payload"']);
+  });
+
+  it('a field type that is neither a type name nor a list of them is refused with the type names', () => {
+    expect(problems(withField('f:\n  type: 5\n  description: F.'))).toEqual([
+      'c/jobs.yaml:17:9: event JOB_DONE, field f (type): must be one of "string", "integer", "number", "boolean", "object", "array", "map", "any"',
+    ]);
+  });
+
+  it('names an event whose name has "/" or "~" as written', () => {
+    const odd = EVENTS.replace('  JOB_STARTED:', '  JOB/X~Y:\n    value: 5\n    topic: a.b\n    description: X.\n  JOB_STARTED:');
+    expect(problems({ 'c/jobs.yaml': odd })).toEqual([
+      'c/jobs.yaml:16:3: events: invalid name "JOB/X~Y": event names are UPPER_SNAKE_CASE identifiers',
+      'c/jobs.yaml:17:5: event JOB/X~Y (value): must be string',
     ]);
   });
 
