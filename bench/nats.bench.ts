@@ -21,7 +21,8 @@ import { connect, createInbox, headers, type NatsConnection } from '@nats-io/tra
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { REGISTRY } from '../generated/index.js';
 import { createRouter, silentLogger, type Router } from '../runtime/index.js';
-import { attachNatsTransport, PubAckPipeline } from '../runtime/nats/index.js';
+import { attachNatsTransport } from '../runtime/nats/index.js';
+import { PubAckPipeline } from '../runtime/nats/publisher.js';
 import { findNatsServer, NatsServer } from '../test/nats/server.js';
 import { median } from './stats.js';
 

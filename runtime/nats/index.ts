@@ -7,15 +7,13 @@ import type { Router } from '../router.js';
 import type { NatsTransportOptions } from './config.js';
 import { NatsTransport } from './transport.js';
 
-export { NATS_DEFAULTS, NATS_ENV, consumerName, nakDelay, natsEnv, resolveNatsConfig, type NatsTransportOptions, type ResolvedNatsConfig } from './config.js';
+export { NATS_DEFAULTS, natsEnv, resolveNatsConfig, type NatsTransportOptions, type ResolvedNatsConfig } from './config.js';
 export { MissingDependencyError } from '../optional-dependency.js';
-export { SubjectMap, isValidSubject, subjectMatches, type SubjectFilter } from './subjects.js';
-export { PubAckPipeline, PublishRefusedError, PublishUnconfirmedError, type PubAck } from './publisher.js';
+export { SubjectMap, type SubjectFilter } from './subjects.js';
+export { PublishRefusedError, PublishUnconfirmedError } from './publisher.js';
 export { NatsConnectError } from './errors.js';
 export { TransportStateError } from '../errors.js';
-export { NatsTransport, messageId, type NatsTransportStats } from './transport.js';
-export { supportsMultiFilter } from './provisioning.js';
-export { pullExpiry } from './receiver.js';
+export { NatsTransport, type NatsTransportStats } from './transport.js';
 export type { DeadLetterReplayResult, NatsReplayOptions } from './replay.js';
 
 /** Options of `attachNatsTransport`: those of the transport, the catalog, DLQ and logger defaulting to the router's. */

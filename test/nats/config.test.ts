@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_METADATA, REGISTRY } from '../../generated/index.js';
 import { RingRiftEventsError } from '../../runtime/errors.js';
-import { consumerName, nakDelay, NATS_DEFAULTS, NatsTransport, resolveNatsConfig, SubjectMap, subjectMatches, supportsMultiFilter, TransportStateError } from '../../runtime/nats/index.js';
+import { NATS_DEFAULTS, NatsTransport, resolveNatsConfig, SubjectMap, TransportStateError } from '../../runtime/nats/index.js';
+import { consumerName, nakDelay } from '../../runtime/nats/config.js';
+import { supportsMultiFilter } from '../../runtime/nats/provisioning.js';
+import { subjectMatches } from '../../runtime/nats/subjects.js';
 
 describe('NATS transport configuration', () => {
   it('takes options first, then RINGRIFT_NATS_* variables, then defaults', () => {

@@ -22,7 +22,11 @@ function documentedNames(readme: string, heading: string): string[] {
 }
 
 describe('the documented API is the API', () => {
-  it('ringrift-events/runtime exports exactly the names runtime/README.md "Public API" lists', () => {
-    expect(exportedNames('runtime/index.ts')).toEqual(documentedNames('runtime/README.md', '## Public API'));
+  it.each([
+    ['ringrift-events/runtime', 'runtime/index.ts', 'runtime/README.md'],
+    ['ringrift-events/runtime/sqlite', 'runtime/sqlite/index.ts', 'runtime/sqlite/README.md'],
+    ['ringrift-events/runtime/nats', 'runtime/nats/index.ts', 'runtime/nats/README.md'],
+  ])('%s exports exactly the names the "Public API" section of its README lists', (_entry, index, readme) => {
+    expect(exportedNames(index)).toEqual(documentedNames(readme, '## Public API'));
   });
 });
