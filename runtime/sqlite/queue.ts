@@ -51,20 +51,6 @@ import { readQueueStats } from './stats.js';
 import type { GroupInfo, QueueStats, ReceivedEvent, RetentionResult, SendResult, StoredEvent } from './types.js';
 import { SCHEMA_VERSION } from './wire.js';
 
-export {
-  DEFAULT_RETENTION,
-  type CrossProcessEventQueueOptions,
-  type DlqReplayRequestFilter,
-  type FollowOptions,
-  type GroupOptions,
-  type ReceiveOptions,
-  type RetentionOptions,
-  type SendOptions,
-  type StartFrom,
-} from './options.js';
-export { queueHandlerName, type GroupInfo, type GroupStats, type QueueStats, type ReceivedEvent, type RetentionResult, type SendResult, type StoredEvent } from './types.js';
-export type { ClaimedRow, Settlement, SettleCounts } from './claim.js';
-
 const HOST = hostname();
 
 export class CrossProcessEventQueue {
