@@ -1,0 +1,65 @@
+/**
+ * drain() waits for the background work a publish leaves (retries, handler
+ * events); called from inside that work (a retried handler that drains before
+ * it returns), it waits for everything but itself, so it never deadlocks.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { testRouter, trainingPayload } from './helpers.js';
+
+const routers: { close(): Promise<void> }[] = [];
+function router(): ReturnType<typeof testRouter> {
+  const r = testRouter({ retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 }, emitHandlerEvents: false });
+  routers.push(r);
+  return r;
+}
+afterEach(async () => {
+  await Promise.all(routers.splice(0).map((r) => r.close()));
+});
+
+describe('drain()', () => {
+  it('from outside, resolves only once every retry has settled', async () => {
+    const r = router();
+    const done: string[] = [];
+    let calls = 0;
+    r.subscribe('TRAINING_COMPLETED', () => {
+      if (++calls === 1) throw new Error('first attempt fails');
+      done.push('retried');
+    });
+    await r.publish('TRAINING_COMPLETED', trainingPayload());
+    expect(done).toEqual([]); // publish resolves after the first attempt; the retry is background work
+    await r.drain();
+    expect(done).toEqual(['retried']);
+  });
+
+  it('from inside a retry, waits for the other background work but not for itself', async () => {
+    const r = router();
+    const order: string[] = [];
+    let trainingCalls = 0;
+    let failedCalls = 0;
+    r.subscribe('TRAINING_COMPLETED', async () => {
+      if (++trainingCalls === 1) throw new Error('first attempt fails');
+      await r.drain(); // would wait for itself (and hang) if drain counted the caller's own work
+      order.push('training retry drained');
+    });
+    r.subscribe('TRAINING_FAILED', async () => {
+      if (++failedCalls === 1) throw new Error('first attempt fails');
+      await r.drain(); // two retries draining at once must not wait for each other either
+      order.push('failed retry drained');
+    });
+    await r.publish('TRAINING_COMPLETED', trainingPayload());
+    await r.publish('TRAINING_FAILED', { config_key: 'hex8_2p', error: 'oom' });
+    await r.drain();
+    expect(order.sort()).toEqual(['failed retry drained', 'training retry drained']);
+    // And later again: an outside drain waits for a retry that itself drains.
+    let laterCalls = 0;
+    let laterDone = false;
+    r.subscribe('TRAINING_STARTED', async () => {
+      if (++laterCalls === 1) throw new Error('first attempt fails');
+      await r.drain();
+      laterDone = true;
+    });
+    await r.publish('TRAINING_STARTED', { config_key: 'hex8_2p', job_id: 'j' });
+    await r.drain();
+    expect(laterDone).toBe(true);
+  });
+});
