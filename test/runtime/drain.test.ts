@@ -4,7 +4,7 @@
  * it returns), it waits for everything but itself, so it never deadlocks.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { testRouter, trainingPayload } from './helpers.js';
+import { deferred, testRouter, trainingPayload } from './helpers.js';
 
 const routers: { close(): Promise<void> }[] = [];
 function router(): ReturnType<typeof testRouter> {
@@ -61,5 +61,30 @@ describe('drain()', () => {
     await r.publish('TRAINING_STARTED', { config_key: 'hex8_2p', job_id: 'j' });
     await r.drain();
     expect(laterDone).toBe(true);
+  });
+
+  it('from inside a retry, returns only after the other background work has settled', async () => {
+    const r = router();
+    const gate = deferred();
+    const order: string[] = [];
+    let slowCalls = 0;
+    let drainingCalls = 0;
+    r.subscribe('TRAINING_FAILED', async () => {
+      if (++slowCalls === 1) throw new Error('first attempt fails');
+      await gate.promise; // the slow retry settles only when the gate opens
+      order.push('slow retry settled');
+    });
+    r.subscribe('TRAINING_COMPLETED', async () => {
+      if (++drainingCalls === 1) throw new Error('first attempt fails');
+      order.push('draining retry waits');
+      await r.drain();
+      order.push('draining retry drained');
+    });
+    await r.publish('TRAINING_FAILED', { config_key: 'hex8_2p', error: 'oom' });
+    await r.publish('TRAINING_COMPLETED', trainingPayload());
+    while (!order.includes('draining retry waits')) await new Promise((resolve) => setImmediate(resolve));
+    gate.resolve();
+    await r.drain();
+    expect(order).toEqual(['draining retry waits', 'slow retry settled', 'draining retry drained']);
   });
 });
