@@ -1,7 +1,8 @@
 /** The `flows:` catalog key, which seeds the docs' flow diagrams: its model and the problems a broken one reports. */
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../generator/catalog/build.js';
-import { formatProblem, type SourceFile } from '../../generator/catalog/source.js';
+import type { SourceFile } from '../../generator/catalog/source.js';
+import { catalogSources, problemsOf } from './catalog/helpers.js';
 
 const BASE: Record<string, string> = {
   'c/catalog.yaml': 'catalog:\n  name: t\n  description: T.\n',
@@ -12,14 +13,8 @@ events:
 `,
 };
 
-function sources(files: Record<string, string>): SourceFile[] {
-  return Object.entries({ ...BASE, ...files }).map(([path, text]) => ({ path, text }));
-}
-
-function problems(files: Record<string, string>): string[] {
-  const r = buildCatalog(sources(files));
-  return r.ok ? [] : r.problems.map(formatProblem);
-}
+const sources = (files: Record<string, string>): SourceFile[] => catalogSources(BASE, files);
+const problems = (files: Record<string, string>): string[] => problemsOf(sources(files));
 
 describe('flows', () => {
   it('are optional: a catalog without them has none', () => {

@@ -3,20 +3,17 @@
  * key names one fact, so two distinct facts that look alike are both
  * delivered, and every drop is counted and logged with its key fields.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../generated/index.js';
 import { createRouter, type EventEnvelope, type Router } from '../../runtime/index.js';
 import { recordingLogger } from '../nats/helpers.js';
+import { closeAfterEach } from '../helpers/close-after-each.js';
 
-const routers: Router[] = [];
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const keep = closeAfterEach<Router>();
 
 function setup(): { router: Router; seen: EventEnvelope[]; log: ReturnType<typeof recordingLogger> } {
   const log = recordingLogger();
-  const router = createRouter({ registry: REGISTRY, logger: log, trace: false });
-  routers.push(router);
+  const router = keep(createRouter({ registry: REGISTRY, logger: log, trace: false }));
   const seen: EventEnvelope[] = [];
   router.subscribe('*', (e) => void seen.push(e));
   return { router, seen, log };

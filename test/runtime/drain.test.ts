@@ -3,18 +3,10 @@
  * events); called from inside that work (a retried handler that drains before
  * it returns), it waits for everything but itself, so it never deadlocks.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { deferred, testRouter, trainingPayload } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { deferred, testRouters, trainingPayload } from './helpers.js';
 
-const routers: { close(): Promise<void> }[] = [];
-function router(): ReturnType<typeof testRouter> {
-  const r = testRouter({ retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 }, emitHandlerEvents: false });
-  routers.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const router = testRouters({ retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 }, emitHandlerEvents: false });
 
 describe('drain()', () => {
   it('from outside, resolves only once every retry has settled', async () => {
@@ -87,4 +79,5 @@ describe('drain()', () => {
     await r.drain();
     expect(order).toEqual(['draining retry waits', 'slow retry settled', 'draining retry drained']);
   });
+
 });

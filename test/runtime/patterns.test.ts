@@ -4,19 +4,11 @@
  * there is one; and `since` is epoch milliseconds, a Date or an ISO string,
  * never seconds read as milliseconds.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PatternSyntaxError } from '../../runtime/errors.js';
-import { testRouter, trainingPayload } from './helpers.js';
+import { testRouters, trainingPayload } from './helpers.js';
 
-const routers: { close(): Promise<void> }[] = [];
-function router(): ReturnType<typeof testRouter> {
-  const r = testRouter();
-  routers.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const router = testRouters();
 
 /** The error subscribing to `pattern` throws. */
 function refusal(pattern: string): PatternSyntaxError {

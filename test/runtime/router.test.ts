@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EventValidationError, UnknownEventError } from '../../runtime/errors.js';
 import type { EventEnvelope } from '../../runtime/envelope.js';
 import { isTraceparent, traceIdOf } from '../../runtime/trace.js';
-import { deferred, delay, testRouter, trainingPayload } from './helpers.js';
+import { deferred, delay, testRouters, trainingPayload } from './helpers.js';
 
-const routers: { close(): Promise<void> }[] = [];
-function router(...args: Parameters<typeof testRouter>): ReturnType<typeof testRouter> {
-  const r = testRouter(...args);
-  routers.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const router = testRouters();
 
 describe('spellings (design rule 1)', () => {
   it('an event published under its value string reaches a subscriber registered under its stage name', async () => {

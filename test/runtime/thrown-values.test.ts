@@ -4,15 +4,12 @@
  * bigint, a cyclic object, an object whose toJSON throws, or a revoked proxy
  * must not escape the runtime's own error reporting.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../runtime/envelope.js';
 import { errorMessage } from '../../runtime/logger.js';
-import { testRouter } from './helpers.js';
+import { testRouters } from './helpers.js';
 
-const routers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const router = testRouters();
 
 function cyclic(): unknown {
   const o: Record<string, unknown> = { reason: 'loop' };
@@ -36,8 +33,7 @@ const THROWN: readonly [string, () => unknown][] = [
 
 describe('a thrown non-Error', () => {
   it.each(THROWN)('%s is retried, parked in the DLQ and reported by HANDLER_FAILED', async (_label, value) => {
-    const r = testRouter({ retry: { attempts: 3, baseDelayMs: 1 } });
-    routers.push(r);
+    const r = router({ retry: { attempts: 3, baseDelayMs: 1 } });
     const failed: EventEnvelope[] = [];
     r.subscribe('HANDLER_FAILED', (e) => void failed.push(e));
     let calls = 0;

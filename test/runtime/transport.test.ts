@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryHub, MemoryTransport } from '../../runtime/memory-transport.js';
 import { TransportError, type Deliver, type Transport } from '../../runtime/transport.js';
 import type { EventEnvelope } from '../../runtime/envelope.js';
 import { MemoryDlqStore, type DlqEntry } from '../../runtime/dlq.js';
 import { UndeliverableEventError } from '../../runtime/inbound.js';
-import { deferred, delay, testRouter, trainingPayload } from './helpers.js';
+import { deferred, delay, testRouter, testRouters, trainingPayload } from './helpers.js';
 
-const open: { close(): Promise<void> }[] = [];
-function router(...args: Parameters<typeof testRouter>): ReturnType<typeof testRouter> {
-  const r = testRouter(...args);
-  open.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
-});
+const router = testRouters();
 
 /** Two routers ("processes") joined by one hub. */
 async function pair(options: Parameters<typeof testRouter>[0] = {}) {

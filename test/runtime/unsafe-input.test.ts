@@ -5,7 +5,7 @@
  * router, the generated normalizers, and both transports (a real SQLite file,
  * a real nats-server).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractTrainingData, normalizePayload, REGISTRY } from '../../generated/index.js';
 import { createRouter, EventValidationError, renameAliases, silentLogger, type EventEnvelope, type Router, type ValidationMode } from '../../runtime/index.js';
 import { attachNatsTransport } from '../../runtime/nats/index.js';
@@ -13,6 +13,7 @@ import { attachSqliteTransport, CrossProcessEventQueue } from '../../runtime/sql
 import { uniqueStream, until } from '../nats/helpers.js';
 import { findNatsServer, NatsServer } from '../nats/server.js';
 import { tempDir } from '../sqlite/helpers.js';
+import { closeAfterEach } from '../helpers/close-after-each.js';
 
 const TRAINING = { config_key: 'hex8_2p', board_type: 'hex8', num_players: 2, model_path: '/m.pth', epochs: 5, final_loss: 0.1, samples_trained: 10 };
 /** Every required field hidden behind `__proto__`: nothing of its own. */
@@ -22,14 +23,9 @@ const SMUGGLED = `{"__proto__": {"isAdmin": true}, ${JSON.stringify(TRAINING).sl
 /** The same, the smuggled key an alias of a field (`loss` for final_loss), so the renaming copy runs. */
 const SMUGGLED_ALIAS = `{"__proto__": {"isAdmin": true}, "loss": 0.3, ${JSON.stringify({ ...TRAINING, final_loss: undefined }).slice(1)}`;
 
-const routers: Router[] = [];
-afterEach(async () => {
-  await Promise.all(routers.splice(0).map((r) => r.close()));
-});
+const keep = closeAfterEach<Router>();
 function router(mode: ValidationMode): Router {
-  const r = createRouter({ registry: REGISTRY, logger: silentLogger, mode });
-  routers.push(r);
-  return r;
+  return keep(createRouter({ registry: REGISTRY, logger: silentLogger, mode }));
 }
 
 function expectClean(data: Readonly<Record<string, unknown>>): void {

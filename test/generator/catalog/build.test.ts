@@ -4,12 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../../generator/catalog/build.js';
-import { formatProblem, type SourceFile } from '../../../generator/catalog/source.js';
+import type { SourceFile } from '../../../generator/catalog/source.js';
+import { CATALOG_YAML, catalogSources, problemsOf, type Files } from './helpers.js';
 
-const CATALOG = `catalog:
-  name: t
-  description: Test catalog.
-`;
 const FIELDS = `fields:
   config_key:
     type: string
@@ -42,17 +39,9 @@ events:
     description: Started.
 `;
 
-function catalog(overrides: Record<string, string> = {}): SourceFile[] {
-  const files: Record<string, string> = { 'c/catalog.yaml': CATALOG, 'c/fields.yaml': FIELDS, 'c/jobs.yaml': EVENTS, ...overrides };
-  return Object.entries(files)
-    .filter(([, text]) => text !== '')
-    .map(([path, text]) => ({ path, text }));
-}
-
-function problems(sources: SourceFile[]): string[] {
-  const result = buildCatalog(sources);
-  return result.ok ? [] : result.problems.map(formatProblem);
-}
+const BASE: Files = { 'c/catalog.yaml': CATALOG_YAML, 'c/fields.yaml': FIELDS, 'c/jobs.yaml': EVENTS };
+const catalog = (overrides: Files = {}): SourceFile[] => catalogSources(BASE, overrides);
+const problems = problemsOf;
 
 describe('buildCatalog', () => {
   it('accepts the valid base catalog and resolves refs', () => {

@@ -8,12 +8,9 @@ import { buildCatalog } from '../../../generator/catalog/build.js';
 import { pascalCase } from '../../../generator/catalog/naming.js';
 import { generate } from '../../../generator/index.js';
 import { readCatalogDir } from '../../../generator/io.js';
-import { formatProblem, type SourceFile } from '../../../generator/catalog/source.js';
+import type { SourceFile } from '../../../generator/catalog/source.js';
+import { CATALOG_YAML, catalogSources, problemsOf, type Files } from './helpers.js';
 
-const CATALOG = `catalog:
-  name: t
-  description: Test catalog.
-`;
 const FIELDS = `fields:
   config_key:
     type: string
@@ -52,19 +49,9 @@ events:
     description: Started.
 `;
 
-type Files = Record<string, string>;
-
-function catalog(overrides: Files = {}): SourceFile[] {
-  const files: Files = { 'c/catalog.yaml': CATALOG, 'c/fields.yaml': FIELDS, 'c/jobs.yaml': EVENTS, ...overrides };
-  return Object.entries(files)
-    .filter(([, text]) => text !== '')
-    .map(([path, text]) => ({ path, text }));
-}
-
-function problems(overrides: Files): string[] {
-  const result = buildCatalog(catalog(overrides));
-  return result.ok ? [] : result.problems.map(formatProblem);
-}
+const BASE: Files = { 'c/catalog.yaml': CATALOG_YAML, 'c/fields.yaml': FIELDS, 'c/jobs.yaml': EVENTS };
+const catalog = (overrides: Files = {}): SourceFile[] => catalogSources(BASE, overrides);
+const problems = (overrides: Files): string[] => problemsOf(catalog(overrides));
 
 /** The events file with `extra` added to JOB_DONE's payload (indented as a field). */
 function withField(extra: string): Files {
@@ -240,7 +227,7 @@ describe('events', () => {
 
   it('a catalog with no event is refused, and so is one with two catalog blocks', () => {
     expect(problems({ 'c/jobs.yaml': '' })).toEqual(['c/catalog.yaml:1:1: the catalog has no events']);
-    expect(problems({ 'c/more.yaml': CATALOG })).toEqual(['c/more.yaml:1:1: a second `catalog:` block (the first is in c/catalog.yaml)']);
+    expect(problems({ 'c/more.yaml': CATALOG_YAML })).toEqual(['c/more.yaml:1:1: a second `catalog:` block (the first is in c/catalog.yaml)']);
   });
 });
 

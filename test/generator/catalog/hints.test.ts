@@ -4,13 +4,8 @@
  * depends on the refused field or event is not reported again.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCatalog } from '../../../generator/catalog/build.js';
-import { formatProblem, type SourceFile } from '../../../generator/catalog/source.js';
+import { CATALOG_YAML, catalogSources, problemsOf } from './helpers.js';
 
-const CATALOG = `catalog:
-  name: t
-  description: Test catalog.
-`;
 const FIELDS = `fields:
   order_id:
     type: string
@@ -65,14 +60,14 @@ flows:
 `;
 
 function problems(edit: { fields?: (t: string) => string; events?: (t: string) => string; emitters?: (t: string) => string } = {}): string[] {
-  const files: SourceFile[] = [
-    { path: 'c/catalog.yaml', text: CATALOG },
-    { path: 'c/fields.yaml', text: (edit.fields ?? String)(FIELDS) },
-    { path: 'c/orders.yaml', text: (edit.events ?? String)(EVENTS) },
-    { path: 'c/emitters.yaml', text: (edit.emitters ?? String)(EMITTERS) },
-  ];
-  const result = buildCatalog(files);
-  return result.ok ? [] : result.problems.map(formatProblem);
+  return problemsOf(
+    catalogSources({
+      'c/catalog.yaml': CATALOG_YAML,
+      'c/fields.yaml': (edit.fields ?? String)(FIELDS),
+      'c/orders.yaml': (edit.events ?? String)(EVENTS),
+      'c/emitters.yaml': (edit.emitters ?? String)(EMITTERS),
+    }),
+  );
 }
 
 describe('"did you mean" hints', () => {
