@@ -48,7 +48,7 @@ export interface Subscription {
   handler(): EventHandler | undefined;
 }
 
-/** Calls one handler for one event; must never throw or reject. true = succeeded. */
+/** Calls one handler for one event; must never throw or reject. true = succeeded (this call; retries that follow a failure are not counted). */
 export type Invoker = (sub: Subscription, handler: EventHandler, event: EventEnvelope) => boolean | Promise<boolean>;
 
 export interface Delivery {

@@ -115,13 +115,8 @@ export class HandlerRunner {
    */
   track(start: () => Promise<void>): void {
     const token = {};
-    const work = currentWork.run(token, () => {
-      try {
-        return start();
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    });
+    // async: a synchronous throw from start() becomes a rejection, logged like any other.
+    const work = currentWork.run(token, async () => start());
     const tracked = work
       .catch((error: unknown) => this.ctx.logger.error(`[EventRouter] background work failed: ${errorMessage(error)}`))
       .finally(() => this.pending.delete(token));
@@ -183,60 +178,81 @@ export class HandlerRunner {
     return { replayed: entries.length, recovered, failed, skipped };
   }
 
-  private afterFirstFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, sink: unknown[] | undefined): false | Promise<boolean> {
+  /**
+   * False either way: `succeeded` counts first attempts only (the bus's
+   * Invoker contract), whatever the retries then do.
+   */
+  private afterFirstFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, sink: unknown[] | undefined): false | Promise<false> {
+    // From here on only the message is kept: an error's stack holds the handler that threw,
+    // and a weakly held handler must be collectable while its retry waits.
+    const error = this.reportFailure(sub, envelope, failure, 1);
     if (sink === undefined) {
-      this.track(() => this.retryThenPark(sub, envelope, failure).then(() => undefined));
+      this.track(() => this.retryThenPark(sub, envelope, error));
       return false;
     }
-    return this.retryThenPark(sub, envelope, failure).catch((error: unknown) => {
-      sink.push(error);
-      return false;
-    });
+    return this.retryThenPark(sub, envelope, error).then(
+      () => false,
+      (parkError: unknown) => {
+        sink.push(parkError);
+        return false;
+      },
+    );
   }
 
-  /** Resolves true if a retry succeeded, false if parked; rejects only if the DLQ store failed. */
-  private async retryThenPark(sub: Subscription, envelope: EventEnvelope, first: Failure): Promise<boolean> {
-    const policy = policyOf(sub);
-    const attempts = policy.retry.attempts;
-    let failure = first;
+  /** Resolves once a retry succeeded or the delivery was parked; rejects only if the DLQ store failed. */
+  private async retryThenPark(sub: Subscription, envelope: EventEnvelope, firstError: string): Promise<void> {
+    const { retry } = policyOf(sub);
+    let lastError = firstError;
     let attempt = 1;
-    this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
-    while (attempt < attempts) {
-      await sleep(backoffDelay(policy.retry, attempt));
+    while (attempt < retry.attempts) {
+      await sleep(backoffDelay(retry, attempt));
       if (sub.cancelled) break; // unsubscribed (e.g. its handler stopped): park it; a restart can replay it
-      const handler = sub.handler();
-      if (handler === undefined) return false; // weakly held and collected: its owner is gone
       attempt++;
-      this.ctx.stats.retries++;
-      const outcome = await this.call(handler, envelope, policy.timeoutMs, sub.name);
-      if (outcome === undefined) {
-        this.ctx.stats.recoveredByRetry++;
-        return true;
-      }
-      failure = outcome;
-      this.reportFailure(sub, envelope, failure, attempt, attempt < attempts);
+      const error = await this.attemptAgain(sub, envelope, attempt);
+      if (error === undefined) return;
+      lastError = error;
     }
-    await this.deadLetter(sub, envelope, failure, attempt);
-    return false;
+    await this.deadLetter(sub, envelope, lastError, attempt);
   }
 
-  private reportFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempt: number, willRetry: boolean): void {
+  /**
+   * One more attempt: undefined if it succeeded or there is no handler left
+   * to try, else the error's message. A frame of its own, so that neither the
+   * handler nor its error is held while the next retry waits.
+   */
+  private async attemptAgain(sub: Subscription, envelope: EventEnvelope, attempt: number): Promise<string | undefined> {
+    const handler = sub.handler();
+    if (handler === undefined) return undefined; // weakly held and collected: its owner is gone, and so is the delivery
+    this.ctx.stats.retries++;
+    const outcome = await this.call(handler, envelope, policyOf(sub).timeoutMs, sub.name);
+    if (outcome === undefined) {
+      this.ctx.stats.recoveredByRetry++;
+      return undefined;
+    }
+    return this.reportFailure(sub, envelope, outcome, attempt);
+  }
+
+  /** Logs, counts and announces a failed attempt; returns the error's message. */
+  private reportFailure(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempt: number): string {
     const { stats, logger } = this.ctx;
     const policy = policyOf(sub);
+    const willRetry = attempt < policy.retry.attempts;
+    const message = errorMessage(failure.error);
     if (failure.kind === 'timeout') stats.handlerTimeouts++;
     else stats.handlerErrors++;
     logger.warn(
       `[EventRouter] Handler ${failure.kind}: ${sub.name} on ${envelope.type} ` +
-        `(attempt ${attempt}/${policy.retry.attempts}${willRetry ? ', will retry' : ''}): ${errorMessage(failure.error)}`,
+        `(attempt ${attempt}/${policy.retry.attempts}${willRetry ? ', will retry' : ''}): ${message}`,
     );
     this.notify(policy.onFailure, { handlerName: sub.name, envelope, kind: failure.kind, error: failure.error, attempt, willRetry });
     if (failure.kind === 'timeout') {
-      const fields = { timeout_seconds: policy.timeoutMs / 1000, error: errorMessage(failure.error), attempt };
+      const fields = { timeout_seconds: policy.timeoutMs / 1000, error: message, attempt };
       this.track(() => this.ctx.handlerEvent('timeout', sub, envelope, fields));
     }
+    return message;
   }
 
-  private async deadLetter(sub: Subscription, envelope: EventEnvelope, failure: Failure, attempts: number): Promise<void> {
+  private async deadLetter(sub: Subscription, envelope: EventEnvelope, error: string, attempts: number): Promise<void> {
     const { stats, logger, dlq, now } = this.ctx;
     stats.handlerFailures++;
     const at = now();
@@ -245,7 +261,7 @@ export class HandlerRunner {
       envelope,
       eventType: envelope.type,
       handlerName: sub.name,
-      error: errorMessage(failure.error),
+      error,
       attempts,
       failedAt: at,
       lastAttemptAt: at,

@@ -137,6 +137,7 @@ export interface RouterReplayOptions {
 const ROUTER_SOURCE = 'EventRouter';
 const HANDLER_FAILED = 'HANDLER_FAILED';
 const HANDLER_TIMEOUT = 'HANDLER_TIMEOUT';
+const HANDLER_EVENTS: Readonly<Record<HandlerEventKind, string>> = { failed: HANDLER_FAILED, timeout: HANDLER_TIMEOUT };
 
 export function createRouter(options: RouterOptions): Router {
   return new Router(options);
@@ -411,7 +412,7 @@ export class Router {
   /** HANDLER_FAILED / HANDLER_TIMEOUT, if the catalog has them; never about themselves (no feedback loop). */
   private readonly handlerEvent = async (kind: HandlerEventKind, sub: Subscription, envelope: EventEnvelope, fields: Record<string, unknown>): Promise<void> => {
     if (!this.emitHandlerEvents || this.closed) return;
-    const def = this.registry.resolve(kind === 'failed' ? HANDLER_FAILED : HANDLER_TIMEOUT);
+    const def = this.registry.resolve(HANDLER_EVENTS[kind]);
     if (!def || this.handlerEventTypes.has(envelope.type)) return;
     const payload = {
       handler_name: sub.name,

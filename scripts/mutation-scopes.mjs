@@ -5,7 +5,7 @@
 export const SCOPES = {
   bus: { mutate: ['runtime/bus.ts'], tests: ['test/runtime/bus.test.ts', 'test/runtime/bus-subscriptions.test.ts', 'test/runtime/patterns.test.ts', 'test/runtime/router.test.ts'] },
   'canonical-json': { mutate: ['runtime/canonical-json.ts'], tests: ['test/runtime/canonical-json.test.ts', 'test/runtime/dedup.test.ts'] },
-  delivery: { mutate: ['runtime/delivery.ts'], tests: ['test/runtime/delivery-callbacks.test.ts', 'test/runtime/bus.test.ts', 'test/runtime/router.test.ts', 'test/runtime/retry-dlq.test.ts', 'test/runtime/reentrancy.test.ts', 'test/runtime/thrown-values.test.ts', 'test/runtime/drain.test.ts'] },
+  delivery: { mutate: ['runtime/delivery.ts'], tests: ['test/runtime/delivery-callbacks.test.ts', 'test/runtime/bus.test.ts', 'test/runtime/router.test.ts', 'test/runtime/retry-dlq.test.ts', 'test/runtime/reentrancy.test.ts', 'test/runtime/thrown-values.test.ts', 'test/runtime/drain.test.ts', 'test/runtime/weak-handlers.test.ts', 'test/runtime/transport.test.ts'] },
   dedup: { mutate: ['runtime/dedup.ts'], tests: ['test/runtime/dedup.test.ts', 'test/runtime/dedup-catalog.test.ts', 'test/runtime/router.test.ts'] },
   retry: { mutate: ['runtime/retry.ts', 'runtime/isolated-call.ts'], tests: ['test/runtime/isolated-call.test.ts', 'test/runtime/retry-dlq.test.ts', 'test/runtime/handler-base.test.ts', 'test/runtime/router.test.ts'] },
   // The catalog checks (the schema pass and checks/) and the model building, in two runs of a few hundred mutants each.

@@ -88,6 +88,24 @@ describe('failure callbacks', () => {
     ]);
     expect(r.log.messages('error')).toContain('[EventRouter] Dead-lettered HOST_OFFLINE for watcher after 2 attempt(s): disk full');
   });
+
+  it('the dead-letter log line carries the event id, so an operator can find the event it is about', async () => {
+    const r = testRouter({ retry: { attempts: 1, baseDelayMs: 1 } });
+    r.subscribe('HOST_OFFLINE', fails('disk full'), { name: 'watcher' });
+    const { envelope } = await r.publish('HOST_OFFLINE', { node_id: 'n1' });
+    await r.drain();
+    const line = r.log.lines.find((l) => l.message.startsWith('[EventRouter] Dead-lettered'));
+    expect(line).toEqual({ level: 'error', message: '[EventRouter] Dead-lettered HOST_OFFLINE for watcher after 1 attempt(s): disk full', meta: { id: envelope.id } });
+  });
+
+  it('a failing handler subscribed without callbacks logs its failures and nothing about callbacks', async () => {
+    const r = testRouter({ retry: { attempts: 2, baseDelayMs: 1 } });
+    r.subscribe('HOST_OFFLINE', fails('disk full'), { name: 'watcher' });
+    await r.publish('HOST_OFFLINE', { node_id: 'n1' });
+    await r.drain();
+    expect(await r.dlq.list()).toHaveLength(1);
+    expect(r.log.messages('error')).toEqual(['[EventRouter] Dead-lettered HOST_OFFLINE for watcher after 2 attempt(s): disk full']);
+  });
 });
 
 describe('DLQ replay', () => {

@@ -80,4 +80,31 @@ describe('drain()', () => {
     expect(order).toEqual(['draining retry waits', 'slow retry settled', 'draining retry drained']);
   });
 
+  it('from inside a retry, waits for another retry that drained earlier and is still at work', async () => {
+    const r = router();
+    const gate = deferred();
+    const order: string[] = [];
+    let firstCalls = 0;
+    let secondCalls = 0;
+    r.subscribe('TRAINING_FAILED', async () => {
+      if (++firstCalls === 1) throw new Error('first attempt fails');
+      await r.drain(); // nothing else to wait for: returns at once
+      order.push('first retry drained');
+      await gate.promise; // no longer draining, still at work
+      order.push('first retry settled');
+    });
+    await r.publish('TRAINING_FAILED', { config_key: 'hex8_2p', error: 'oom' });
+    while (!order.includes('first retry drained')) await new Promise((resolve) => setImmediate(resolve));
+    r.subscribe('TRAINING_COMPLETED', async () => {
+      if (++secondCalls === 1) throw new Error('first attempt fails');
+      order.push('second retry waits');
+      await r.drain();
+      order.push('second retry drained');
+    });
+    await r.publish('TRAINING_COMPLETED', trainingPayload());
+    while (!order.includes('second retry waits')) await new Promise((resolve) => setImmediate(resolve));
+    gate.resolve();
+    await r.drain();
+    expect(order).toEqual(['first retry drained', 'second retry waits', 'first retry settled', 'second retry drained']);
+  });
 });

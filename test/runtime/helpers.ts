@@ -176,12 +176,14 @@ export function testRegistry(events: readonly EventDefinition[] = TEST_EVENTS, s
 export interface CapturedLog {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
   readonly message: string;
+  /** The structured fields passed with the message (e.g. the event id), if any. */
+  readonly meta?: Record<string, unknown>;
 }
 
 export function captureLogger(): Logger & { readonly lines: CapturedLog[]; messages(level?: CapturedLog['level']): string[] } {
   const lines: CapturedLog[] = [];
-  const log = (level: CapturedLog['level']) => (message: string) => {
-    lines.push({ level, message });
+  const log = (level: CapturedLog['level']) => (message: string, meta?: Record<string, unknown>) => {
+    lines.push(meta === undefined ? { level, message } : { level, message, meta });
   };
   return {
     lines,
