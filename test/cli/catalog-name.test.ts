@@ -31,16 +31,16 @@ describe('validate: the catalog name', () => {
     ['"Shop"', 'capitals (stream names collide on case-insensitive file systems)'],
     ['"shop.eu"', 'a dot (a NATS subject separator)'],
     ['an_exceedingly_long_shop_name', 'more than 24 characters (the stream would pass the 32 NATS recommends)'],
-  ])('refuses %s: %s, at file:line:col', (name) => {
+  ])('refuses %s: %s, at file:line:col', async (name) => {
     const dir = shopNamed(name);
-    const r = runCli(['validate', '--catalog', dir]);
+    const r = await runCli(['validate', '--catalog', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/catalog\.yaml:6:\d+: catalog\.name: must be lower_snake_case of at most 24 characters, such as `my_shop`: it names the NATS stream/);
     expect(r.stderr).toContain('1 problem');
   });
 
-  it('accepts a lower_snake_case name such as my_shop', () => {
-    const r = runCli(['validate', '--catalog', shopNamed('my_shop')]);
+  it('accepts a lower_snake_case name such as my_shop', async () => {
+    const r = await runCli(['validate', '--catalog', shopNamed('my_shop')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });

@@ -19,23 +19,23 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('ringrift-events codegen', () => {
-  it('generates, then writes nothing when run again, and --check passes', () => {
-    const first = runCli(['codegen', '--catalog', catalog, '--out', out]);
+  it('generates, then writes nothing when run again, and --check passes', async () => {
+    const first = await runCli(['codegen', '--catalog', catalog, '--out', out]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/4 events, 16 files; 16 written, 0 removed, 0 unchanged/);
-    const second = runCli(['codegen', '--catalog', catalog, '--out', out]);
+    const second = await runCli(['codegen', '--catalog', catalog, '--out', out]);
     expect(second.stdout).toMatch(/0 written, 0 removed, 16 unchanged/);
-    const check = runCli(['codegen', '--check', '--catalog', catalog, '--out', out]);
+    const check = await runCli(['codegen', '--check', '--catalog', catalog, '--out', out]);
     expect(check.code).toBe(0);
   });
 
-  it('--check lists a stale file after a catalog edit, and writes nothing', () => {
-    runCli(['codegen', '--catalog', catalog, '--out', out]);
+  it('--check lists a stale file after a catalog edit, and writes nothing', async () => {
+    await runCli(['codegen', '--catalog', catalog, '--out', out]);
     const before = readFileSync(join(out, 'payloads.ts'), 'utf8');
     const jobs = join(catalog, 'jobs.yaml');
     writeFileSync(jobs, readFileSync(jobs, 'utf8').replace('description: Epochs run.', 'description: Epochs completed.'));
-    const check = runCli(['codegen', '--check', '--catalog', catalog, '--out', out]);
+    const check = await runCli(['codegen', '--check', '--catalog', catalog, '--out', out]);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(`stale: ${out}/payloads.ts`);
     // The command that regenerates, with the flags this run was given (not this repository's `npm run codegen`).
@@ -43,13 +43,13 @@ describe('ringrift-events codegen', () => {
     expect(readFileSync(join(out, 'payloads.ts'), 'utf8')).toBe(before);
   });
 
-  it('--check catches a hand-edited generated file, a missing one and an orphaned one', () => {
-    runCli(['codegen', '--catalog', catalog, '--out', out]);
+  it('--check catches a hand-edited generated file, a missing one and an orphaned one', async () => {
+    await runCli(['codegen', '--catalog', catalog, '--out', out]);
     writeFileSync(join(out, 'mappings.ts'), readFileSync(join(out, 'mappings.ts'), 'utf8') + '\n// hand edit\n');
     rmSync(join(out, 'emitters.ts'));
     cpSync(join(out, 'index.ts'), join(out, 'old-module.ts'));
     writeFileSync(join(out, 'notes.md'), 'hand-written, no banner: not ours\n');
-    const check = runCli(['codegen', '--check', '--catalog', catalog, '--out', out]);
+    const check = await runCli(['codegen', '--check', '--catalog', catalog, '--out', out]);
     expect(check.code).toBe(1);
     const lines = check.stderr.trim().split('\n');
     expect(lines).toEqual([
@@ -59,15 +59,15 @@ describe('ringrift-events codegen', () => {
       expect.stringContaining('has drifted'),
     ]);
     // A plain codegen repairs all three and leaves the hand-written file alone.
-    expect(runCli(['codegen', '--catalog', catalog, '--out', out]).stdout).toMatch(/2 written, 1 removed/);
+    expect((await runCli(['codegen', '--catalog', catalog, '--out', out])).stdout).toMatch(/2 written, 1 removed/);
     expect(existsSync(join(out, 'notes.md'))).toBe(true);
-    expect(runCli(['codegen', '--check', '--catalog', catalog, '--out', out]).code).toBe(0);
+    expect((await runCli(['codegen', '--check', '--catalog', catalog, '--out', out])).code).toBe(0);
   });
 
-  it('an invalid catalog exits 2 with file:line:col lines and writes nothing at all', () => {
+  it('an invalid catalog exits 2 with file:line:col lines and writes nothing at all', async () => {
     const jobs = join(catalog, 'jobs.yaml');
     writeFileSync(jobs, readFileSync(jobs, 'utf8').replace('value: job_started', 'value: job_done').replace('{ ref: model_path, required: true }', '{ ref: no_such_field }'));
-    const r = runCli(['codegen', '--catalog', catalog, '--out', out]);
+    const r = await runCli(['codegen', '--catalog', catalog, '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
@@ -80,38 +80,38 @@ describe('ringrift-events codegen', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('an invalid catalog leaves an existing generated directory untouched', () => {
-    runCli(['codegen', '--catalog', catalog, '--out', out]);
+  it('an invalid catalog leaves an existing generated directory untouched', async () => {
+    await runCli(['codegen', '--catalog', catalog, '--out', out]);
     const files = () => (readdirSync(out, { recursive: true }) as string[]).filter((f) => statSync(join(out, f)).isFile()).sort();
     const snapshot = Object.fromEntries(files().map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     writeFileSync(join(catalog, 'broken.yaml'), 'events: [unclosed\n');
-    expect(runCli(['codegen', '--catalog', catalog, '--out', out]).code).toBe(2);
+    expect((await runCli(['codegen', '--catalog', catalog, '--out', out])).code).toBe(2);
     expect(Object.fromEntries(files().map((f) => [f, readFileSync(join(out, f), 'utf8')]))).toEqual(snapshot);
   });
 
-  it('a missing catalog directory exits 2 naming it', () => {
-    const r = runCli(['codegen', '--catalog', join(dir, 'nope'), '--out', out]);
+  it('a missing catalog directory exits 2 naming it', async () => {
+    const r = await runCli(['codegen', '--catalog', join(dir, 'nope'), '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'nope')}: not a catalog directory`);
   });
 });
 
 describe('ringrift-events validate', () => {
-  it('reports a valid catalog', () => {
-    const r = runCli(['validate', '--catalog', catalog]);
+  it('reports a valid catalog', async () => {
+    const r = await runCli(['validate', '--catalog', catalog]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/4 events in 1 categories, 3 named emitters: valid/);
   });
 
-  it('exits 2 on a broken catalog and writes nothing', () => {
+  it('exits 2 on a broken catalog and writes nothing', async () => {
     writeFileSync(join(catalog, 'jobs.yaml'), 'category: [\n');
-    const r = runCli(['validate', '--catalog', catalog]);
+    const r = await runCli(['validate', '--catalog', catalog]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/jobs\.yaml:\d+:\d+: invalid YAML/);
   });
 
-  it('the repository catalog is valid', () => {
-    const r = runCli(['validate']);
+  it('the repository catalog is valid', async () => {
+    const r = await runCli(['validate']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });

@@ -113,7 +113,7 @@ export function swap(from: string, to: string): (text: string) => string {
 export interface Pair {
   readonly dir: string;
   /** Runs `breaking --against old --catalog new` (plus `args`) from the pair's directory. */
-  breaking(...args: string[]): CliResult;
+  breaking(...args: string[]): Promise<CliResult>;
   /** `file:line:col` of the first occurrence of `text` (of the line holding it, at `text`) in `old/…` or `new/…`. */
   at(file: string, text: string): string;
   dispose(): void;

@@ -35,14 +35,14 @@ let work: string;
 const generated = { v1: '', v2: '' };
 const peers: Peer[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   work = mkdtempSync(join(ROOT, '.tmp', 'evolution-'));
   for (const v of ['v1', 'v2'] as const) {
     const out = join(work, v);
     // The generated code imports the runtime of this checkout, as the peer does (one runtime in the process).
     const runtime = relative(out, join(ROOT, 'runtime/index.js')).split('\\').join('/');
-    const r = runCli(['codegen', '--catalog', join(ROOT, `test/fixtures/catalogs/evolution-${v}`), '--out', out, '--runtime-import', runtime]);
+    const r = await runCli(['codegen', '--catalog', join(ROOT, `test/fixtures/catalogs/evolution-${v}`), '--out', out, '--runtime-import', runtime]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     generated[v] = out;
@@ -132,8 +132,8 @@ async function upgradeScenario(base: Record<string, unknown>, replay: (consumer:
 }
 
 describe('mixed catalog versions', () => {
-  it('catalog v2 is a compatible evolution of v1: every break is accepted by a version bump', () => {
-    const r = runCli(['breaking', '--against', 'test/fixtures/catalogs/evolution-v1', '--catalog', 'test/fixtures/catalogs/evolution-v2']);
+  it('catalog v2 is a compatible evolution of v1: every break is accepted by a version bump', async () => {
+    const r = await runCli(['breaking', '--against', 'test/fixtures/catalogs/evolution-v1', '--catalog', 'test/fixtures/catalogs/evolution-v2']);
     expect(r.stdout).toContain('FIELD_RENAMED: event JOB_PROGRESS, field progress_percent: renamed from "percent" (now an alias) (breaks forward, source); accepted: JOB_PROGRESS version 1 → 2');
     expect(r.stdout).toContain('ENUM_VALUE_ADDED: event JOB_FINISHED, field state: enum value "cancelled" added (breaks forward, source); accepted: JOB_FINISHED version 1 → 2');
     expect(r.code).toBe(0);
@@ -142,7 +142,7 @@ describe('mixed catalog versions', () => {
   it('over SQLite: the v1 consumer receives or parks every event of a v2 producer; upgraded, `dlq replay` delivers each parked one once', async () => {
     const db = join(work, 'sqlite-events.db');
     await upgradeScenario({ transport: 'sqlite', db }, async () => {
-      const r = runCli(['dlq', 'replay', '--db', db, '--json']);
+      const r = await runCli(['dlq', 'replay', '--db', db, '--json']);
       expect(r.code).toBe(0);
       const outcome = JSON.parse(r.stdout) as { recovered: unknown[]; failed: unknown[]; waiting: unknown[] };
       expect([outcome.recovered.length, outcome.failed.length, outcome.waiting.length]).toEqual([3 * N, 0, 0]);

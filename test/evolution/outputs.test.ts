@@ -21,13 +21,13 @@ const Ajv = AjvModule.default ?? AjvModule;
 let work: string;
 const out = { v1: '', v2: '' };
 
-beforeAll(() => {
+beforeAll(async () => {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   work = mkdtempSync(join(ROOT, '.tmp', 'evolution-outputs-'));
   for (const v of ['v1', 'v2'] as const) {
     out[v] = join(work, v);
     const runtime = relative(out[v], join(ROOT, 'runtime/index.js')).split('\\').join('/');
-    const r = runCli(['codegen', '--catalog', join(ROOT, `test/fixtures/catalogs/evolution-${v}`), '--out', out[v], '--runtime-import', runtime]);
+    const r = await runCli(['codegen', '--catalog', join(ROOT, `test/fixtures/catalogs/evolution-${v}`), '--out', out[v], '--runtime-import', runtime]);
     expect(r.code).toBe(0);
   }
 });
@@ -106,7 +106,7 @@ describe('version and deprecated in the catalog format', () => {
   let dir: string | undefined;
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  it('a replacement that does not exist, a deprecated shared field: file:line:col, the event and the field; exit 2', () => {
+  it('a replacement that does not exist, a deprecated shared field: file:line:col, the event and the field; exit 2', async () => {
     dir = mkdtempSync(join(ROOT, '.tmp', 'evolution-format-'));
     const catalog = join(dir, 'c');
     mkdirSync(catalog);
@@ -118,7 +118,7 @@ describe('version and deprecated in the catalog format', () => {
       'fields.yaml': swap('    description: Board type.\n', '    description: Board type.\n    deprecated: { reason: Boards are hex. }\n'),
     };
     for (const [name, text] of Object.entries(BASE)) writeFileSync(join(catalog, name), edits[name]?.(text) ?? text);
-    const r = runCli(['validate', '--catalog', 'c'], dir);
+    const r = await runCli(['validate', '--catalog', 'c'], dir);
     // Each problem is at the key at fault: `deprecated`, or its `replaced_by`.
     const at = (file: string, text: string): string => {
       const lines = readFileSync(join(catalog, file), 'utf8').split('\n');

@@ -1,9 +1,9 @@
 /** The ahead-of-time validators: verdicts, messages naming event and field, and loading through Node's real ESM loader. */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as g from '../../generated/index.js';
 import { TEST_PACKAGE } from '../helpers/app.js';
+import { run } from '../helpers/process.js';
 import { minimal } from '../helpers/fixture.js';
 
 
@@ -93,14 +93,14 @@ describe('validatePayload', () => {
 });
 
 describe('the validators module after a plain tsc build, under the real ESM loader', () => {
-  it('is an ES module that plain Node imports from the built package, and it validates', () => {
+  it('is an ES module that plain Node imports from the built package, and it validates', async () => {
     const script = `
       import * as validators from ${JSON.stringify(join(TEST_PACKAGE, 'dist/generated/validators.js'))};
       const ok = validators.TRAINING_COMPLETED(${JSON.stringify(EXAMPLES.TRAINING_COMPLETED)});
       const bad = validators.TRAINING_COMPLETED({});
       console.log(JSON.stringify({ ok, bad, n: Object.keys(validators).length, missing: validators.TRAINING_COMPLETED.errors.length }));
     `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const r = await run(process.execPath, ['--input-type=module', '-e', script]);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ ok: true, bad: false, n: g.EVENT_NAMES.length, missing: 7 });
   });

@@ -1,6 +1,6 @@
-/** Runs the real `ringrift-events` bin in a child process. */
-import { spawnSync } from 'node:child_process';
+/** Runs the real `ringrift-events` bin in a child process (awaited, so the worker is not blocked while it runs). */
 import { fileURLToPath } from 'node:url';
+import { run } from './process.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/ringrift-events.js', import.meta.url));
@@ -11,7 +11,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+export async function runCli(args: readonly string[], cwd = ROOT): Promise<CliResult> {
+  const r = await run(process.execPath, [BIN, ...args], { cwd, timeoutMs: 60_000 });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }

@@ -58,9 +58,9 @@ describe('the Python target', () => {
     expect(config.pythonOut).toBe('python/ringrift_events');
   });
 
-  it('codegen --target python --out writes the package, --check passes, then reports a stale, a missing and an orphaned file', () => {
+  it('codegen --target python --out writes the package, --check passes, then reports a stale, a missing and an orphaned file', async () => {
     const out = join(tmp.path, 'pkg');
-    const first = runCli(['codegen', '--target', 'python', '--out', out]);
+    const first = await runCli(['codegen', '--target', 'python', '--out', out]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/10 files; 10 written/);
     const again = run({ target: 'python', out });
@@ -109,12 +109,12 @@ describe('the Python target', () => {
 });
 
 describe.skipIf(!havePython)(`hostile catalog strings in the Python package${PYTHON_SKIP}`, () => {
-  it('arrive intact as values and docstrings, and nothing of them runs at import; keyword field names stay usable', () => {
+  it('arrive intact as values and docstrings, and nothing of them runs at import; keyword field names stay usable', async () => {
     const src = writeHostileCatalog(join(tmp.path, 'catalog'));
     const out = join(tmp.path, 'hostile_events');
     const g = run({ catalog: src, target: 'python', out });
     expect(g.code, g.stderr).toBe(0);
-    const got = runPython(
+    const got = await runPython(
       tmp.path,
       [
         'import json, os, typing, hostile_events as m',

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { readCatalog, writeGenerated } from '../../generator/io.js';
 import { generate } from '../../generator/index.js';
 import { base, render } from '../generator/hostile/catalogs.js';
+import { run } from '../helpers/process.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -39,9 +40,9 @@ export function tempDir(prefix: string): { path: string; cleanup(): void } {
 }
 
 /** Runs Python code with `cwd` on its path; its stdout parsed as JSON. */
-export function runPython(cwd: string, code: string, input?: string): unknown {
-  const r = spawnSync('python3', ['-c', code], { cwd, encoding: 'utf8', input, timeout: 60_000, env: { ...process.env, PYTHONPATH: cwd, PYTHONDONTWRITEBYTECODE: '1' } });
-  if (r.status !== 0) throw new Error(`python3 exited ${r.status}: ${r.stderr}`);
+export async function runPython(cwd: string, code: string, input?: string): Promise<unknown> {
+  const r = await run('python3', ['-c', code], { cwd, input, timeoutMs: 60_000, env: { ...process.env, PYTHONPATH: cwd, PYTHONDONTWRITEBYTECODE: '1' } });
+  if (r.code !== 0) throw new Error(`python3 exited ${r.code ?? r.signal}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 

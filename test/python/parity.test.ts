@@ -6,7 +6,6 @@
  * table here; Python checks its own outcomes against them with unittest
  * (test_parity.py).
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv';
@@ -18,6 +17,7 @@ import { readCatalog } from '../../generator/io.js';
 import { runValidator, type CompiledValidator } from '../../runtime/validation.js';
 import * as minimal from '../fixtures/catalogs/minimal/generated/index.js';
 import * as shop from '../fixtures/catalogs/shop/generated/index.js';
+import { run } from '../helpers/process.js';
 import { normalizerCalls, validationCorpus, type Call } from './cases.js';
 import { generatePython, havePython, PYTHON_SKIP, ROOT, tempDir } from './helpers.js';
 
@@ -47,16 +47,15 @@ beforeAll(() => {
 afterAll(() => tmp?.cleanup());
 
 /** Runs test_parity.py (unittest) on a table and the outcomes TypeScript gave: '' when every row agrees, else unittest's report. */
-function pythonDisagreements(table: object): string {
+async function pythonDisagreements(table: object): Promise<string> {
   const file = join(tmp.path, `table-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(table));
-  const r = spawnSync('python3', ['-m', 'unittest', '-q', 'test_parity'], {
+  const r = await run('python3', ['-m', 'unittest', '-q', 'test_parity'], {
     cwd: join(ROOT, 'test/python'),
-    encoding: 'utf8',
     env: { ...process.env, PYTHONPATH: tmp.path, PYTHONDONTWRITEBYTECODE: '1', PARITY_FILE: file },
   });
-  if (r.status === 0 && /\nOK\s*$/.test(r.stderr)) return '';
-  return `unittest exited ${r.status}:\n${r.stderr.slice(0, 6000)}`;
+  if (r.code === 0 && /\nOK\s*$/.test(r.stderr)) return '';
+  return `unittest exited ${r.code ?? r.signal}:\n${r.stderr.slice(0, 6000)}`;
 }
 
 const camel = (snake: string) => snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
@@ -78,26 +77,26 @@ function verdict(v: ReturnType<Validate>): unknown {
 }
 
 describe.skipIf(!havePython)(`Python and TypeScript agree${PYTHON_SKIP}`, () => {
-  it('normalizers, config keys, extractors and name mappings: the same value or the same error on every case of the table', () => {
+  it('normalizers, config keys, extractors and name mappings: the same value or the same error on every case of the table', async () => {
     const spellings = Object.keys(ringrift.SPELLING_TO_EVENT);
     const calls = JSON.parse(
       JSON.stringify(normalizerCalls(spellings, Object.keys(ringrift.STAGE_TO_DATA_EVENT_MAP), Object.values(ringrift.DataEventType), Object.keys(ringrift.CROSS_PROCESS_TO_DATA_MAP))),
     ) as Call[];
     const ts = calls.map((c) => callTs(ringrift as unknown as Record<string, unknown>, c));
-    expect(pythonDisagreements({ package: 'ringrift_events', calls, expected_calls: ts, validations: [], expected_validations: [] })).toBe('');
+    expect(await pythonDisagreements({ package: 'ringrift_events', calls, expected_calls: ts, validations: [], expected_validations: [] })).toBe('');
     expect(calls.length).toBeGreaterThan(spellings.length + 150);
     // The table reaches both outcomes of the interesting helpers.
     expect(ts.filter((r) => (r as { error?: string }).error === 'ConfigKeyError').length).toBeGreaterThan(10);
     expect(ts.filter((r) => (r as { error?: string }).error === 'EventValidationError').length).toBeGreaterThan(5);
   });
 
-  it.each(CATALOGS.map((c) => [c.pkg, c] as const))('validation (%s): the same verdict and issues as the ajv validators on the whole corpus', (_name, c) => {
+  it.each(CATALOGS.map((c) => [c.pkg, c] as const))('validation (%s): the same verdict and issues as the ajv validators on the whole corpus', async (_name, c) => {
     const built = buildCatalog(readCatalog(join(ROOT, c.dir)).sources);
     if (!built.ok) throw new Error('catalog');
     const schemas = new Map<string, JsonSchema>(built.model.events.map((e) => [e.name, payloadSchema(built.model, e)]));
     const corpus = JSON.parse(JSON.stringify(validationCorpus(schemas, (event, payload) => c.validate(event as never, payload).ok))) as [string, unknown][];
     const ts = corpus.map(([event, payload]) => verdict(c.validate(event as never, payload)));
-    expect(pythonDisagreements({ package: c.pkg, calls: [], expected_calls: [], validations: corpus, expected_validations: ts })).toBe('');
+    expect(await pythonDisagreements({ package: c.pkg, calls: [], expected_calls: [], validations: corpus, expected_validations: ts })).toBe('');
     const valid = ts.filter((v) => (v as { ok: boolean }).ok).length;
     expect(valid).toBeGreaterThan(schemas.size); // the corpus has valid payloads of every event, and many invalid ones
     expect(corpus.length - valid).toBeGreaterThan(schemas.size * 10);

@@ -6,10 +6,10 @@
  * redelivery. The queue's own behaviour from Python is test_queue.py
  * (unittest), run here too.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../helpers/process.js';
 import { CHILDREN, spawnProgram, spawnTs, tempDir, waitUntil, type Child } from '../sqlite/helpers.js';
 import { havePython, PYTHON_SKIP, ROOT } from './helpers.js';
 
@@ -64,10 +64,10 @@ const pyConsumer = (group: string, log: string) => track(spawnProgram('python3',
 const tsConsumer = (group: string, log: string) => track(spawnTs(join(CHILDREN, 'node.ts'), { role: 'consumer', db: tmp.db, group, logFile: log, leaseMs: 1000, batchSize: 500 }));
 
 describe.skipIf(!havePython)(`the generated Python package and TypeScript on one queue${PYTHON_SKIP}`, () => {
-  it('test_queue.py (unittest): emitters, groups, fenced leases, retries with backoff and the dead letter table from Python', () => {
-    const r = spawnSync('python3', ['-m', 'unittest', '-q', 'test_queue'], { cwd: join(ROOT, 'test/python'), encoding: 'utf8', env: { ...process.env, ...PY_ENV }, timeout: 60_000 });
+  it('test_queue.py (unittest): emitters, groups, fenced leases, retries with backoff and the dead letter table from Python', async () => {
+    const r = await run('python3', ['-m', 'unittest', '-q', 'test_queue'], { cwd: join(ROOT, 'test/python'), env: { ...process.env, ...PY_ENV }, timeoutMs: 60_000 });
     expect(r.stderr).toMatch(/Ran 15 tests[\s\S]*\nOK\s*$/);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
   });
 
   it('Python emitters → TypeScript router handlers: 10,000 events, a consumer SIGKILLed and restarted, 0 lost, duplicates only as marked redeliveries', async () => {
@@ -90,7 +90,7 @@ describe.skipIf(!havePython)(`the generated Python package and TypeScript on one
     const logA = join(tmp.dir, 'a.log');
     const logB = join(tmp.dir, 'b.log');
     // The queue file exists before the consumers race to lay it out.
-    expect(spawnSync('python3', ['-c', `import ringrift_events as r; r.EventQueue(${JSON.stringify(tmp.db)}).close()`], { env: { ...process.env, ...PY_ENV } }).status).toBe(0);
+    expect((await run('python3', ['-c', `import ringrift_events as r; r.EventQueue(${JSON.stringify(tmp.db)}).close()`], { env: { ...process.env, ...PY_ENV } })).code).toBe(0);
     const a = [pyConsumer('py-a', logA), pyConsumer('py-a', logA)];
     const b = pyConsumer('py-b', logB);
     await Promise.all([...a, b].map((c) => c.waitFor((l) => 'ready' in l, 20_000)));

@@ -5,11 +5,11 @@
  * marked line for the marked reason (test/fixtures/python/typing). One pyright
  * run covers them all (it is the slow part: about 10 s for our catalog).
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileCases } from '../generator/hostile/catalogs.js';
+import { run } from '../helpers/process.js';
 import { generatePython, havePython, ROOT, tempDir, writeHostileCatalog } from './helpers.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/python/typing');
@@ -30,7 +30,7 @@ interface Diagnostic {
 let tmp: ReturnType<typeof tempDir>;
 let diagnostics: Diagnostic[];
 
-beforeAll(() => {
+beforeAll(async () => {
   tmp = tempDir('rr-pyright-');
   for (const [pkg, catalog] of PACKAGES) generatePython(join(ROOT, catalog), tmp.path, pkg);
   generatePython(writeHostileCatalog(join(tmp.path, 'hostile-catalog')), tmp.path, 'hostile_events');
@@ -43,8 +43,8 @@ beforeAll(() => {
   const include = [...PACKAGES.map(([p]) => p), 'hostile_events', 'one_event_events', 'correct_usage.py', 'wrong_usages.py'];
   // 3.10: the oldest Python the package supports (NotRequired comes from typing_extensions, for the checker only).
   writeFileSync(join(tmp.path, 'pyrightconfig.json'), JSON.stringify({ typeCheckingMode: 'strict', pythonVersion: '3.10', include }));
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/pyright/index.js'), '-p', 'pyrightconfig.json', '--outputjson'], { cwd: tmp.path, encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`pyright exited ${r.status}: ${r.stderr}${r.stdout.slice(0, 2000)}`);
+  const r = await run(process.execPath, [join(ROOT, 'node_modules/pyright/index.js'), '-p', 'pyrightconfig.json', '--outputjson'], { cwd: tmp.path, timeoutMs: 120_000 });
+  if (r.code !== 0 && r.code !== 1) throw new Error(`pyright exited ${r.code ?? r.signal}: ${r.stderr}${r.stdout.slice(0, 2000)}`);
   const report = JSON.parse(r.stdout) as { generalDiagnostics: { file: string; range: { start: { line: number } }; rule?: string; message: string }[] };
   diagnostics = report.generalDiagnostics.map((d) => ({ file: d.file.slice(tmp.path.length + 1), line: d.range.start.line + 1, rule: d.rule ?? '', message: d.message }));
 }, 120_000);
@@ -57,10 +57,10 @@ describe('pyright --strict on the generated Python', () => {
     expect(diagnostics.filter((d) => d.file.startsWith(`${pkg}/`)).map(show)).toEqual([]);
   });
 
-  it(`a fixture of correct usage has no diagnostics, and runs (its assertions hold)${havePython ? '' : ' (the run skipped: python3 3.10 or later is not on the PATH)'}`, () => {
+  it(`a fixture of correct usage has no diagnostics, and runs (its assertions hold)${havePython ? '' : ' (the run skipped: python3 3.10 or later is not on the PATH)'}`, async () => {
     expect(diagnostics.filter((d) => d.file === 'correct_usage.py').map(show)).toEqual([]);
     if (!havePython) return;
-    const r = spawnSync('python3', ['correct_usage.py'], { cwd: tmp.path, encoding: 'utf8' });
+    const r = await run('python3', ['correct_usage.py'], { cwd: tmp.path });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('10 0.25');
   });

@@ -3,15 +3,15 @@
  * EVENT_FLOW_INTEGRATION.md run as the examples they are, each in its own
  * process, checked on what they print and count.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { run } from '../helpers/process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function demo(n: number): { status: number | null; lines: string[]; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', String(n)], { cwd: ROOT, encoding: 'utf8', timeout: 50_000 });
-  return { status: run.status, lines: run.stdout.split('\n'), stderr: run.stderr };
+async function demo(n: number): Promise<{ status: number | null; lines: string[]; stderr: string }> {
+  const r = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', String(n)], { cwd: ROOT, timeoutMs: 50_000 });
+  return { status: r.code, lines: r.stdout.split('\n'), stderr: r.stderr };
 }
 
 /** The event types printed as delivered, in order. */
@@ -19,8 +19,8 @@ const events = (lines: readonly string[]): string[] => lines.flatMap((l) => /^\s
 const failedChecks = (lines: readonly string[]): string[] => lines.filter((l) => l.startsWith('  ✗'));
 
 describe('npm run demo -- <n>: the integration scenarios as examples', () => {
-  it('1, the full training cycle: two identical-looking selfplay batches are both counted, and the model is promoted', () => {
-    const { status, lines, stderr } = demo(1);
+  it('1, the full training cycle: two identical-looking selfplay batches are both counted, and the model is promoted', async () => {
+    const { status, lines, stderr } = await demo(1);
     expect(failedChecks(lines), stderr).toEqual([]);
     expect(status).toBe(0);
     expect(lines[0]).toBe('Scenario 1: Full Training Cycle (EVENT_FLOW_INTEGRATION.md)');
@@ -36,8 +36,8 @@ describe('npm run demo -- <n>: the integration scenarios as examples', () => {
     expect(lines.at(-2)).toBe('10 events published; all checks passed');
   });
 
-  it('2, regression recovery: paused, rolled back, resumed', () => {
-    const { status, lines, stderr } = demo(2);
+  it('2, regression recovery: paused, rolled back, resumed', async () => {
+    const { status, lines, stderr } = await demo(2);
     expect(failedChecks(lines), stderr).toEqual([]);
     expect(status).toBe(0);
     expect(events(lines)).toEqual(['REGRESSION_CRITICAL', 'TRAINING_ROLLBACK_NEEDED', 'PROMOTION_ROLLED_BACK']);
@@ -45,8 +45,8 @@ describe('npm run demo -- <n>: the integration scenarios as examples', () => {
     expect(lines.at(-2)).toBe('3 events published; all checks passed');
   });
 
-  it('3, cluster health degradation: three HOST_OFFLINE all delivered, unhealthy, paused; back online, healthy, resumed', () => {
-    const { status, lines, stderr } = demo(3);
+  it('3, cluster health degradation: three HOST_OFFLINE all delivered, unhealthy, paused; back online, healthy, resumed', async () => {
+    const { status, lines, stderr } = await demo(3);
     expect(failedChecks(lines), stderr).toEqual([]);
     expect(status).toBe(0);
     const flow = events(lines);
@@ -57,8 +57,8 @@ describe('npm run demo -- <n>: the integration scenarios as examples', () => {
     expect(lines.at(-2)).toBe('8 events published; all checks passed');
   });
 
-  it('an unknown scenario number is refused, naming the ones there are', () => {
-    const { status, stderr } = demo(4);
+  it('an unknown scenario number is refused, naming the ones there are', async () => {
+    const { status, stderr } = await demo(4);
     expect(status).not.toBe(0);
     expect(stderr).toContain('no scenario 4: there are 3 (1 Full Training Cycle, 2 Regression Recovery, 3 Cluster Health Degradation)');
   });
