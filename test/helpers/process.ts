@@ -30,6 +30,11 @@ export interface RunResult {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** The environment of a fresh shell: this one's without what an enclosing `npm test` adds (npm_*, INIT_CWD) and without NODE_OPTIONS. */
+export const FRESH_SHELL_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD'),
+);
+
 /**
  * Runs `command args` to its end. Resolves whatever the exit (a non-zero code
  * is a result for the test to assert on); rejects only when the child cannot

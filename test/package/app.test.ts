@@ -5,41 +5,21 @@
  * then plain `tsc` under strict options, esbuild, and Vite in SSR mode for
  * Node; each result runs and must deliver events and refuse a bad payload.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp } from '../helpers/app.js';
 import { ROOT } from '../helpers/cli.js';
+import { run as runProcess, type RunResult as Run } from '../helpers/process.js';
 
 const SHOP = join(ROOT, 'test/fixtures/catalogs/shop');
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const ESBUILD = join(ROOT, 'node_modules/esbuild/bin/esbuild');
 const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
-function run(command: string, args: readonly string[], cwd: string, timeout = 120_000): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => void (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', (e) => void (stderr += String(e)));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const run = (command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<Run> =>
+  runProcess(command, args, { cwd, env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs });
 
 function node(args: readonly string[], cwd: string, timeout?: number): Promise<Run> {
   return run(process.execPath, args, cwd, timeout);

@@ -7,41 +7,18 @@
  * The generated code's runtime import comes from the catalog's
  * `runtime_import`, never from where the CLI runs, so the answers agree.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { run as runProcess, type RunResult as Run, FRESH_SHELL_ENV } from '../helpers/process.js';
 
 /** What a checkout holds that building, packing and generating need (node_modules is linked). */
 const REPO_ENTRIES = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'docs', 'bin', 'cli', 'generator', 'runtime', 'generated', 'catalog', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The environment of a fresh shell: nothing inherited from an enclosing `npm test`. */
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD'));
-
-/** Runs a command without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
-function run(command: string, args: readonly string[], cwd: string, timeout = 180_000): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(command, args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => void (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', (e) => void (stderr += String(e)));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const run = (command: string, args: readonly string[], cwd: string, timeoutMs = 180_000): Promise<Run> =>
+  runProcess(command, args, { cwd, env: FRESH_SHELL_ENV, timeoutMs });
 
 const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 

@@ -11,12 +11,12 @@
  * installed CLI answers --version, codegen --check and `stats --db`, which
  * without better-sqlite3 names the package to install.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { run as runProcess, type RunResult, FRESH_SHELL_ENV } from '../helpers/process.js';
 
 const REPO_ENTRIES = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'docs', 'bin', 'cli', 'generator', 'runtime', 'generated', 'catalog', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
 const SHOP = join(ROOT, 'test/fixtures/catalogs/shop');
@@ -24,32 +24,13 @@ const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const MISSING = 'ringrift-events/runtime/sqlite needs better-sqlite3: npm install better-sqlite3@12';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
+type Run = RunResult & { readonly ms: number };
 
-/** The environment of a fresh shell: nothing inherited from an enclosing `npm test`. */
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD'));
-
-/** Runs a command without blocking the test worker. */
-function run(command: string, args: readonly string[], cwd: string, timeout = 120_000): Promise<Run> {
-  const started = Date.now();
-  return new Promise((done) => {
-    const child = spawn(command, args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => void (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', (e) => void (stderr += String(e)));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+/** Runs a command without blocking the test worker; `ms`, how long it took (reported, never asserted). */
+async function run(command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
+  const started = performance.now();
+  const result = await runProcess(command, args, { cwd, env: FRESH_SHELL_ENV, timeoutMs });
+  return { ...result, ms: performance.now() - started };
 }
 
 /** npm at the lowest priority: packing (tsc) and compiling better-sqlite3 take both cores, and the other test workers must still answer vitest in time. */

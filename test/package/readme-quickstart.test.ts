@@ -5,12 +5,12 @@
  * package, and its commands run there; the program prints what the README
  * says it prints.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp } from '../helpers/app.js';
 import { ROOT } from '../helpers/cli.js';
+import { run as runProcess, type RunResult as Run } from '../helpers/process.js';
 
 interface Snippet {
   readonly kind: 'file' | 'run' | 'output';
@@ -28,27 +28,8 @@ function snippets(readme: string): Snippet[] {
   return list;
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => void (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', (e) => void (stderr += String(e)));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const run = (command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<Run> =>
+  runProcess(command, args, { cwd, env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs });
 
 /**
  * One command line of the README as this app runs it: `npx ringrift-events` is
