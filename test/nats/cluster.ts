@@ -3,26 +3,17 @@
  * own use: distinct client and route ports, a `server_name` each, temporary
  * stores. Any one can be SIGKILLed and restarted.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './server.js';
+import { freePort, NatsProcess } from './server.js';
 
 interface Member {
   readonly name: string;
   readonly port: number;
   readonly routePort: number;
-  readonly config: string;
-  child: ChildProcess | undefined;
-  log: string;
+  readonly process: NatsProcess;
 }
-
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 export class NatsCluster {
   private constructor(
@@ -55,10 +46,10 @@ export class NatsCluster {
           '',
         ].join('\n'),
       );
-      members.push({ name, port: ports[i]!, routePort: ports[size + i]!, config, child: undefined, log: '' });
+      members.push({ name, port: ports[i]!, routePort: ports[size + i]!, process: new NatsProcess(bin, ['-c', config], ports[i]!, `nats-server ${name}`) });
     }
     const cluster = new NatsCluster(bin, dir, members);
-    await Promise.all(members.map((m) => cluster.launch(m)));
+    await Promise.all(members.map((m) => m.process.launch()));
     return cluster;
   }
 
@@ -71,20 +62,16 @@ export class NatsCluster {
   }
 
   isRunning(name: string): boolean {
-    return this.member(name).child !== undefined;
+    return this.member(name).process.running;
   }
 
   /** SIGKILLs one server (a crash). */
-  async kill(name: string): Promise<void> {
-    const child = this.member(name).child;
-    if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
+  kill(name: string): Promise<void> {
+    return this.member(name).process.stop('SIGKILL');
   }
 
-  async restart(name: string): Promise<void> {
-    await this.launch(this.member(name));
+  restart(name: string): Promise<void> {
+    return this.member(name).process.launch();
   }
 
   async dispose(): Promise<void> {
@@ -94,7 +81,7 @@ export class NatsCluster {
 
   /** The last lines each server wrote (for a failure message). */
   get output(): string {
-    return this.members.map((m) => `--- ${m.name}\n${m.log.slice(-3_000)}`).join('\n');
+    return this.members.map((m) => `--- ${m.name}\n${m.process.output.slice(-3_000)}`).join('\n');
   }
 
   private member(name: string): Member {
@@ -102,36 +89,4 @@ export class NatsCluster {
     if (!m) throw new Error(`no server ${name} in the cluster (${this.names.join(', ')})`);
     return m;
   }
-
-  private async launch(m: Member): Promise<void> {
-    if (m.child) throw new Error(`${m.name} is already running`);
-    const child = spawn(this.bin, ['-c', m.config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    m.child = child;
-    running.add(child);
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      m.log = (m.log + chunk).slice(-20_000);
-    });
-    child.once('exit', () => {
-      running.delete(child);
-      if (m.child === child) m.child = undefined;
-    });
-    const deadline = Date.now() + 15_000;
-    while (!(await accepts(m.port))) {
-      if (m.child !== child) throw new Error(`nats-server ${m.name} exited at start:\n${m.log}`);
-      if (Date.now() > deadline) throw new Error(`nats-server ${m.name} did not accept connections within 15 s:\n${m.log}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

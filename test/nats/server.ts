@@ -38,15 +38,73 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export class NatsServer {
+/**
+ * One nats-server process with fixed arguments: launched, stopped and
+ * launched again on the same port; the tail of its stderr is kept for
+ * failure messages. Every one still running is killed when the tests exit.
+ */
+export class NatsProcess {
   private child: ChildProcess | undefined;
   private log = '';
+
+  constructor(
+    readonly bin: string,
+    readonly args: readonly string[],
+    readonly port: number,
+    /** How errors name it: "nats-server", "nats-server n2". */
+    readonly label: string,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  get output(): string {
+    return this.log;
+  }
+
+  /** Starts the process and waits until it accepts connections on its port. */
+  async launch(): Promise<void> {
+    if (this.child) throw new Error(`${this.label} is already running`);
+    const child = spawn(this.bin, [...this.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    running.add(child);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      this.log = (this.log + chunk).slice(-20_000);
+    });
+    child.once('exit', () => {
+      running.delete(child);
+      if (this.child === child) this.child = undefined;
+    });
+    const deadline = Date.now() + 15_000;
+    while (!(await accepts(this.port))) {
+      if (this.child !== child) throw new Error(`${this.label} exited at start:\n${this.log}`);
+      if (Date.now() > deadline) throw new Error(`${this.label} did not accept connections on ${this.port} within 15 s:\n${this.log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** SIGKILL (a crash) by default, SIGTERM for a clean shutdown; resolves once it exited. */
+  async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+}
+
+export class NatsServer {
+  private readonly process: NatsProcess;
 
   private constructor(
     readonly bin: string,
     readonly port: number,
     readonly storeDir: string,
-  ) {}
+  ) {
+    this.process = new NatsProcess(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], port, 'nats-server');
+  }
 
   static async start(bin = findNatsServer(), port?: number): Promise<NatsServer> {
     if (!bin) throw new Error(INSTALL_HINT);
@@ -60,38 +118,17 @@ export class NatsServer {
   }
 
   get running(): boolean {
-    return this.child !== undefined;
+    return this.process.running;
   }
 
   /** Starts the server (same port, same store) and waits until it accepts connections. */
-  async restart(): Promise<void> {
-    if (this.child) throw new Error('nats-server is already running');
-    const child = spawn(this.bin, ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child = child;
-    running.add(child);
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      this.log = (this.log + chunk).slice(-20_000);
-    });
-    child.once('exit', () => {
-      running.delete(child);
-      if (this.child === child) this.child = undefined;
-    });
-    const deadline = Date.now() + 15_000;
-    while (!(await accepts(this.port))) {
-      if (this.child !== child) throw new Error(`nats-server exited at start:\n${this.log}`);
-      if (Date.now() > deadline) throw new Error(`nats-server did not accept connections on ${this.port} within 15 s:\n${this.log}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  restart(): Promise<void> {
+    return this.process.launch();
   }
 
   /** Stops the server: SIGKILL (a crash) by default, SIGTERM for a clean shutdown. */
-  async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    await exited;
+  stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    return this.process.stop(signal);
   }
 
   /** Stops the server and removes its store. */
@@ -101,7 +138,7 @@ export class NatsServer {
   }
 
   get output(): string {
-    return this.log;
+    return this.process.output;
   }
 }
 
