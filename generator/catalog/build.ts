@@ -297,11 +297,8 @@ class ModelBuilder implements CheckContext {
           refused.add(fieldName);
         }
       }
-      const fields = [...inherited.filter((f) => !own.some((o) => o.name === f.name)), ...own];
-      // For inherited fields the override replaces in place, to keep the base order.
-      const ordered = inherited.length
-        ? [...inherited.map((f) => own.find((o) => o.name === f.name) ?? f), ...own.filter((o) => !inherited.some((f) => f.name === o.name))]
-        : fields;
+      // The base's fields first, in the base's order, an own field of the same name replacing it in place; then the new ones.
+      const ordered = [...inherited.map((f) => own.find((o) => o.name === f.name) ?? f), ...own.filter((o) => !inherited.some((f) => f.name === o.name))];
       checkAliases(this, name, ordered, loc, common);
       checkDedupFields(this, name, raw, ordered, loc);
       const dedup = this.dedup(raw);
