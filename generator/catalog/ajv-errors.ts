@@ -30,12 +30,19 @@ function translate(file: ParsedFile, errors: readonly ErrorObject[]): Problem[] 
   }
   const problems: Problem[] = [];
   for (const [instancePath, list] of byPath) {
+    const keys = keyAlternatives(list);
+    if (keys) {
+      const path = instancePath.split('/').slice(1).map(unescapePointer);
+      problems.push({ ...file.locate(path), message: `${describePath(path)}${keys.message}` });
+      continue;
+    }
     const deeper = [...byPath.keys()].some((p) => p !== instancePath && p.startsWith(instancePath + '/'));
-    let meaningful = list.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
+    const branching = list.some((e) => isBranching(e.keyword));
+    let meaningful = list.filter((e) => !isBranching(e.keyword) && e.keyword !== 'if');
     // A failed oneOf (`type: strng` is neither a type name nor a list of them): the branch that took the value's type says more.
-    if (list.some((e) => e.keyword === 'oneOf') && meaningful.some((e) => e.keyword !== 'type')) meaningful = meaningful.filter((e) => e.keyword !== 'type');
+    if (branching && meaningful.some((e) => e.keyword !== 'type')) meaningful = meaningful.filter((e) => e.keyword !== 'type');
     // The other branches of a oneOf whose chosen branch failed deeper; a plain missing key stays reported beside a deeper error.
-    if (deeper && list.some((e) => e.keyword === 'oneOf') && meaningful.every((e) => e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'required')) continue;
+    if (deeper && branching && meaningful.every((e) => e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'required')) continue;
     const path = instancePath.split('/').slice(1).map(unescapePointer);
     const shown = meaningful.length > 0 ? dedupeMessages(meaningful) : list.slice(0, 1);
     for (const e of shown) {
@@ -43,6 +50,29 @@ function translate(file: ParsedFile, errors: readonly ErrorObject[]): Problem[] 
     }
   }
   return problems;
+}
+
+const isBranching = (keyword: string): boolean => keyword === 'oneOf' || keyword === 'anyOf';
+
+/**
+ * A choice between keys (`oneOf`/`anyOf` of branches that each only require
+ * one key: a field's "type" or "ref", an emitter's "event" or "select"),
+ * failed at this place: one problem naming the keys, where ajv says "missing
+ * required key" once per branch, or "must match exactly one schema in oneOf"
+ * when several keys are given.
+ */
+function keyAlternatives(list: readonly ErrorObject[]): { message: string } | undefined {
+  const choice = list.find((e) => isBranching(e.keyword) && Array.isArray(e.schema));
+  if (!choice) return undefined;
+  const branches = choice.schema as readonly Record<string, unknown>[];
+  const keys = branches.map((b) => (Object.keys(b).length === 1 && Array.isArray(b.required) && b.required.length === 1 ? String(b.required[0]) : undefined));
+  if (keys.some((k) => k === undefined)) return undefined;
+  const others = list.filter((e) => e !== choice);
+  if (!others.every((e) => e.keyword === 'required' && e.schemaPath.startsWith(`${choice.schemaPath}/`))) return undefined;
+  const quoted = keys.map((k) => `"${k}"`);
+  const passing = (choice.params as { passingSchemas?: unknown }).passingSchemas;
+  if (Array.isArray(passing)) return { message: `give ${quoted.join(' or ')}, not ${passing.length === 2 && keys.length === 2 ? 'both' : passing.map((i) => quoted[Number(i)]).join(' and ')}` };
+  return { message: `needs ${quoted.join(' or ')}` };
 }
 
 /**

@@ -95,8 +95,9 @@ const field = {
   type: 'object',
   additionalProperties: false,
   properties: fieldProperties,
-  // A field either defines its own type or refers to a shared one.
-  oneOf: [{ required: ['type'] }, { required: ['ref'] }],
+  // A field either defines its own type or refers to a shared one. anyOf, not oneOf: a ref with a
+  // type of its own is refused by the checks, at the type, saying why (a oneOf says "must match exactly one schema").
+  anyOf: [{ required: ['type'] }, { required: ['ref'] }],
 } as const;
 
 const fieldMap = {

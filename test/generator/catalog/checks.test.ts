@@ -501,6 +501,20 @@ describe('generated type names', () => {
 });
 
 describe('schema errors in the catalog\'s words', () => {
+  it('a choice between keys names the keys: a field has "type" or "ref", an emitter "event" or "select"', () => {
+    expect(problems(withField('x:\n  description: X.'))).toEqual(['c/jobs.yaml:16:7: event JOB_DONE, field x: needs "type" or "ref"']);
+    expect(problems(EMITTERS('emit_job:\n  description: Job.'))).toEqual(['c/emitters.yaml:2:3: emitters.emit_job: needs "event" or "select"']);
+    expect(problems(EMITTERS('emit_job:\n  description: Job.\n  event: JOB_DONE\n  select:\n    argument: kind\n    cases: { fast: JOB_DONE, slow: JOB_DONE }'))).toEqual([
+      'c/emitters.yaml:2:3: emitters.emit_job: give "event" or "select", not both',
+    ]);
+  });
+
+  it('a ref with a type of its own is refused at the type: the shared field gives it', () => {
+    expect(problems(withField('x:\n  ref: config_key\n  type: string\n  description: X.'))).toEqual([
+      'c/jobs.yaml:18:9: event JOB_DONE, field x: a ref takes its type from the shared field; remove "type"',
+    ]);
+  });
+
   it('names the rule a bad name breaks, for emitters, extractors, flows and select cases', () => {
     const x = 'emitters:\n  emitJob:\n    event: JOB_DONE\n    description: X.\nextractors:\n  extractJob:\n    event: JOB_DONE\n    description: X.\nflows:\n  Life:\n    title: L\n    description: L.\n    events: [JOB_DONE]\n';
     expect(problems({ 'c/x.yaml': x })).toEqual([
