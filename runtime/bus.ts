@@ -24,6 +24,8 @@ export interface BusSubscribeOptions {
    * subscription disappears with it. For transient objects, keep the handler
    * as a property of the object (`this.onEvent = (e) => …`), so it lives
    * exactly as long as the object does. Never pass an inline arrow here.
+   * A failed delivery waiting for its retry does not keep the handler alive:
+   * once it is collected, the retry is dropped (nothing is parked).
    */
   readonly weak?: boolean;
   /** Unique among live subscriptions; the DLQ and the trace name handlers by it. Default `<fn name>#<n>`. */
